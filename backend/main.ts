@@ -1,0 +1,34 @@
+// Entry point of the bundled executable (python_shim/binwheel/_core.mjs).
+import { BinwheelError, redact } from "../src/errors.js";
+import { runCli } from "./cli.js";
+import { runHook } from "./hooks.js";
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    if (argv[0] === "--pep517") await runHook(argv[1]!, argv[2]!);
+    else await runCli(argv);
+    return 0;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+/** One paragraph on stderr; the stack only with BINWHEEL_DEBUG=1. Returns the exit code. */
+function report(e: unknown): number {
+  const debug = process.env["BINWHEEL_DEBUG"] === "1";
+  const err = e instanceof Error ? e : new Error(String(e));
+  const system = (err as NodeJS.ErrnoException).code;
+  let message: string;
+  if (err instanceof BinwheelError) {
+    message = `binwheel: error: ${err.message}`;
+  } else if (typeof system === "string" && /^E[A-Z]+$/.test(system)) {
+    message = `binwheel: error: ${err.message}. Check that the folder exists and is writable, and that there is free space.`;
+  } else {
+    message = `binwheel: internal error: ${err.message}. This is a bug in binwheel: please report it, with the output of the same command run with BINWHEEL_DEBUG=1.`;
+  }
+  process.stderr.write(`${redact(message)}\n`);
+  if (debug && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
+  return err instanceof BinwheelError || system ? 1 : 2;
+}
+
+process.exitCode = await main(process.argv.slice(2));

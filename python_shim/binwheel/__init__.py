@@ -1,0 +1,9 @@
+"""binwheel: a PEP 517 build backend that ships an upstream project's prebuilt binaries in wheels.
+
+This package is a thin shim: the hooks gather facts about the Python running the build and hand
+the work to binwheel's bundled executable (``_core.mjs``), run by Node.js.
+"""
+
+from ._backend import build_wheel, get_requires_for_build_wheel
+
+__all__ = ["build_wheel", "get_requires_for_build_wheel"]

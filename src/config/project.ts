@@ -1,0 +1,303 @@
+// [project] (PEP 621) -> the core metadata of the distribution. Files it names (readme,
+// license files) are read here, so everything after this step is pure data.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fail } from "../errors.js";
+import { isValidProjectName, normalizeExtra } from "../names.js";
+import { normalizeVersion } from "../pep440.js";
+import { parseRequirement } from "../requirements.js";
+import { canonicalizeLicenseExpression } from "../spdx.js";
+import { globFiles } from "../files.js";
+import { Table, quoteKey } from "./values.js";
+
+export interface Person {
+  name?: string;
+  email?: string;
+}
+
+export interface Readme {
+  text: string;
+  contentType: string;
+}
+
+export interface LicenseFile {
+  /** Path relative to the project root, with `/` separators (the `License-File` value). */
+  relative: string;
+  absolute: string;
+}
+
+export interface ProjectMetadata {
+  name: string;
+  /** Normalized PEP 440 version. */
+  version: string;
+  description?: string;
+  readme?: Readme;
+  requiresPython?: string;
+  licenseExpression?: string;
+  licenseText?: string;
+  licenseFiles: LicenseFile[];
+  authors: Person[];
+  maintainers: Person[];
+  keywords: string[];
+  classifiers: string[];
+  urls: [string, string][];
+  dependencies: string[];
+  /** Normalized extra name -> PEP 508 requirements, in declaration order. */
+  optionalDependencies: [string, string[]][];
+  scripts: [string, string][];
+  guiScripts: [string, string][];
+  /** Group -> (name, object reference) pairs, `console_scripts` and `gui_scripts` excluded. */
+  entryPoints: [string, [string, string][]][];
+}
+
+const PROJECT_KEYS = [
+  "name", "version", "description", "readme", "requires-python", "license", "license-files",
+  "authors", "maintainers", "keywords", "classifiers", "urls", "dependencies",
+  "optional-dependencies", "scripts", "gui-scripts", "entry-points", "dynamic",
+] as const;
+
+/** PEP 639's defaults when `license-files` is absent (the same as hatchling and setuptools). */
+const DEFAULT_LICENSE_GLOBS = ["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"];
+const ENTRY_POINT_NAME = /^[\w.-]+$/;
+const OBJECT_REFERENCE = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*)?$/;
+
+export function readProject(project: Table, root: string): ProjectMetadata {
+  project.onlyKeys(PROJECT_KEYS);
+  const dynamic = project.stringArray("dynamic") ?? [];
+  for (const field of dynamic) {
+    fail(
+      `pyproject.toml: [project] dynamic lists "${field}", but binwheel does not compute any ` +
+        `metadata at build time yet. Write the value in [project] and remove it from dynamic.`,
+    );
+  }
+
+  const name = project.requiredString("name", "the distribution name, e.g. \"toondb-client\"");
+  if (!isValidProjectName(name)) {
+    fail(`pyproject.toml: [project] name "${name}" is not a valid project name: use ASCII letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`);
+  }
+  const rawVersion = project.requiredString("version", 'a PEP 440 version such as "0.3.2"');
+  const version = normalizeVersion(rawVersion);
+  if (version === null) {
+    fail(`pyproject.toml: [project] version "${rawVersion}" is not a valid PEP 440 version (for example "1.2.0", "1.2.0rc1" or "1.2.0.post1").`);
+  }
+
+  const description = project.string("description");
+  if (description !== undefined && /[\r\n]/.test(description)) {
+    fail("pyproject.toml: [project] description must be a single line (it becomes the Summary field); put longer text in the readme.");
+  }
+
+  const license = readLicense(project, root);
+  return {
+    name,
+    version,
+    ...(description !== undefined && { description }),
+    ...optional("readme", readReadme(project, root)),
+    ...optional("requiresPython", project.string("requires-python")),
+    ...license,
+    authors: readPeople(project, "authors"),
+    maintainers: readPeople(project, "maintainers"),
+    keywords: readKeywords(project),
+    classifiers: project.stringArray("classifiers") ?? [],
+    urls: readUrls(project),
+    dependencies: readRequirements(project, "dependencies", project.stringArray("dependencies") ?? []),
+    optionalDependencies: readOptionalDependencies(project),
+    scripts: readEntryPointTable(project, "scripts"),
+    guiScripts: readEntryPointTable(project, "gui-scripts"),
+    entryPoints: readEntryPoints(project),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function readReadme(project: Table, root: string): Readme | undefined {
+  const value = project.data["readme"];
+  if (value === undefined) return undefined;
+  if (typeof value === "string") {
+    const contentType = contentTypeFor(value);
+    if (!contentType) {
+      fail(`pyproject.toml: [project] readme "${value}" has an unknown extension; use .md, .rst or .txt, or write readme = { file = "${value}", content-type = "text/markdown" }.`);
+    }
+    return { text: readProjectFile(root, value, project.key("readme")), contentType };
+  }
+  const table = project.table("readme")!;
+  table.onlyKeys(["file", "text", "content-type"]);
+  const file = table.string("file");
+  const text = table.string("text");
+  if ((file === undefined) === (text === undefined)) {
+    fail(`pyproject.toml: ${project.key("readme")} must have exactly one of "file" or "text".`);
+  }
+  const contentType = table.requiredString("content-type", 'the readme\'s type: "text/markdown", "text/x-rst" or "text/plain"');
+  const base = contentType.split(";")[0]!.trim().toLowerCase();
+  if (!["text/markdown", "text/x-rst", "text/plain"].includes(base)) {
+    fail(`pyproject.toml: ${table.key("content-type")} "${contentType}" is not supported; use "text/markdown", "text/x-rst" or "text/plain".`);
+  }
+  return { text: file !== undefined ? readProjectFile(root, file, table.key("file")) : text!, contentType };
+}
+
+function contentTypeFor(file: string): string | undefined {
+  const ext = path.extname(file).toLowerCase();
+  return { ".md": "text/markdown", ".rst": "text/x-rst", ".txt": "text/plain" }[ext];
+}
+
+function readProjectFile(root: string, relative: string, key: string): string {
+  const absolute = path.resolve(root, relative);
+  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+    fail(`pyproject.toml: ${key} names "${relative}", which does not exist in ${root}.`);
+  }
+  return readFileSync(absolute, "utf8");
+}
+
+function readLicense(project: Table, root: string): Pick<ProjectMetadata, "licenseExpression" | "licenseText" | "licenseFiles"> {
+  const value = project.data["license"];
+  const globs = project.stringArray("license-files");
+  if (typeof value === "string") {
+    let licenseExpression: string;
+    try {
+      licenseExpression = canonicalizeLicenseExpression(value);
+    } catch (e) {
+      fail(`pyproject.toml: [project] license "${value}" is not a valid SPDX license expression: ${(e as Error).message}. Example: "MIT" or "Apache-2.0 OR MIT".`);
+    }
+    return { licenseExpression, licenseFiles: findLicenseFiles(project, root, globs) };
+  }
+  if (value !== undefined) {
+    // The legacy table form (PEP 621): { text = "..." } or { file = "..." }.
+    const table = project.table("license")!;
+    table.onlyKeys(["text", "file"]);
+    if (globs !== undefined) {
+      fail('pyproject.toml: [project] license-files cannot be combined with the legacy table form of [project] license; write license = "<SPDX expression>" instead.');
+    }
+    const text = table.string("text");
+    const file = table.string("file");
+    if ((text === undefined) === (file === undefined)) {
+      fail(`pyproject.toml: ${project.key("license")} must have exactly one of "text" or "file" (or better, be an SPDX expression string such as "MIT").`);
+    }
+    if (text !== undefined) return { licenseText: text, licenseFiles: [] };
+    readProjectFile(root, file!, table.key("file"));
+    return { licenseFiles: [licenseFile(root, file!)] };
+  }
+  return { licenseFiles: findLicenseFiles(project, root, globs) };
+}
+
+function findLicenseFiles(project: Table, root: string, globs: string[] | undefined): LicenseFile[] {
+  const found = new Map<string, LicenseFile>();
+  for (const glob of globs ?? DEFAULT_LICENSE_GLOBS) {
+    if (glob.startsWith("/") || glob.split("/").includes("..") || glob.includes("\\")) {
+      fail(`pyproject.toml: [project] license-files pattern "${glob}" must be relative to the project root, use "/" and not contain "..".`);
+    }
+    const matches = globFiles(root, glob);
+    if (matches.length === 0 && globs !== undefined) {
+      fail(`pyproject.toml: [project] license-files pattern "${glob}" matches no file in ${root}. Fix the pattern or add the file.`);
+    }
+    for (const relative of matches) found.set(relative, licenseFile(root, relative));
+  }
+  return [...found.values()].sort((a, b) => (a.relative < b.relative ? -1 : 1));
+}
+
+function licenseFile(root: string, relative: string): LicenseFile {
+  const normalized = path.relative(root, path.resolve(root, relative)).split(path.sep).join("/");
+  return { relative: normalized, absolute: path.join(root, normalized) };
+}
+
+function readPeople(project: Table, key: "authors" | "maintainers"): Person[] {
+  return (project.tableArray(key) ?? []).map((person) => {
+    person.onlyKeys(["name", "email"]);
+    const name = person.string("name");
+    const email = person.string("email");
+    if (name === undefined && email === undefined) {
+      fail(`pyproject.toml: ${person.where} needs a "name", an "email" or both.`);
+    }
+    if (name !== undefined && name.includes(",")) {
+      fail(`pyproject.toml: ${person.key("name")} "${name}" must not contain a comma (names are joined with commas in the metadata).`);
+    }
+    if (email !== undefined && !/^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/.test(email)) {
+      fail(`pyproject.toml: ${person.key("email")} "${email}" is not a valid email address.`);
+    }
+    return { ...optional("name", name), ...optional("email", email) };
+  });
+}
+
+function readKeywords(project: Table): string[] {
+  const keywords = project.stringArray("keywords") ?? [];
+  for (const keyword of keywords) {
+    if (keyword.includes(",")) {
+      fail(`pyproject.toml: [project] keywords entry "${keyword}" must not contain a comma (keywords are joined with commas).`);
+    }
+  }
+  return keywords;
+}
+
+function readUrls(project: Table): [string, string][] {
+  const urls = project.stringTable("urls");
+  for (const [label, url] of urls) {
+    const key = project.key(`urls.${quoteKey(label)}`);
+    if (label.length > 32) fail(`pyproject.toml: ${key}: the label is longer than 32 characters, which PyPI rejects.`);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !["http:", "https:"].includes(parsed.protocol)) {
+      fail(`pyproject.toml: ${key} "${url}" is not a valid http(s) URL.`);
+    }
+  }
+  return urls;
+}
+
+function readRequirements(table: Table, key: string, requirements: string[]): string[] {
+  for (const requirement of requirements) {
+    try {
+      parseRequirement(requirement);
+    } catch (e) {
+      fail(`pyproject.toml: ${table.key(key)}: ${(e as Error).message}.`);
+    }
+  }
+  return requirements;
+}
+
+function readOptionalDependencies(project: Table): [string, string[]][] {
+  const table = project.table("optional-dependencies");
+  if (!table) return [];
+  const seen = new Map<string, string>();
+  return Object.keys(table.data).map((extra) => {
+    const key = quoteKey(extra);
+    if (!/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(extra)) {
+      fail(`pyproject.toml: ${table.key(key)} is not a valid extra name: use letters, digits, "-", "_" and ".".`);
+    }
+    const normalized = normalizeExtra(extra);
+    const earlier = seen.get(normalized);
+    if (earlier !== undefined) {
+      fail(`pyproject.toml: ${table.key(key)} and ${table.key(quoteKey(earlier))} are the same extra once normalized ("${normalized}"); merge them.`);
+    }
+    seen.set(normalized, extra);
+    const requirements = table.stringArray(extra)!;
+    return [normalized, readRequirements(table, key, requirements)];
+  });
+}
+
+function readEntryPointTable(table: Table, key: string): [string, string][] {
+  const entries = table.stringTable(key);
+  for (const [name, reference] of entries) {
+    const where = table.key(`${key}.${quoteKey(name)}`);
+    if (!ENTRY_POINT_NAME.test(name)) fail(`pyproject.toml: ${where}: the name may only contain letters, digits, "_", "." and "-".`);
+    const ref = reference.replace(/\s+/g, "");
+    if (!OBJECT_REFERENCE.test(ref) || ((key === "scripts" || key === "gui-scripts") && !ref.includes(":"))) {
+      fail(`pyproject.toml: ${where} "${reference}" must be an object reference such as "package.module:function".`);
+    }
+  }
+  return entries;
+}
+
+function readEntryPoints(project: Table): [string, [string, string][]][] {
+  const groups = project.table("entry-points");
+  if (!groups) return [];
+  return Object.keys(groups.data).map((group) => {
+    if (group === "console_scripts" || group === "gui_scripts") {
+      const table = group === "console_scripts" ? "scripts" : "gui-scripts";
+      fail(`pyproject.toml: [project.entry-points.${group}] is not allowed; use [project.${table}] instead.`);
+    }
+    return [group, readEntryPointTable(groups, group)];
+  });
+}

@@ -1,0 +1,50 @@
+// Per-build knobs: PEP 517 config_settings (`-C key=value`) first, then BINWHEEL_* variables.
+import { fail } from "../errors.js";
+import { warn } from "../log.js";
+
+export type ConfigSettings = Record<string, string | string[] | undefined> | null | undefined;
+
+export interface BuildOptions {
+  /** A Rust target triple to build for instead of the host's. */
+  target?: string;
+  /** The upstream release version, overriding [tool.binwheel.upstream] version. */
+  upstreamVersion?: string;
+  verbose: boolean;
+}
+
+const KNOWN = ["target", "upstream-version", "verbose"] as const;
+
+export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): BuildOptions {
+  const given = settings ?? {};
+  for (const key of Object.keys(given)) {
+    if (!(KNOWN as readonly string[]).includes(key)) {
+      warn(`ignoring the unknown config setting "${key}" (binwheel knows ${KNOWN.map((k) => `-C ${k}=...`).join(", ")}).`);
+    }
+  }
+  const setting = (key: (typeof KNOWN)[number]): string | undefined => {
+    const value = given[key];
+    return Array.isArray(value) ? value[value.length - 1] : value;
+  };
+  const target = setting("target") ?? nonEmpty(env["BINWHEEL_TARGET"]);
+  const upstreamVersion = setting("upstream-version") ?? nonEmpty(env["BINWHEEL_UPSTREAM_VERSION"]);
+  const verboseSetting = setting("verbose");
+  return {
+    ...(target !== undefined && { target }),
+    ...(upstreamVersion !== undefined && { upstreamVersion }),
+    verbose: verboseSetting !== undefined
+      ? parseFlag(verboseSetting, "-C verbose")
+      : parseFlag(env["BINWHEEL_VERBOSE"] ?? "false", "BINWHEEL_VERBOSE"),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** `-C verbose` alone (an empty value) means true, like a command-line flag. */
+export function parseFlag(value: string, name: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (["", "1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  fail(`${name}=${value} is not a boolean; use true or false.`);
+}

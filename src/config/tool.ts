@@ -1,0 +1,186 @@
+// [tool.binwheel] -> where the upstream binaries come from, which targets ship, what goes where.
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { fail } from "../errors.js";
+import { escapedName } from "../names.js";
+import { ALL_PLACEHOLDERS, checkTemplate } from "../template.js";
+import { KNOWN_TRIPLES, targetInfo, type Os } from "../target/triples.js";
+import { Table, quoteKey } from "./values.js";
+
+export interface PackageSource {
+  /** Import name, e.g. "toondb". */
+  name: string;
+  /** Absolute path of the package folder, or of the module file when `isModule`. */
+  path: string;
+  isModule: boolean;
+}
+
+export interface UpstreamConfig {
+  owner: string;
+  repo: string;
+  /** The upstream version; undefined means "the project version". */
+  version?: string;
+  tag: string;
+  asset: string;
+  /** Triple -> pinned lowercase sha256 hex of that target's asset. */
+  sha256: Map<string, string>;
+}
+
+export interface IncludeRule {
+  from: string;
+  to: string;
+  /** How the rule is named in messages: `[[tool.binwheel.include]] #2 (from = "lib/*")`. */
+  label: string;
+}
+
+export interface BinwheelConfig {
+  packages: PackageSource[];
+  upstream?: UpstreamConfig;
+  /** Triple -> "auto" or the platform tags to use, in declaration order. */
+  targets: [string, "auto" | string[]][];
+  include: IncludeRule[];
+  /** Console command -> executable file name (without ".exe"). */
+  scripts: [string, string][];
+}
+
+const TOOL_KEYS = ["packages", "upstream", "targets", "include", "scripts"] as const;
+const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "sha256"] as const;
+const TAG_PREFIXES: Record<Os, RegExp> = {
+  linux: /^(manylinux|musllinux|linux)_/,
+  macos: /^macosx_/,
+  windows: /^win/,
+};
+/** Command names uv refuses to install, since they would shadow the interpreter. */
+const RESERVED_COMMANDS = /^(python|python3|python3\.\d+|pythonw|pypy.*|graalpy.*|pip|pip3)$/;
+
+export function readTool(tool: Table | undefined, projectName: string, root: string): BinwheelConfig {
+  const t = tool ?? new Table("[tool.binwheel]", {});
+  t.onlyKeys(TOOL_KEYS);
+  const upstream = readUpstream(t);
+  const targets = readTargets(t);
+  const include = readInclude(t);
+  if (upstream && (targets.length === 0 || include.length === 0)) {
+    fail(
+      `pyproject.toml: [tool.binwheel.upstream] is set, so ${targets.length === 0 ? "[tool.binwheel.targets] must list the target triples this project ships (e.g. \"x86_64-unknown-linux-gnu\" = \"auto\")" : "[[tool.binwheel.include]] must say which archive files go into the wheel (from = \"bin/*\", to = \"mypkg/_bin/{platform}\")"}.`,
+    );
+  }
+  if (!upstream && (targets.length > 0 || include.length > 0)) {
+    fail(`pyproject.toml: ${targets.length > 0 ? "[tool.binwheel.targets]" : "[[tool.binwheel.include]]"} needs [tool.binwheel.upstream] to say which GitHub release the binaries come from (github = "owner/repo", asset = "...").`);
+  }
+  for (const [triple] of upstream?.sha256 ?? []) {
+    if (!targets.some(([t]) => t === triple)) {
+      fail(`pyproject.toml: [tool.binwheel.upstream] sha256 pins "${triple}", which is not in [tool.binwheel.targets].`);
+    }
+  }
+  const scripts = readScripts(t);
+  if (scripts.length > 0 && !upstream) {
+    fail("pyproject.toml: [tool.binwheel.scripts] runs bundled executables, so it needs [tool.binwheel.upstream]; use [project.scripts] for Python functions.");
+  }
+  return {
+    packages: readPackages(t, projectName, root),
+    ...(upstream && { upstream }),
+    targets,
+    include,
+    scripts,
+  };
+}
+
+function readPackages(t: Table, projectName: string, root: string): PackageSource[] {
+  const names = t.stringArray("packages");
+  const wanted = names ?? [escapedName(projectName)];
+  return wanted.map((name) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      fail(`pyproject.toml: [tool.binwheel] packages entry "${name}" must be a top-level import name (letters, digits, "_").`);
+    }
+    for (const base of [root, path.join(root, "src")]) {
+      const dir = path.join(base, name);
+      if (existsSync(path.join(dir, "__init__.py"))) return { name, path: dir, isModule: false };
+      const module = `${dir}.py`;
+      if (existsSync(module) && statSync(module).isFile()) return { name, path: module, isModule: true };
+    }
+    fail(
+      names
+        ? `pyproject.toml: [tool.binwheel] packages lists "${name}", but neither ${name}/__init__.py, ${name}.py nor the same under src/ exists in ${root}.`
+        : `pyproject.toml: no Python package named "${name}" (the project name) was found in ${root} or ${root}/src; set [tool.binwheel] packages = ["<import name>"].`,
+    );
+  });
+}
+
+function readUpstream(t: Table): UpstreamConfig | undefined {
+  const u = t.table("upstream");
+  if (!u) return undefined;
+  u.onlyKeys(UPSTREAM_KEYS);
+  const github = u.requiredString("github", 'the upstream repository as "owner/name", e.g. "toondb/toondb"');
+  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(github);
+  if (!match) fail(`pyproject.toml: ${u.key("github")} "${github}" must be "owner/name", e.g. "toondb/toondb".`);
+  const tag = u.string("tag") ?? "v{version}";
+  checkTemplate(tag, ["version", "project_version"], u.key("tag"));
+  const asset = u.requiredString("asset", 'the asset name template, e.g. "toondb-{version}-{target}.{archive}"');
+  checkTemplate(asset, ALL_PLACEHOLDERS, u.key("asset"));
+  if (!asset.includes("{target}") && !asset.includes("{platform}") && !asset.includes("{os}")) {
+    fail(`pyproject.toml: ${u.key("asset")} "${asset}" must contain {target} (or {platform}/{os} and {arch}) so each target gets its own asset.`);
+  }
+  const sha256 = new Map<string, string>();
+  for (const [triple, hex] of u.stringTable("sha256")) {
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+      fail(`pyproject.toml: ${u.key(`sha256.${quoteKey(triple)}`)} must be 64 hexadecimal digits (a sha256).`);
+    }
+    sha256.set(triple, hex.toLowerCase());
+  }
+  const version = u.string("version");
+  return {
+    owner: match[1]!,
+    repo: match[2]!,
+    ...(version !== undefined && { version }),
+    tag,
+    asset,
+    sha256,
+  };
+}
+
+function readTargets(t: Table): [string, "auto" | string[]][] {
+  return t.stringTable("targets").map(([triple, tag]) => {
+    const key = t.key(`targets.${quoteKey(triple)}`);
+    const info = targetInfo(triple);
+    if (!info) fail(`pyproject.toml: ${key}: "${triple}" is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
+    if (tag === "auto") return [triple, "auto"];
+    const tags = tag.split(".");
+    for (const one of tags) {
+      if (!/^[a-z0-9_]+$/.test(one) || !TAG_PREFIXES[info.os].test(one)) {
+        fail(`pyproject.toml: ${key} = "${tag}": "${one}" is not a ${info.os} platform tag. Use "auto" or a tag such as "${info.defaultTags.join(".")}".`);
+      }
+    }
+    return [triple, tags];
+  });
+}
+
+function readInclude(t: Table): IncludeRule[] {
+  return (t.tableArray("include") ?? []).map((rule, i) => {
+    rule.onlyKeys(["from", "to"]);
+    const from = rule.requiredString("from", 'a glob over the archive\'s paths, e.g. "bin/*"');
+    const to = rule.requiredString("to", 'a folder inside the wheel, e.g. "mypkg/_bin/{platform}"');
+    checkTemplate(from, ALL_PLACEHOLDERS, rule.key("from"));
+    checkTemplate(to, ALL_PLACEHOLDERS, rule.key("to"));
+    for (const [key, value] of [["from", from], ["to", to]] as const) {
+      if (value.startsWith("/") || value.includes("\\") || value.split("/").includes("..")) {
+        fail(`pyproject.toml: ${rule.key(key)} "${value}" must be a relative path with "/" separators and no "..".`);
+      }
+    }
+    if (/(^|\/)[^/]*\.(dist-info|data)(\/|$)/.test(to)) {
+      fail(`pyproject.toml: ${rule.key("to")} "${to}" points into the wheel's .dist-info or .data folder; use a package folder such as "mypkg/_bin/{platform}".`);
+    }
+    return { from, to: to.replace(/\/+$/, ""), label: `[[tool.binwheel.include]] #${i + 1} (from = "${from}")` };
+  });
+}
+
+function readScripts(t: Table): [string, string][] {
+  return t.stringTable("scripts").map(([name, executable]) => {
+    const key = t.key(`scripts.${quoteKey(name)}`);
+    if (!/^[\w.-]+$/.test(name)) fail(`pyproject.toml: ${key}: a command name may only contain letters, digits, "_", "." and "-".`);
+    if (RESERVED_COMMANDS.test(name)) fail(`pyproject.toml: ${key}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
+    if (!/^[^/\\]+$/.test(executable)) {
+      fail(`pyproject.toml: ${key} = "${executable}" must be the executable's file name (no folders), e.g. "toondb-bulk".`);
+    }
+    return [name, executable.replace(/\.exe$/i, "")];
+  });
+}

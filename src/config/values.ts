@@ -1,0 +1,136 @@
+// Typed reads of TOML values. Every failure names the full key (`[project] authors[1].email`)
+// and says what was expected and what was found, so config errors point at one line to fix.
+import { fail } from "../errors.js";
+
+export type TomlTable = Record<string, unknown>;
+
+export function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (value instanceof Date) return "a date";
+  if (typeof value === "object") return "a table";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+export function isTable(value: unknown): value is TomlTable {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** A view of one TOML table that knows its own key path, for error messages. */
+export class Table {
+  constructor(
+    readonly where: string,
+    readonly data: TomlTable,
+  ) {}
+
+  /** `[project] name`, `[tool.binwheel.upstream] tag`, `[project] authors[0].email`. */
+  key(name: string): string {
+    return /^\[[^\]]+\]$/.test(this.where) ? `${this.where} ${name}` : `${this.where}.${name}`;
+  }
+
+  has(name: string): boolean {
+    return this.data[name] !== undefined;
+  }
+
+  wrong(name: string, expected: string): never {
+    fail(`pyproject.toml: ${this.key(quoteKey(name))} must be ${expected}, but it is ${describe(this.data[name])}.`);
+  }
+
+  string(name: string): string | undefined {
+    const value = this.data[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== "string") this.wrong(name, "a string");
+    return value;
+  }
+
+  requiredString(name: string, what = "a string"): string {
+    const value = this.string(name);
+    if (value === undefined || value.trim() === "") {
+      fail(`pyproject.toml: ${this.key(name)} is missing; it must be ${what}.`);
+    }
+    return value;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.data[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== "boolean") this.wrong(name, "true or false");
+    return value;
+  }
+
+  stringArray(name: string): string[] | undefined {
+    const value = this.data[name];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+      this.wrong(name, "an array of strings");
+    }
+    return value as string[];
+  }
+
+  table(name: string): Table | undefined {
+    const value = this.data[name];
+    if (value === undefined) return undefined;
+    if (!isTable(value)) this.wrong(name, "a table");
+    const header = /^\[([^\]]+)\]$/.exec(this.where);
+    return new Table(header ? `[${header[1]}.${quoteKey(name)}]` : this.key(name), value);
+  }
+
+  /** A table whose values are all strings (e.g. `[project.urls]`). */
+  stringTable(name: string): [string, string][] {
+    const table = this.table(name);
+    if (!table) return [];
+    return Object.keys(table.data).map((k): [string, string] => {
+      const v = table.data[k];
+      return [k, typeof v === "string" ? v : table.wrong(k, "a string")];
+    });
+  }
+
+  tableArray(name: string): Table[] | undefined {
+    const value = this.data[name];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((v) => !isTable(v))) this.wrong(name, "an array of tables");
+    return (value as TomlTable[]).map((v, i) => new Table(`${this.key(name)}[${i}]`, v));
+  }
+
+  /** Fails on keys this table does not define, suggesting the closest known one. */
+  onlyKeys(known: readonly string[]): void {
+    for (const k of Object.keys(this.data)) {
+      if (known.includes(k)) continue;
+      const hint = closest(k, known);
+      fail(
+        `pyproject.toml: ${this.key(quoteKey(k))} is not a known key` +
+          (hint ? `; did you mean "${hint}"?` : ".") +
+          ` Known keys here: ${known.join(", ")}.`,
+      );
+    }
+  }
+}
+
+/** TOML-quotes a key when it is not a bare key, so messages show what to type. */
+export function quoteKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) { best = c; bestDistance = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}

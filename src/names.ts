@@ -1,0 +1,20 @@
+// Project and extra names (PEP 503 / PEP 685) and the escaped forms used in file names.
+
+const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+
+export function isValidProjectName(name: string): boolean {
+  return PROJECT_NAME.test(name);
+}
+
+/** PEP 503 normalization: lowercase, every run of `-_.` becomes `-`. */
+export function normalizeName(name: string): string {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+/** The distribution part of wheel, sdist and .dist-info names: `My.Cool-pkg` -> `my_cool_pkg`. */
+export function escapedName(name: string): string {
+  return normalizeName(name).replace(/-/g, "_");
+}
+
+/** Extra names are normalized like project names (PEP 685). */
+export const normalizeExtra = normalizeName;

@@ -1,0 +1,81 @@
+// Config + options + host -> the plan for one target: its triple, the upstream release and
+// asset to fetch, the wheel tags and the include rules with placeholders filled in.
+import { fail } from "../errors.js";
+import type { Project } from "../config/pyproject.js";
+import type { BuildOptions } from "../config/settings.js";
+import type { IncludeRule, UpstreamConfig } from "../config/tool.js";
+import { expand, type Placeholder } from "../template.js";
+import { hostTriple, type HostFacts } from "./host.js";
+import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "./triples.js";
+
+export interface TargetPlan {
+  target: TargetInfo;
+  /** Platform tags for the wheel name and WHEEL file. */
+  platformTags: string[];
+  upstream: UpstreamConfig;
+  upstreamVersion: string;
+  releaseTag: string;
+  assetName: string;
+  pinnedSha256?: string;
+  include: (IncludeRule & { fromGlob: string; toDir: string })[];
+  placeholders: Record<Placeholder, string>;
+}
+
+export function planTarget(project: Project, options: BuildOptions, host: HostFacts | undefined): TargetPlan {
+  const { config, metadata } = project;
+  const upstream = config.upstream!;
+  const configured = config.targets.map(([t]) => t);
+  const triple = options.target ?? (host ? hostTriple(host) : fail("no target: pass --target <triple>."));
+  const target = targetInfo(triple);
+  if (!target) {
+    fail(`"${triple}" is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
+  }
+  const entry = config.targets.find(([t]) => t === triple);
+  if (!entry) {
+    const why = options.target ? `the requested target ${triple}` : `this machine's Python (${triple})`;
+    fail(
+      `no upstream build is configured for ${why}. [tool.binwheel.targets] lists: ${configured.join(", ")}. ` +
+        `Add "${triple}" there if ${upstream.owner}/${upstream.repo} publishes it, or build another target with -C target=<triple>.`,
+    );
+  }
+  const upstreamVersion = options.upstreamVersion ?? upstream.version ?? metadata.version;
+  const placeholders: Record<Placeholder, string> = {
+    version: upstreamVersion,
+    project_version: metadata.version,
+    target: triple,
+    os: target.os,
+    arch: target.arch,
+    platform: `${target.os}-${target.arch}`,
+    archive: target.archive,
+  };
+  const pinnedSha256 = upstream.sha256.get(triple);
+  return {
+    target,
+    platformTags: entry[1] === "auto" ? target.defaultTags : entry[1],
+    upstream,
+    upstreamVersion,
+    releaseTag: expand(upstream.tag, placeholders),
+    assetName: expand(upstream.asset, placeholders),
+    ...(pinnedSha256 !== undefined && { pinnedSha256 }),
+    include: config.include.map((rule) => ({
+      ...rule,
+      fromGlob: expand(rule.from, placeholders),
+      toDir: expand(rule.to, placeholders),
+    })),
+    placeholders,
+  };
+}
+
+/** The wheel folders the include rules fill, for every configured target. */
+export function binaryDirsOfAllTargets(project: Project): string[] {
+  const dirs = new Set<string>();
+  for (const [triple] of project.config.targets) {
+    const target = targetInfo(triple)!;
+    const values = { target: triple, os: target.os, arch: target.arch, platform: `${target.os}-${target.arch}`, archive: target.archive };
+    for (const rule of project.config.include) {
+      const dir = expand(rule.to, values);
+      if (!dir.includes("{")) dirs.add(dir);
+    }
+  }
+  return [...dirs];
+}
