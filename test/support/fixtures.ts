@@ -1,0 +1,91 @@
+// Upstream release fixtures: archives shaped like a real ToonDB release, built in memory.
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import JSZip from "jszip";
+import { create as createTar } from "tar";
+import type { StandInRelease } from "./github-standin.js";
+
+export interface FixtureFile {
+  path: string;
+  content: Buffer | string;
+  mode?: number;
+}
+
+const FIXED_MTIME = new Date("2024-01-01T00:00:00Z");
+
+/** A .tar.gz with these files (modes kept), as `tar czf` would make it. */
+export async function packTarGz(files: FixtureFile[]): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), "binwheel-fixture-"));
+  try {
+    for (const f of files) {
+      const file = path.join(dir, f.path);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, f.content, { mode: f.mode ?? 0o644 });
+    }
+    const chunks: Buffer[] = [];
+    const stream = createTar({ gzip: true, cwd: dir, portable: true, mtime: FIXED_MTIME }, files.map((f) => f.path));
+    for await (const chunk of stream as unknown as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A .zip as Windows tools make it: DOS attributes, no Unix modes. */
+export async function packZip(files: FixtureFile[]): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const f of files) zip.file(f.path, f.content, { date: FIXED_MTIME });
+  return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", platform: "DOS" });
+}
+
+/** A stand-in for a ToonDB executable: a POSIX shell script that answers --help and --exit N. */
+export function fakeTool(name: string): string {
+  return `#!/bin/sh
+# ${name}: a stand-in for the ToonDB program of that name (binwheel test fixture).
+case "$1" in
+  --help|-h) echo "usage: ${name} [--help] [--exit CODE] [ARGS...]"; echo "${name} (ToonDB fixture build)"; exit 0 ;;
+  --exit) exit "$2" ;;
+esac
+echo "${name} $*"
+`;
+}
+
+export const TOONDB_TOOLS = ["toondb-bulk", "toondb-server", "toondb-grpc-server"];
+export const TOONDB_TARGETS = ["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"];
+
+/** The files of one target's asset; `tools` replaces the tools' content (e.g. a compiled binary). */
+export function toondbFiles(triple: string, tools: Partial<Record<string, Buffer | string>> = {}): FixtureFile[] {
+  const windows = triple.includes("windows");
+  const libSuffix = windows ? ".dll" : triple.includes("apple") ? ".dylib" : ".so";
+  return [
+    ...TOONDB_TOOLS.map((t) => ({ path: `bin/${t}${windows ? ".exe" : ""}`, content: tools[t] ?? fakeTool(t), mode: 0o755 })),
+    ...["storage", "index"].map((l) => ({
+      path: `lib/${windows ? "" : "lib"}toondb_${l}${libSuffix}`,
+      content: `ToonDB ${l} library (fixture for ${triple})\n`,
+    })),
+    { path: "LICENSE", content: "ToonDB is licensed under the Apache License 2.0 (fixture).\n" },
+  ];
+}
+
+/**
+ * The toondb/toondb release: tar.gz assets with one top folder for Unix targets (as `tar czf
+ * toondb-0.3.2-<target>.tar.gz toondb-0.3.2-<target>/` makes them), a flat zip for Windows.
+ */
+export async function toondbRelease(
+  version: string,
+  options: { triples?: string[]; tools?: Partial<Record<string, Buffer | string>> } = {},
+): Promise<StandInRelease> {
+  const assets = await Promise.all(
+    (options.triples ?? TOONDB_TARGETS).map(async (triple) => {
+      const files = toondbFiles(triple, options.tools);
+      if (triple.includes("windows")) {
+        return { name: `toondb-${version}-${triple}.zip`, data: await packZip(files) };
+      }
+      const top = `toondb-${version}-${triple}`;
+      const data = await packTarGz(files.map((f) => ({ ...f, path: `${top}/${f.path}` })));
+      return { name: `toondb-${version}-${triple}.tar.gz`, data };
+    }),
+  );
+  return { owner: "toondb", repo: "toondb", tag: `v${version}`, assets };
+}
