@@ -1,0 +1,125 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import JSZip from "jszip";
+import { describe, expect, it } from "vitest";
+import { includeFromArchive, readArchive } from "../../src/archive/include.js";
+import { loadProject } from "../../src/config/pyproject.js";
+import { planTarget } from "../../src/target/plan.js";
+import { Spool } from "../../src/wheel/member.js";
+import { packTarGz, packZip, toondbFiles, type FixtureFile } from "../support/fixtures.js";
+import { TOONDB_PYPROJECT, tempDir, tempProject } from "../support/tmp.js";
+
+const LINUX = "x86_64-unknown-linux-gnu";
+
+/** Runs the include step of `pyproject` (default: the ToonDB one) over an archive of `files`. */
+async function include(files: FixtureFile[], options: { triple?: string; pyproject?: string; zip?: Buffer } = {}) {
+  const root = tempProject({ "pyproject.toml": options.pyproject ?? TOONDB_PYPROJECT, "toondb/__init__.py": "" });
+  const triple = options.triple ?? LINUX;
+  const plan = planTarget(loadProject(root), { target: triple, verbose: false }, undefined);
+  const archive = path.join(root, "asset");
+  writeFileSync(archive, options.zip ?? (plan.target.archive === "zip" ? await packZip(files) : await packTarGz(files)));
+  const spool = await Spool.create(path.join(root, "spool"));
+  try {
+    const placed = await includeFromArchive(archive, plan, spool);
+    return Object.fromEntries(placed.map((f) => [f.wheelPath, { mode: f.mode.toString(8), size: f.member.size, from: f.archivePath }]));
+  } finally {
+    await spool.close();
+  }
+}
+
+async function includeError(files: FixtureFile[], options: Parameters<typeof include>[1] = {}): Promise<string> {
+  try {
+    await include(files, options);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected an error");
+}
+
+describe("includeFromArchive", () => {
+  it("drops one common top folder and keeps exec bits", async () => {
+    const files = toondbFiles(LINUX).map((f) => ({ ...f, path: `toondb-0.3.2-${LINUX}/${f.path}` }));
+    const placed = await include(files);
+    expect(Object.keys(placed).sort()).toEqual([
+      "toondb/_bin/linux-x86_64/toondb-bulk",
+      "toondb/_bin/linux-x86_64/toondb-grpc-server",
+      "toondb/_bin/linux-x86_64/toondb-server",
+      "toondb/lib/linux-x86_64/libtoondb_index.so",
+      "toondb/lib/linux-x86_64/libtoondb_storage.so",
+    ]);
+    expect(placed["toondb/_bin/linux-x86_64/toondb-bulk"]!.mode).toBe("755");
+    expect(placed["toondb/lib/linux-x86_64/libtoondb_index.so"]!.mode).toBe("644");
+    expect(placed["toondb/_bin/linux-x86_64/toondb-bulk"]!.from).toBe(`toondb-0.3.2-${LINUX}/bin/toondb-bulk`);
+  });
+
+  it("matches flat archives as they are, and an archive whose only folder is bin/", async () => {
+    expect(Object.keys(await include(toondbFiles(LINUX)))).toHaveLength(5);
+    const binOnly = await include(
+      [{ path: "bin/toondb-bulk", content: "x", mode: 0o755 }, { path: "lib/libtoondb_index.so", content: "y" }].filter((f) => f.path.startsWith("bin")).concat([{ path: "bin/lib/libx.so", content: "z" }]),
+      { pyproject: TOONDB_PYPROJECT.replace('from = "lib/*"', 'from = "bin/lib/*"') },
+    );
+    expect(Object.keys(binOnly).sort()).toEqual(["toondb/_bin/linux-x86_64/toondb-bulk", "toondb/lib/linux-x86_64/libx.so"]);
+  });
+
+  it("keeps the path below the pattern's fixed part", async () => {
+    const placed = await include(
+      [
+        { path: "pkg/bin/toondb-bulk", content: "x", mode: 0o755 },
+        { path: "pkg/lib/plugins/a/libp.so", content: "p" },
+      ],
+      { pyproject: TOONDB_PYPROJECT.replace('from = "lib/*"', 'from = "lib/**"') },
+    );
+    expect(Object.keys(placed)).toContain("toondb/lib/linux-x86_64/plugins/a/libp.so");
+  });
+
+  it("reads Windows zips (no Unix modes) and marks .exe files executable", async () => {
+    const placed = await include(toondbFiles("x86_64-pc-windows-msvc"), { triple: "x86_64-pc-windows-msvc" });
+    expect(placed["toondb/_bin/windows-x86_64/toondb-bulk.exe"]!.mode).toBe("755");
+    expect(placed["toondb/lib/windows-x86_64/toondb_storage.dll"]!.mode).toBe("644");
+  });
+
+  it("copies a symlink's target (wheels cannot hold links)", async () => {
+    const zip = new JSZip();
+    zip.file("lib/libtoondb_index.so.1", "real library");
+    zip.file("lib/libtoondb_index.so", "libtoondb_index.so.1", { unixPermissions: 0o120777 });
+    zip.file("bin/toondb-bulk", "x", { unixPermissions: 0o100755 });
+    const buffer = await zip.generateAsync({ type: "nodebuffer", platform: "UNIX" });
+    const placed = await include([], { triple: "x86_64-pc-windows-msvc", zip: buffer });
+    expect(placed["toondb/lib/windows-x86_64/libtoondb_index.so"]).toMatchObject({ size: 12, from: "lib/libtoondb_index.so" });
+    expect(placed["toondb/_bin/windows-x86_64/toondb-bulk"]!.mode).toBe("755");
+  });
+
+  it("names the rule and lists the archive when a rule matches nothing", async () => {
+    const message = await includeError([{ path: "t/bin/toondb-bulk", content: "x" }, { path: "t/share/doc.txt", content: "d" }]);
+    expect(message).toMatch(/\[\[tool\.binwheel\.include\]\] #2 \(from = "lib\/\*"\) matches nothing in toondb-0\.3\.2-x86_64-unknown-linux-gnu\.tar\.gz/);
+    expect(message).toMatch(/inside its top folder t\/\): bin\/toondb-bulk, share\/doc\.txt/);
+  });
+
+  it("refuses two files for one wheel path", async () => {
+    const message = await includeError(
+      [{ path: "bin/x", content: "1" }, { path: "lib/x", content: "2" }],
+      { pyproject: TOONDB_PYPROJECT.replace('to = "toondb/lib/{platform}"', 'to = "toondb/_bin/{platform}"') },
+    );
+    expect(message).toMatch(/would put "lib\/x" at toondb\/_bin\/linux-x86_64\/x, where "bin\/x" already goes/);
+  });
+
+  it("refuses unsafe entry names", async () => {
+    const zip = new JSZip();
+    zip.file("QQ/evil", "x");
+    const dir = tempDir();
+    // jszip cleans names, so write a safe one and patch it in the local and central headers.
+    const bytes = (await zip.generateAsync({ type: "nodebuffer" })).toString("latin1").replaceAll("QQ/evil", "../evil");
+    writeFileSync(path.join(dir, "a.zip"), Buffer.from(bytes, "latin1"));
+    await expect(readArchive(path.join(dir, "a.zip"), "zip", async () => {})).rejects.toThrow(/unsafe path \("\.\.\/evil"\)/);
+  });
+
+  it("reports a damaged archive as such", async () => {
+    const dir = tempDir();
+    const good = await packTarGz(toondbFiles(LINUX));
+    writeFileSync(path.join(dir, "cut.tar.gz"), good.subarray(0, good.length >> 1));
+    writeFileSync(path.join(dir, "junk.zip"), "not a zip at all");
+    const drain = async (e: { open(): AsyncIterable<Buffer> }) => { for await (const _ of e.open()); };
+    await expect(readArchive(path.join(dir, "cut.tar.gz"), "tar.gz", drain)).rejects.toThrow(/cut\.tar\.gz is not a readable \.tar\.gz archive/);
+    await expect(readArchive(path.join(dir, "junk.zip"), "zip", drain)).rejects.toThrow(/junk\.zip is not a readable \.zip archive \(no end of central directory record\)/);
+  });
+});
