@@ -1,5 +1,5 @@
 // Bundles the TypeScript executable into one file inside the Python package, so that
-// building a wheel never needs `npm install`; also bundles the demo for `npm run demo`.
+// building a wheel never needs `npm install`; also bundles the demo and benchmarks into dist/.
 import { build } from "esbuild";
 
 // Some bundled dependencies are CommonJS and call require() for Node built-ins.
@@ -23,9 +23,11 @@ await build({
   banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 
+// Development entry points (not shipped): the demo and the benchmarks.
 await build({
   ...common,
-  entryPoints: ["scripts/demo.ts"],
-  outfile: "dist/demo.mjs",
+  entryPoints: { demo: "scripts/demo.ts", "bench-large-asset": "bench/large-asset.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
   banner: { js: requireShim },
 });

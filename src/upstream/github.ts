@@ -2,9 +2,7 @@
 // through the asset API URL (works for private repositories; the token is not forwarded on the
 // redirect to the storage host because fetch drops Authorization on cross-origin redirects).
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { open } from "node:fs/promises";
 import type { ReadableStream } from "node:stream/web";
 import { Octokit } from "@octokit/rest";
 import { BinwheelError, fail, registerSecret } from "../errors.js";
@@ -116,19 +114,21 @@ export class GitHubReleases {
     } catch (e) {
       throw this.explain(e, `download "${asset.name}" from ${req.owner}/${req.repo}`);
     }
+    // A plain pull loop: each chunk is hashed and written before the next is read, so only a
+    // chunk or two is ever in memory (a stream pipeline let fetch buffer the whole asset ahead).
     const hash = createHash("sha256");
     let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const out = await open(file, "w");
     try {
-      await pipeline(Readable.fromWeb(body), tap, createWriteStream(file));
+      for await (const chunk of body) {
+        hash.update(chunk);
+        await out.write(chunk, 0, chunk.length, size);
+        size += chunk.length;
+      }
     } catch (e) {
       fail(`the download of "${asset.name}" from ${req.owner}/${req.repo} broke off after ${size} of ${asset.size} bytes (${(e as Error).message}). Try again.`);
+    } finally {
+      await out.close();
     }
     if (size !== asset.size) {
       fail(`the download of "${asset.name}" from ${req.owner}/${req.repo} has ${size} bytes, but GitHub lists ${asset.size}. Try again.`);

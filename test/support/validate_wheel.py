@@ -29,7 +29,7 @@ def framing_problems(data):
     problems = []
     eocd = data.rfind(b"PK\x05\x06")
     if eocd < 0 or eocd + 22 != len(data):
-        return ["no end of central directory record exactly at the end (trailing data or a comment)"]
+        return ["no end of central directory record exactly at the end (trailing data or a comment)"], [], {}
     _, _, _, count, cd_size, cd_offset, comment_len = struct.unpack_from("<HHHHIIH", data, eocd + 4)
     if cd_offset + cd_size != eocd:
         problems.append("central directory size/offset do not reach the end record")
@@ -91,6 +91,8 @@ def validate(path):
         data = f.read()
     framing, names, modes = framing_problems(data)
     problems += framing
+    if not names:
+        return problems, {}
     dist_info = "%s-%s.dist-info" % (stem[0], stem[1])
     dist_infos = {n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info")}
     if dist_infos != {dist_info}:

@@ -1,0 +1,103 @@
+// The bundled executable's command line (`binwheel build`): cross-target builds, verbose output,
+// and one clear paragraph (no stack trace, no partial wheel) for each way a build can fail.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toondbRelease } from "../support/fixtures.js";
+import { GitHubStandIn } from "../support/github-standin.js";
+import { REPO, assembleExampleProject } from "../support/project.js";
+import { validateWheel } from "../support/python.js";
+
+const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
+const TOKEN = "ghp_cliTestSecretToken456";
+let github: GitHubStandIn;
+let work: string;
+let project: string;
+let runs = 0;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "binwheel-cli-"));
+  github = await GitHubStandIn.start();
+  github.addRelease(await toondbRelease("0.3.2"));
+  github.addRelease(await toondbRelease("0.3.1", { triples: ["x86_64-unknown-linux-gnu"] }));
+  project = assembleExampleProject(path.join(work, "toondb-client"));
+});
+
+afterAll(async () => {
+  await github?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs `binwheel build` into a fresh folder; returns the result and that folder. */
+async function build(args: string[], env: Record<string, string> = {}) {
+  const out = path.join(work, `out-${runs++}`);
+  const result = await execa("node", [CORE, "build", project, "--out-dir", out, ...args], {
+    env: { GITHUB_API_URL: github.apiUrl, GH_TOKEN: TOKEN, ...env },
+    reject: false,
+  });
+  return { ...result, out, files: existsSync(out) ? readdirSync(out) : [] };
+}
+
+describe("binwheel build", () => {
+  it("builds another target's wheel (nothing is compiled)", async () => {
+    const { exitCode, stdout, stderr, files } = await build(["--target", "x86_64-pc-windows-msvc"]);
+    expect(exitCode, stderr).toBe(0);
+    expect(files).toEqual(["toondb_client-0.3.2-py3-none-win_amd64.whl"]);
+    expect(stdout.trim()).toMatch(/toondb_client-0\.3\.2-py3-none-win_amd64\.whl$/);
+    const summary = await validateWheel(stdout.trim());
+    expect(summary.files).toContain("toondb/_bin/windows-x86_64/toondb-bulk.exe");
+    expect(summary.modes["toondb/_bin/windows-x86_64/toondb-bulk.exe"]).toBe("0o755");
+    expect(summary.files).toContain("toondb/lib/windows-x86_64/toondb_storage.dll");
+  });
+
+  it("builds for macOS with the upstream version overridden", async () => {
+    const { exitCode, stderr, files } = await build(["--target", "aarch64-apple-darwin"]);
+    expect(exitCode, stderr).toBe(0);
+    expect(files).toEqual(["toondb_client-0.3.2-py3-none-macosx_11_0_arm64.whl"]);
+    const older = await build(["--upstream-version", "0.3.1"]);
+    expect(older.exitCode, older.stderr).toBe(0);
+    expect(older.stderr).toMatch(/downloading toondb-0\.3\.1-x86_64-unknown-linux-gnu\.tar\.gz .* from toondb\/toondb v0\.3\.1/);
+  });
+
+  it("lists every file it copies with --verbose", async () => {
+    const { exitCode, stderr } = await build(["--verbose"]);
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain(
+      "binwheel: toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz: toondb-0.3.2-x86_64-unknown-linux-gnu/bin/toondb-bulk -> toondb/_bin/linux-x86_64/toondb-bulk",
+    );
+    expect(stderr.match(/ -> /g)).toHaveLength(5);
+  });
+
+  it.each([
+    ["an unknown release", ["--upstream-version", "9.9.9"], {}, /GitHub has no published release tagged "v9\.9\.9" in toondb\/toondb\..*check that the token in GH_TOKEN can read its contents/],
+    ["a missing asset", ["--upstream-version", "0.3.1", "--target", "aarch64-apple-darwin"], {},
+      /release "v0\.3\.1" of toondb\/toondb has no asset named "toondb-0\.3\.1-aarch64-apple-darwin\.tar\.gz".*Its assets are: toondb-0\.3\.1-x86_64-unknown-linux-gnu\.tar\.gz\./],
+    ["an unconfigured target", ["--target", "aarch64-unknown-linux-gnu"], {},
+      /no upstream build is configured for the requested target aarch64-unknown-linux-gnu\. \[tool\.binwheel\.targets\] lists: x86_64-unknown-linux-gnu, aarch64-apple-darwin, x86_64-pc-windows-msvc\./],
+    ["an unknown target", ["--target", "sparc-sun-solaris"], {}, /"sparc-sun-solaris" is not a target binwheel knows/],
+    ["a network failure", [], { GITHUB_API_URL: "http://127.0.0.1:9" }, /could not reach 127\.0\.0\.1:9 to find the release tagged "v0\.3\.2" in toondb\/toondb/],
+    ["a bad flag", ["--targt", "x"], {}, /Unknown option '--targt'/],
+  ])("reports %s in one paragraph, without a stack or a wheel", async (_, args, env, message) => {
+    const { exitCode, stderr, files } = await build(args, env);
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split("\n").filter((l) => l.startsWith("binwheel: error:"))).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toContain(TOKEN);
+    expect(files).toEqual([]);
+  });
+
+  it("shows the stack with BINWHEEL_DEBUG=1", async () => {
+    const { exitCode, stderr } = await build(["--upstream-version", "9.9.9"], { BINWHEEL_DEBUG: "1" });
+    expect(exitCode).toBe(1);
+    expect(stderr).toMatch(/\n\s+at /);
+    expect(stderr).not.toContain(TOKEN);
+  });
+
+  it("answers --version and --help", async () => {
+    expect((await execa("node", [CORE, "--version"])).stdout).toMatch(/^binwheel \d+\.\d+\.\d+$/);
+    expect((await execa("node", [CORE, "--help"])).stdout).toContain("build [DIR]");
+  });
+});

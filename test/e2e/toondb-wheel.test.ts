@@ -1,0 +1,153 @@
+// The main job, as a user runs it: pip builds the ToonDB SDK's wheel with binwheel from a
+// (stand-in) GitHub release, the wheel passes strict validation, installs, and its commands run.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { toondbRelease } from "../support/fixtures.js";
+import { GitHubStandIn } from "../support/github-standin.js";
+import { assembleExampleProject, pipEnv } from "../support/project.js";
+import { installInVenv, onlyWheel, pipWheel, pyenvPython, validateWheel } from "../support/python.js";
+
+const TOOL_SOURCE = `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--help") == 0) { puts("usage: toondb-bulk [--exit CODE] (compiled test build)"); return 0; }
+  if (argc > 2 && strcmp(argv[1], "--exit") == 0) return atoi(argv[2]);
+  printf("argv0=%s args=%d\\n", argv[0], argc - 1);
+  return 0;
+}
+`;
+
+let github: GitHubStandIn;
+let work: string;
+let project: string;
+let wheel: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "binwheel-e2e-"));
+  writeFileSync(path.join(work, "tool.c"), TOOL_SOURCE);
+  await execa("cc", ["-O2", "-o", path.join(work, "toondb-bulk"), path.join(work, "tool.c")]);
+  github = await GitHubStandIn.start();
+  github.addRelease(await toondbRelease("0.3.2", { tools: { "toondb-bulk": readFileSync(path.join(work, "toondb-bulk")) } }));
+  project = assembleExampleProject(path.join(work, "toondb-client"));
+  const dist = path.join(work, "dist");
+  const built = await pipWheel("python3", project, dist, { env: { GITHUB_API_URL: github.apiUrl } });
+  expect(built.exitCode, built.all).toBe(0);
+  wheel = onlyWheel(dist);
+});
+
+afterAll(async () => {
+  await github?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("pip wheel of the ToonDB SDK", () => {
+  it("writes a wheel that passes strict validation, with the host's tags", async () => {
+    expect(path.basename(wheel)).toBe("toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl");
+    const summary = await validateWheel(wheel);
+    expect(summary.tags).toEqual(["py3-none-manylinux2014_x86_64", "py3-none-manylinux_2_17_x86_64"]);
+    expect(summary.root_is_purelib).toBe("false");
+    expect(summary.files).toEqual([
+      "toondb/__init__.py",
+      "toondb/_bin/linux-x86_64/toondb-bulk",
+      "toondb/_bin/linux-x86_64/toondb-grpc-server",
+      "toondb/_bin/linux-x86_64/toondb-server",
+      "toondb/_binwheel_scripts.py",
+      "toondb/lib/linux-x86_64/libtoondb_index.so",
+      "toondb/lib/linux-x86_64/libtoondb_storage.so",
+      "toondb_client-0.3.2.dist-info/METADATA",
+      "toondb_client-0.3.2.dist-info/WHEEL",
+      "toondb_client-0.3.2.dist-info/entry_points.txt",
+      "toondb_client-0.3.2.dist-info/licenses/LICENSE",
+      "toondb_client-0.3.2.dist-info/RECORD",
+    ]);
+    expect(summary.modes["toondb/_bin/linux-x86_64/toondb-bulk"]).toBe("0o755");
+    expect(summary.modes["toondb/lib/linux-x86_64/libtoondb_index.so"]).toBe("0o644");
+    expect(summary.entry_points["console_scripts"]).toEqual({
+      "toondb-bulk": "toondb._binwheel_scripts:run_toondb_bulk",
+      "toondb-server": "toondb._binwheel_scripts:run_toondb_server",
+      "toondb-grpc-server": "toondb._binwheel_scripts:run_toondb_grpc_server",
+    });
+  });
+
+  it("carries every [project] field into METADATA", async () => {
+    const { metadata, requires_dist, provides_extra } = await validateWheel(wheel);
+    for (const line of [
+      "Metadata-Version: 2.4",
+      "Name: toondb-client",
+      "Version: 0.3.2",
+      "Summary: Python SDK for ToonDB, with the ToonDB server and command-line tools bundled",
+      "Requires-Python: >=3.9",
+      "License-Expression: Apache-2.0",
+      "License-File: LICENSE",
+      "Author-email: ToonDB Authors <dev@toondb.example>",
+      "Keywords: database,toondb,sdk",
+      "Classifier: Operating System :: MacOS",
+      "Project-URL: Homepage, https://github.com/toondb/toondb-python-sdk",
+      "Description-Content-Type: text/markdown",
+    ]) {
+      expect(metadata).toContain(`${line}\n`);
+    }
+    expect(metadata).toMatch(/\n\n# toondb-client\n/);
+    expect(provides_extra).toEqual(["grpc"]);
+    expect(requires_dist).toEqual(['grpcio>=1.60; python_version >= "3.9" and extra == "grpc"']);
+  });
+
+  it("installs, and its commands run the bundled executables with exit codes passed through", async () => {
+    const bin = await installInVenv("python3", path.join(work, "venv"), wheel);
+    const help = await execa(path.join(bin, "toondb-bulk"), ["--help"]);
+    expect(help.stdout).toBe("usage: toondb-bulk [--exit CODE] (compiled test build)");
+    const args = await execa(path.join(bin, "toondb-bulk"), ["a", "b c"]);
+    expect(args.stdout).toBe(`argv0=${path.join(bin, "toondb-bulk")} args=2`);
+    const exit = await execa(path.join(bin, "toondb-bulk"), ["--exit", "3"], { reject: false });
+    expect(exit.exitCode).toBe(3);
+    const server = await execa(path.join(bin, "toondb-server"), ["--help"]);
+    expect(server.stdout).toContain("toondb-server (ToonDB fixture build)");
+    const sdk = await execa(path.join(bin, "python"), ["-c", "import toondb; print(toondb.Database.open(':memory:').path)"]);
+    expect(sdk.stdout).toBe(":memory:");
+  });
+
+  it("builds the same bytes under Python 3.9 and 3.13", async () => {
+    for (const version of ["3.9", "3.13"]) {
+      const dist = path.join(work, `dist-${version}`);
+      const built = await pipWheel(await pyenvPython(version), project, dist, { env: { GITHUB_API_URL: github.apiUrl } });
+      expect(built.exitCode, built.all).toBe(0);
+      expect(readFileSync(onlyWheel(dist)).equals(readFileSync(wheel)), `Python ${version}`).toBe(true);
+    }
+  });
+
+  it("builds the same bytes through python -m build --wheel", async () => {
+    const dist = path.join(work, "dist-build");
+    const built = await execa(inject("toolsPython"), ["-m", "build", "--wheel", "--outdir", dist, project], {
+      env: pipEnv({ GITHUB_API_URL: github.apiUrl, PIP_NO_INDEX: "1", PIP_FIND_LINKS: inject("shimWheels") }),
+      reject: false,
+      all: true,
+    });
+    expect(built.exitCode, built.all).toBe(0);
+    expect(readFileSync(onlyWheel(dist)).equals(readFileSync(wheel))).toBe(true);
+  });
+
+  it("never sends the token to the storage host", () => {
+    expect(github.requests.some((r) => r.origin === "storage")).toBe(true);
+    expect(github.requests.filter((r) => r.origin === "storage" && r.authorization)).toEqual([]);
+  });
+});
+
+describe("pip wheel with bad input", () => {
+  it("fails with binwheel's message, no traceback and nothing in the output folder", async () => {
+    const bad = assembleExampleProject(path.join(work, "bad"));
+    const pyproject = path.join(bad, "pyproject.toml");
+    writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace('from = "lib/*"', 'from = "libs/*"'));
+    const dist = path.join(work, "bad-dist");
+    mkdirSync(dist);
+    const built = await pipWheel("python3", bad, dist, { env: { GITHUB_API_URL: github.apiUrl } });
+    expect(built.exitCode).not.toBe(0);
+    expect(built.all).toMatch(/binwheel: error: \[\[tool\.binwheel\.include\]\] #2 \(from = "libs\/\*"\) matches nothing in toondb-0\.3\.2-x86_64-unknown-linux-gnu\.tar\.gz/);
+    expect(built.all).toMatch(/inside its top folder toondb-0\.3\.2-x86_64-unknown-linux-gnu\/\): bin\/toondb-bulk, .*lib\/libtoondb_index\.so/);
+    expect(built.all).not.toMatch(/Traceback/);
+    expect(readdirSync(dist)).toEqual([]);
+  });
+});
