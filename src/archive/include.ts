@@ -9,12 +9,10 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "../errors.js";
 import { detail } from "../log.js";
-import type { ArchiveKind } from "../target/triples.js";
 import type { Member, Spool } from "../wheel/member.js";
 import type { TargetPlan } from "../target/plan.js";
-import { readTar } from "./tar.js";
-import { readZip } from "./zip.js";
 import type { ArchiveEntry } from "./entries.js";
+import { readArchive } from "./read.js";
 
 export interface IncludedFile {
   wheelPath: string;
@@ -37,10 +35,6 @@ interface Candidate {
   whole: [number, string][];
   stripped: [number, string][];
   member?: Member;
-}
-
-export function readArchive(file: string, kind: ArchiveKind, onEntry: (e: ArchiveEntry) => Promise<void>): Promise<void> {
-  return kind === "zip" ? readZip(file, onEntry) : readTar(file, onEntry);
 }
 
 export async function includeFromArchive(file: string, plan: TargetPlan, spool: Spool): Promise<IncludedFile[]> {

@@ -1,6 +1,7 @@
 // build_wheel: project -> (upstream asset -> included binaries) + Python packages + .dist-info
 // -> one zip, written to a temporary name in the output folder and renamed when complete.
 import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { mkdtemp, open, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +12,7 @@ import { info } from "../log.js";
 import { includeFromArchive, type IncludedFile } from "../archive/include.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
-import { GitHubReleases, githubAccess } from "../upstream/github.js";
+import { fetchUpstreamAsset } from "../upstream/asset.js";
 import { renderLauncher, type Launcher } from "./launcher.js";
 import { memberFromBuffer, Spool } from "./member.js";
 import { renderEntryPoints, renderMetadata } from "./metadata.js";
@@ -33,60 +34,38 @@ export interface WheelRequest {
 export async function buildWheel(req: WheelRequest): Promise<string> {
   const project = loadProject(req.projectDir);
   const scratch = await mkdtemp(path.join(tmpdir(), "binwheel-"));
-  let spool: Spool | undefined;
+  const spool = await Spool.create(path.join(scratch, "spool"));
   try {
     let entries: ZipEntry[];
     let fileName: string;
-    let launcher: Launcher | undefined;
     if (project.config.upstream) {
       const plan = planTarget(project, req.options, req.host);
-      spool = await Spool.create(path.join(scratch, "spool"));
-      const asset = await fetchAsset(plan, scratch, req.env);
+      const asset = await fetchUpstreamAsset(plan, scratch, req.env);
       const included = await includeFromArchive(asset, plan, spool);
-      launcher = makeLauncher(project, plan, included);
+      const launcher = makeLauncher(project, plan, included);
       const tags = binaryTags(plan.platformTags);
       fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
       entries = [
         ...included.map((f) => ({ name: f.wheelPath, mode: f.mode, member: f.member })),
         ...(launcher ? [{ name: launcher.wheelPath, mode: 0o644, member: memberFromBuffer(Buffer.from(launcher.source)) }] : []),
-        ...(await sourceEntries(project, binaryDirsOfAllTargets(project))),
+        ...(await sourceEntries(project, binaryDirsOfAllTargets(project), spool)),
+        ...(await distInfoEntries(project, renderWheelFile(tags, false), launcher)),
       ];
-      entries.push(...(await distInfoEntries(project, renderWheelFile(tags, false), launcher)));
     } else {
       fileName = wheelFileName(project.metadata.name, project.metadata.version, PURE_TAGS);
-      entries = await sourceEntries(project, []);
-      entries.push(...(await distInfoEntries(project, renderWheelFile(PURE_TAGS, true), undefined)));
+      entries = [
+        ...(await sourceEntries(project, [], spool)),
+        ...(await distInfoEntries(project, renderWheelFile(PURE_TAGS, true), undefined)),
+      ];
     }
     checkUnique(entries);
     const recordPath = `${distInfoDir(project)}/RECORD`;
     await writeWheel(req.outDir, fileName, orderForWheel(entries, project), recordPath, spool, req.env);
     return fileName;
   } finally {
-    await spool?.close();
+    await spool.close();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-async function fetchAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const { upstream } = plan;
-  const github = new GitHubReleases(githubAccess(env));
-  const request = {
-    owner: upstream.owner,
-    repo: upstream.repo,
-    tag: plan.releaseTag,
-    assetName: plan.assetName,
-    assetKey: `[tool.binwheel.upstream] asset = "${upstream.asset}"`,
-  };
-  const asset = await github.findAsset(request);
-  info(`downloading ${asset.name} (${(asset.size / 1048576).toFixed(1)} MiB) from ${upstream.owner}/${upstream.repo} ${plan.releaseTag}`);
-  const downloaded = await github.download(request, asset, path.join(scratch, "asset"));
-  if (plan.pinnedSha256 && downloaded.sha256 !== plan.pinnedSha256) {
-    fail(
-      `${asset.name} from ${upstream.owner}/${upstream.repo} ${plan.releaseTag} has sha256 ${downloaded.sha256}, but ` +
-        `[tool.binwheel.upstream] sha256 pins ${plan.pinnedSha256} for ${plan.target.triple}. The asset changed or the pin is wrong; no wheel was written.`,
-    );
-  }
-  return downloaded.file;
 }
 
 /** Resolves [tool.binwheel.scripts] to the included executables of this target. */
@@ -114,14 +93,14 @@ function makeLauncher(project: Project, plan: TargetPlan, included: IncludedFile
   return renderLauncher(pkg.name, commands, libraryDirs.sort());
 }
 
-async function sourceEntries(project: Project, skipDirs: string[]): Promise<ZipEntry[]> {
-  return Promise.all(
-    packageFiles(project.config.packages, skipDirs).map(async (f) => ({
-      name: f.wheelPath,
-      mode: f.mode,
-      member: memberFromBuffer(await readFile(f.absolute)),
-    })),
-  );
+/** Small files are compressed in memory; large ones (data files) stream through the spool. */
+async function sourceEntries(project: Project, skipDirs: string[], spool: Spool): Promise<ZipEntry[]> {
+  const entries: ZipEntry[] = [];
+  for (const f of packageFiles(project.config.packages, skipDirs)) {
+    const member = f.size > 1 << 20 ? await spool.add(createReadStream(f.absolute)) : memberFromBuffer(await readFile(f.absolute));
+    entries.push({ name: f.wheelPath, mode: f.mode, member });
+  }
+  return entries;
 }
 
 async function distInfoEntries(project: Project, wheelFile: string, launcher: Launcher | undefined): Promise<ZipEntry[]> {
@@ -174,7 +153,7 @@ async function writeWheel(
   fileName: string,
   entries: ZipEntry[],
   recordPath: string,
-  spool: Spool | undefined,
+  spool: Spool,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const temp = path.join(outDir, `.${fileName}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -8,6 +8,7 @@ export interface SourceFile {
   wheelPath: string;
   absolute: string;
   mode: number;
+  size: number;
 }
 
 /**
@@ -25,7 +26,8 @@ export function packageFiles(packages: PackageSource[], skipDirs: string[]): Sou
           .map((relative) => ({ wheelPath: `${pkg.name}/${relative}`, absolute: path.join(pkg.path, relative) }))
           .filter((f) => !skipped(f.wheelPath));
     for (const file of files) {
-      out.push({ ...file, mode: statSync(file.absolute).mode & 0o111 ? 0o755 : 0o644 });
+      const stat = statSync(file.absolute);
+      out.push({ ...file, mode: stat.mode & 0o111 ? 0o755 : 0o644, size: stat.size });
     }
   }
   return out;

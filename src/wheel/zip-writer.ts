@@ -46,7 +46,7 @@ export class ZipWriter {
 
   constructor(
     private readonly out: FileHandle,
-    private readonly spool: Spool | undefined,
+    private readonly spool: Spool,
     private readonly when: DosTime,
   ) {}
 
@@ -86,7 +86,7 @@ export class ZipWriter {
     if (Buffer.isBuffer(member.data)) {
       await this.write(member.data);
     } else {
-      await this.spool!.copyTo(member, this.out, this.position);
+      await this.spool.copyTo(member, this.out, this.position);
       this.position += member.compressedSize;
     }
     if (this.position - offset !== 30 + name.length + member.compressedSize) throw new Error("zip size bookkeeping");
