@@ -7,6 +7,7 @@ import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
 import { nodeHostFacts, type HostFacts } from "../src/target/host.js";
 import { VERSION } from "../src/version.js";
+import { buildSdist } from "../src/sdist/build.js";
 import { buildWheel } from "../src/wheel/build.js";
 
 const USAGE = `usage: binwheel <command> [options]
@@ -14,6 +15,7 @@ const USAGE = `usage: binwheel <command> [options]
 commands:
   build [DIR]    build the wheel for this machine, or for --target, into --out-dir
                    --target <triple>            a Rust target triple from [tool.binwheel.targets]
+                   --sdist                      also build the sdist
                    --upstream-version <version> the upstream release to take binaries from
                    --out-dir <dir>              where to write the wheel (default: DIR/dist)
                    --verbose                    list every file copied and where it went
@@ -45,6 +47,7 @@ export async function runCli(argv: string[]): Promise<void> {
         target: { type: "string" },
         "upstream-version": { type: "string" },
         "out-dir": { type: "string" },
+        sdist: { type: "boolean" },
         verbose: { type: "boolean" },
       },
     });
@@ -62,6 +65,10 @@ export async function runCli(argv: string[]): Promise<void> {
   const options = readOptions(settings, process.env);
   setVerbose(options.verbose);
   mkdirSync(outDir, { recursive: true });
+  if (values.sdist) {
+    const sdist = await buildSdist({ projectDir, outDir, options, env: process.env });
+    process.stdout.write(`${path.join(outDir, sdist)}\n`);
+  }
   const wheel = await buildWheel({ projectDir, outDir, options, host: hostFacts(), env: process.env });
   process.stdout.write(`${path.join(outDir, wheel)}\n`);
 }

@@ -1,13 +1,17 @@
-// The PEP 517 side of the executable: the Python shim writes a JSON request, runs
+// The PEP 517 / PEP 660 side of the executable: the Python shim writes a JSON request, runs
 // `node _core.mjs --pep517 <request.json> <result.json>`, and reads the hook's return value
 // from the result file (never from the logs, which go to stderr for the frontend to show).
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { loadProject } from "../src/config/pyproject.js";
 import { readOptions, type ConfigSettings } from "../src/config/settings.js";
 import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
+import { buildSdist } from "../src/sdist/build.js";
 import type { HostFacts } from "../src/target/host.js";
-import { buildWheel } from "../src/wheel/build.js";
+import { buildWheel, type WheelRequest } from "../src/wheel/build.js";
+import { writePreparedMetadata } from "../src/wheel/distinfo.js";
+import { buildEditable } from "../src/wheel/editable.js";
 
 /** What python_shim/binwheel/_backend.py sends. */
 export interface HookRequest {
@@ -15,7 +19,9 @@ export interface HookRequest {
   source_dir: string;
   config_settings: ConfigSettings;
   host: HostFacts;
-  wheel_directory?: string;
+  /** The output folder: wheel_directory, sdist_directory or metadata_directory. */
+  directory: string;
+  /** build_wheel / build_editable: the folder prepare_metadata_for_build_* wrote, if any. */
   metadata_directory?: string | null;
 }
 
@@ -23,16 +29,30 @@ export async function runHook(requestFile: string, resultFile: string): Promise<
   const request = JSON.parse(await readFile(requestFile, "utf8")) as HookRequest;
   const options = readOptions(request.config_settings, process.env);
   setVerbose(options.verbose);
-  let result: unknown;
+  const projectDir = path.resolve(request.source_dir);
+  const directory = path.resolve(request.directory);
+  const wheelRequest: WheelRequest = {
+    projectDir,
+    outDir: directory,
+    options,
+    host: request.host,
+    env: process.env,
+    ...(request.metadata_directory && { metadataDir: path.resolve(request.metadata_directory) }),
+  };
+  let result: string;
   switch (request.hook) {
     case "build_wheel":
-      result = await buildWheel({
-        projectDir: path.resolve(request.source_dir),
-        outDir: path.resolve(request.wheel_directory ?? fail("build_wheel needs a wheel directory")),
-        options,
-        host: request.host,
-        env: process.env,
-      });
+      result = await buildWheel(wheelRequest);
+      break;
+    case "build_editable":
+      result = await buildEditable(wheelRequest);
+      break;
+    case "build_sdist":
+      result = await buildSdist({ projectDir, outDir: directory, options, env: process.env });
+      break;
+    case "prepare_metadata_for_build_wheel":
+    case "prepare_metadata_for_build_editable":
+      result = await writePreparedMetadata(loadProject(projectDir, options.upstreamVersion), directory);
       break;
     default:
       fail(`the Python shim asked for the unknown hook "${request.hook}"; the binwheel package is damaged or mixed versions are installed.`);

@@ -3,14 +3,17 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 
-/** Files under `root` matching `glob` (PEP 639 glob syntax), as sorted `/`-separated paths. */
-export function globFiles(root: string, glob: string): string[] {
+/**
+ * Files under `root` matching `glob` (PEP 639 glob syntax), as sorted `/`-separated paths;
+ * `skipDir` prunes folders by their path relative to `root`.
+ */
+export function globFiles(root: string, glob: string, skipDir: (relative: string) => boolean = () => false): string[] {
   const { base, isGlob } = picomatch.scan(glob);
   if (!isGlob) return isFile(path.join(root, glob)) ? [glob] : [];
   const isMatch = picomatch(glob, { dot: true });
   const start = path.join(root, base);
   const out: string[] = [];
-  for (const relative of walkFiles(start)) {
+  for (const relative of walkFiles(start, (dir) => skipDir(base ? `${base}/${dir}` : dir))) {
     const fromRoot = base ? `${base}/${relative}` : relative;
     if (isMatch(fromRoot)) out.push(fromRoot);
   }

@@ -18,6 +18,8 @@ export interface Person {
 export interface Readme {
   text: string;
   contentType: string;
+  /** The file it came from, relative to the project root (the sdist carries it). */
+  file?: string;
 }
 
 export interface LicenseFile {
@@ -61,24 +63,48 @@ const DEFAULT_LICENSE_GLOBS = ["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"]
 const ENTRY_POINT_NAME = /^[\w.-]+$/;
 const OBJECT_REFERENCE = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*)?$/;
 
-export function readProject(project: Table, root: string): ProjectMetadata {
-  project.onlyKeys(PROJECT_KEYS);
-  const dynamic = project.stringArray("dynamic") ?? [];
-  for (const field of dynamic) {
-    fail(
-      `pyproject.toml: [project] dynamic lists "${field}", but binwheel does not compute any ` +
-        `metadata at build time yet. Write the value in [project] and remove it from dynamic.`,
-    );
-  }
-
+/**
+ * Reads [project]. `dynamicVersion` supplies the version when [project] dynamic lists it
+ * (see version.ts); it is only called then.
+ */
+/** [project] name, checked. */
+export function projectName(project: Table): string {
   const name = project.requiredString("name", "the distribution name, e.g. \"toondb-client\"");
   if (!isValidProjectName(name)) {
     fail(`pyproject.toml: [project] name "${name}" is not a valid project name: use ASCII letters, digits, "-", "_" and ".", starting and ending with a letter or digit.`);
   }
-  const rawVersion = project.requiredString("version", 'a PEP 440 version such as "0.3.2"');
-  const version = normalizeVersion(rawVersion);
+  return name;
+}
+
+/** The normalized form of a version read from `source`, or an error naming it. */
+export function checkedVersion(raw: string, source: string): string {
+  const version = normalizeVersion(raw);
   if (version === null) {
-    fail(`pyproject.toml: [project] version "${rawVersion}" is not a valid PEP 440 version (for example "1.2.0", "1.2.0rc1" or "1.2.0.post1").`);
+    fail(`${source.startsWith("[") ? "pyproject.toml: " : ""}${source} "${raw}" is not a valid PEP 440 version (for example "1.2.0", "1.2.0rc1" or "1.2.0.post1").`);
+  }
+  return version;
+}
+
+export function readProject(project: Table, root: string, dynamicVersion: () => string): ProjectMetadata {
+  project.onlyKeys(PROJECT_KEYS);
+  const name = projectName(project);
+  const dynamic = project.stringArray("dynamic") ?? [];
+  for (const field of dynamic) {
+    if (field === "version") continue;
+    fail(
+      `pyproject.toml: [project] dynamic lists "${field}", but binwheel computes only the version at build time. ` +
+        `Write ${field} in [project] and remove it from dynamic.`,
+    );
+  }
+  let version: string;
+  if (dynamic.includes("version")) {
+    if (project.has("version")) {
+      fail('pyproject.toml: [project] version is set and also listed in [project] dynamic; keep one (remove "version" from dynamic, or the version key).');
+    }
+    version = dynamicVersion();
+  } else {
+    const raw = project.requiredString("version", 'a PEP 440 version such as "0.3.2" (or list "version" in [project] dynamic)');
+    version = checkedVersion(raw, "[project] version");
   }
 
   const description = project.string("description");
@@ -119,7 +145,7 @@ function readReadme(project: Table, root: string): Readme | undefined {
     if (!contentType) {
       fail(`pyproject.toml: [project] readme "${value}" has an unknown extension; use .md, .rst or .txt, or write readme = { file = "${value}", content-type = "text/markdown" }.`);
     }
-    return { text: readProjectFile(root, value, project.key("readme")), contentType };
+    return { text: readProjectFile(root, value, project.key("readme")), contentType, file: value };
   }
   const table = project.table("readme")!;
   table.onlyKeys(["file", "text", "content-type"]);
@@ -133,7 +159,8 @@ function readReadme(project: Table, root: string): Readme | undefined {
   if (!["text/markdown", "text/x-rst", "text/plain"].includes(base)) {
     fail(`pyproject.toml: ${table.key("content-type")} "${contentType}" is not supported; use "text/markdown", "text/x-rst" or "text/plain".`);
   }
-  return { text: file !== undefined ? readProjectFile(root, file, table.key("file")) : text!, contentType };
+  if (file === undefined) return { text: text!, contentType };
+  return { text: readProjectFile(root, file, table.key("file")), contentType, file };
 }
 
 function contentTypeFor(file: string): string | undefined {

@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { fail } from "../errors.js";
-import { readProject, type ProjectMetadata } from "./project.js";
+import { projectName, readProject, type ProjectMetadata } from "./project.js";
 import { readTool, type BinwheelConfig } from "./tool.js";
 import { Table, isTable } from "./values.js";
+import { dynamicVersion } from "./version.js";
 
 export interface Project {
   /** Absolute path of the folder holding pyproject.toml. */
@@ -14,7 +15,8 @@ export interface Project {
   config: BinwheelConfig;
 }
 
-export function loadProject(root: string): Project {
+/** `upstreamVersion` is the `-C upstream-version` override, which a dynamic version may follow. */
+export function loadProject(root: string, upstreamVersion?: string): Project {
   const file = path.join(root, "pyproject.toml");
   let text: string;
   try {
@@ -37,7 +39,12 @@ export function loadProject(root: string): Project {
   const project = new Table("[project]", doc.data["project"]);
   const tool = doc.table("tool")?.data["binwheel"];
   if (tool !== undefined && !isTable(tool)) fail("pyproject.toml: tool.binwheel must be a table ([tool.binwheel]).");
-  const metadata = readProject(project, root);
-  const config = readTool(tool === undefined ? undefined : new Table("[tool.binwheel]", tool), metadata.name, root);
-  return { root, metadata, config };
+  // [tool.binwheel] is read after [project] (whose errors come first) unless a dynamic version needs it.
+  let config: BinwheelConfig | undefined;
+  const readConfig = () => (config ??= readTool(tool === undefined ? undefined : new Table("[tool.binwheel]", tool), projectName(project), root));
+  const metadata = readProject(project, root, () => {
+    const { version, upstream } = readConfig();
+    return dynamicVersion(root, version, upstream, upstreamVersion);
+  });
+  return { root, metadata, config: readConfig() };
 }

@@ -33,8 +33,22 @@ export interface IncludeRule {
   label: string;
 }
 
+/** Where a dynamic [project] version comes from. */
+export type VersionSource = { file: string } | { upstream: true };
+
+export interface SdistConfig {
+  /** Extra globs (relative to the project root) to put in the sdist. */
+  include: string[];
+  /** Globs of files to leave out of the sdist. */
+  exclude: string[];
+}
+
 export interface BinwheelConfig {
   packages: PackageSource[];
+  version?: VersionSource;
+  /** Wheel path of the generated runtime locator module, e.g. "toondb/_binaries.py". */
+  locator?: string;
+  sdist: SdistConfig;
   upstream?: UpstreamConfig;
   /** Triple -> "auto" or the platform tags to use, in declaration order. */
   targets: [string, "auto" | string[]][];
@@ -43,7 +57,7 @@ export interface BinwheelConfig {
   scripts: [string, string][];
 }
 
-const TOOL_KEYS = ["packages", "upstream", "targets", "include", "scripts"] as const;
+const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "sdist"] as const;
 const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "sha256"] as const;
 const TAG_PREFIXES: Record<Os, RegExp> = {
   linux: /^(manylinux|musllinux|linux)_/,
@@ -76,8 +90,17 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
   if (scripts.length > 0 && !upstream) {
     fail("pyproject.toml: [tool.binwheel.scripts] runs bundled executables, so it needs [tool.binwheel.upstream]; use [project.scripts] for Python functions.");
   }
+  const packages = readPackages(t, projectName, root);
+  if (scripts.length > 0 && !packages.some((p) => !p.isModule)) {
+    fail("pyproject.toml: [tool.binwheel.scripts] needs a package folder (with __init__.py) in [tool.binwheel] packages to hold its launcher module.");
+  }
+  const version = readVersionSource(t);
+  const locator = readLocator(t, packages, upstream);
   return {
-    packages: readPackages(t, projectName, root),
+    packages,
+    ...(version && { version }),
+    ...(locator && { locator }),
+    sdist: readSdist(t),
     ...(upstream && { upstream }),
     targets,
     include,
@@ -183,4 +206,49 @@ function readScripts(t: Table): [string, string][] {
     }
     return [name, executable.replace(/\.exe$/i, "")];
   });
+}
+
+function readVersionSource(t: Table): VersionSource | undefined {
+  const v = t.table("version");
+  if (!v) return undefined;
+  v.onlyKeys(["file", "upstream"]);
+  const file = v.string("file");
+  const upstream = v.boolean("upstream");
+  if ((file !== undefined) === (upstream === true)) {
+    fail(`pyproject.toml: ${t.key("version")} must be { file = "<path>" } (a __version__ in a Python file, or a Cargo.toml) or { upstream = true } (the upstream release's version).`);
+  }
+  if (file !== undefined) {
+    if (file.startsWith("/") || file.split("/").includes("..")) fail(`pyproject.toml: ${v.key("file")} "${file}" must be a path inside the project.`);
+    return { file };
+  }
+  return { upstream: true };
+}
+
+function readLocator(t: Table, packages: PackageSource[], upstream: UpstreamConfig | undefined): string | undefined {
+  const locator = t.string("locator");
+  if (locator === undefined) return undefined;
+  const key = t.key("locator");
+  if (!upstream) fail(`pyproject.toml: ${key} finds bundled binaries at run time, so it needs [tool.binwheel.upstream].`);
+  const parts = locator.split("/");
+  const inPackage = packages.some((p) => !p.isModule && p.name === parts[0]);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*\.py$/.test(locator) || parts.length < 2 || !inPackage) {
+    fail(`pyproject.toml: ${key} = "${locator}" must be the path of a new module inside one of the packages (${packages.map((p) => p.name).join(", ")}), e.g. "${packages[0]?.name ?? "mypkg"}/_binaries.py".`);
+  }
+  return locator;
+}
+
+function readSdist(t: Table): SdistConfig {
+  const s = t.table("sdist");
+  if (!s) return { include: [], exclude: [] };
+  s.onlyKeys(["include", "exclude"]);
+  const globs = (name: "include" | "exclude") => {
+    const list = s.stringArray(name) ?? [];
+    for (const glob of list) {
+      if (glob.startsWith("/") || glob.includes("\\") || glob.split("/").includes("..")) {
+        fail(`pyproject.toml: ${s.key(name)} pattern "${glob}" must be relative to the project root, use "/" and not contain "..".`);
+      }
+    }
+    return list;
+  };
+  return { include: globs("include"), exclude: globs("exclude") };
 }

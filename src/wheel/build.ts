@@ -1,25 +1,23 @@
-// build_wheel: project -> (upstream asset -> included binaries) + Python packages + .dist-info
-// -> one zip, written to a temporary name in the output folder and renamed when complete.
-import { randomBytes } from "node:crypto";
+// build_wheel: project -> (upstream asset -> included binaries + generated modules) + Python
+// packages + .dist-info -> one zip. The binary part is shared with build_editable.
 import { createReadStream } from "node:fs";
-import { mkdtemp, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { includeFromArchive, type IncludedFile } from "../archive/include.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
-import { info } from "../log.js";
-import { includeFromArchive, type IncludedFile } from "../archive/include.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
 import { fetchUpstreamAsset } from "../upstream/asset.js";
-import { renderLauncher, type Launcher } from "./launcher.js";
-import { memberFromBuffer, Spool } from "./member.js";
-import { renderEntryPoints, renderMetadata } from "./metadata.js";
-import { renderRecord } from "./record.js";
+import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
+import { Spool, memberFromBuffer } from "./member.js";
+import { launcherPath, renderLauncher, renderLocator } from "./runtime.js";
 import { packageFiles } from "./sources.js";
-import { PURE_TAGS, binaryTags, distributionStem, renderWheelFile, wheelFileName } from "./tags.js";
-import { ZipWriter, dosTime, type ZipEntry } from "./zip-writer.js";
+import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
+import { writeWheel } from "./write.js";
+import type { ZipEntry } from "./zip-writer.js";
 
 export interface WheelRequest {
   projectDir: string;
@@ -28,152 +26,124 @@ export interface WheelRequest {
   /** Facts about the Python running the build; undefined when the CLI runs without the shim. */
   host?: HostFacts;
   env: NodeJS.ProcessEnv;
+  /** A folder from prepare_metadata_for_build_wheel, whose .dist-info files are reused. */
+  metadataDir?: string;
 }
 
-/** Builds the wheel and returns its file name (placed in `outDir`). */
-export async function buildWheel(req: WheelRequest): Promise<string> {
-  const project = loadProject(req.projectDir);
+/** A generated Python module: its path in the wheel and its source. */
+export interface GeneratedModule {
+  wheelPath: string;
+  source: string;
+}
+
+/** The binary side of a build: the plan, the files taken from the asset, the generated modules. */
+export interface Bundle {
+  plan: TargetPlan;
+  included: IncludedFile[];
+  generated: GeneratedModule[];
+}
+
+/** Runs `body` with a scratch folder and a spool, both removed afterwards. */
+export async function withScratch<T>(body: (scratch: string, spool: Spool) => Promise<T>): Promise<T> {
   const scratch = await mkdtemp(path.join(tmpdir(), "binwheel-"));
   const spool = await Spool.create(path.join(scratch, "spool"));
   try {
-    let entries: ZipEntry[];
-    let fileName: string;
-    if (project.config.upstream) {
-      const plan = planTarget(project, req.options, req.host);
-      const asset = await fetchUpstreamAsset(plan, scratch, req.env);
-      const included = await includeFromArchive(asset, plan, spool);
-      const launcher = makeLauncher(project, plan, included);
-      const tags = binaryTags(plan.platformTags);
-      fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
-      entries = [
-        ...included.map((f) => ({ name: f.wheelPath, mode: f.mode, member: f.member })),
-        ...(launcher ? [{ name: launcher.wheelPath, mode: 0o644, member: memberFromBuffer(Buffer.from(launcher.source)) }] : []),
-        ...(await sourceEntries(project, binaryDirsOfAllTargets(project), spool)),
-        ...(await distInfoEntries(project, renderWheelFile(tags, false), launcher)),
-      ];
-    } else {
-      fileName = wheelFileName(project.metadata.name, project.metadata.version, PURE_TAGS);
-      entries = [
-        ...(await sourceEntries(project, [], spool)),
-        ...(await distInfoEntries(project, renderWheelFile(PURE_TAGS, true), undefined)),
-      ];
-    }
-    checkUnique(entries);
-    const recordPath = `${distInfoDir(project)}/RECORD`;
-    await writeWheel(req.outDir, fileName, orderForWheel(entries, project), recordPath, spool, req.env);
-    return fileName;
+    return await body(scratch, spool);
   } finally {
     await spool.close();
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-/** Resolves [tool.binwheel.scripts] to the included executables of this target. */
-function makeLauncher(project: Project, plan: TargetPlan, included: IncludedFile[]): Launcher | undefined {
-  const { scripts, packages } = project.config;
-  if (scripts.length === 0) return undefined;
-  const pkg = packages.find((p) => !p.isModule);
-  if (!pkg) fail("[tool.binwheel.scripts] needs a Python package (a folder with __init__.py) in [tool.binwheel] packages to hold the launcher module.");
-  const wanted = (exe: string) => (plan.target.os === "windows" ? [`${exe}.exe`, exe] : [exe]);
-  const commands = scripts.map(([name, exe]) => {
-    const names = wanted(exe);
-    const found = included.filter((f) => names.includes(path.posix.basename(f.wheelPath)));
-    if (found.length !== 1) {
-      const executables = included.filter((f) => f.mode === 0o755).map((f) => f.wheelPath);
-      fail(
-        `[tool.binwheel.scripts] ${name} = "${exe}": ${found.length === 0 ? "no" : "more than one"} included file is named ${names.map((n) => `"${n}"`).join(" or ")} for ${plan.target.triple}. ` +
-          `Included executables: ${executables.join(", ") || "none"}.`,
+/** Builds the wheel and returns its file name (placed in `outDir`). */
+export async function buildWheel(req: WheelRequest): Promise<string> {
+  const project = loadProject(req.projectDir, req.options.upstreamVersion);
+  return withScratch(async (scratch, spool) => {
+    let tags: WheelTags = PURE_TAGS;
+    const entries: ZipEntry[] = [];
+    if (project.config.upstream) {
+      const bundle = await bundleBinaries(project, req, scratch, spool);
+      tags = binaryTags(bundle.plan.platformTags);
+      entries.push(
+        ...bundle.included.map((f) => ({ name: f.wheelPath, mode: f.mode, member: f.member })),
+        ...bundle.generated.map((m) => ({ name: m.wheelPath, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
       );
     }
-    return { name, wheelPath: found[0]!.wheelPath };
+    entries.push(...(await sourceEntries(project, spool)));
+    const distInfo = distInfoDir(project);
+    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project);
+    entries.push(...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)));
+    const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
+    await writeWheel(req.outDir, fileName, distInfo, entries, spool, req.env);
+    return fileName;
   });
-  const clash = commands.find((c) => project.metadata.scripts.some(([n]) => n === c.name));
-  if (clash) fail(`the command "${clash.name}" is defined in both [project.scripts] and [tool.binwheel.scripts]; keep one.`);
-  const libraryDirs = [...new Set(included.filter((f) => /\.(so(\.\d+)*|dylib|dll)$/i.test(f.wheelPath)).map((f) => path.posix.dirname(f.wheelPath)))];
-  return renderLauncher(pkg.name, commands, libraryDirs.sort());
 }
 
-/** Small files are compressed in memory; large ones (data files) stream through the spool. */
-async function sourceEntries(project: Project, skipDirs: string[], spool: Spool): Promise<ZipEntry[]> {
+/** Fetches the target's asset, applies the include rules and renders the generated modules. */
+export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool): Promise<Bundle> {
+  const plan = planTarget(project, req.options, req.host);
+  const asset = await fetchUpstreamAsset(plan, scratch, req.env);
+  const included = await includeFromArchive(asset, plan, spool);
+  return { plan, included, generated: generatedModules(project, plan, included) };
+}
+
+/** Wheel paths of the modules binwheel generates; the source tree's copies (editable) are skipped. */
+export function generatedPaths(project: Project): string[] {
+  const pkg = launcherPackage(project);
+  return [
+    ...(pkg && project.config.scripts.length > 0 ? [launcherPath(pkg)] : []),
+    ...(project.config.locator ? [project.config.locator] : []),
+  ];
+}
+
+function generatedModules(project: Project, plan: TargetPlan, included: IncludedFile[]): GeneratedModule[] {
+  const { scripts, locator } = project.config;
+  const isLibrary = (f: IncludedFile) => /\.(so(\.\d+)*|dylib|dll)$/i.test(f.wheelPath);
+  const executables = included
+    .filter((f) => f.mode === 0o755 && !isLibrary(f))
+    .map((f) => ({ name: path.posix.basename(f.wheelPath).replace(/\.exe$/i, ""), wheelPath: f.wheelPath }));
+  const libraryDirs = [...new Set(included.filter(isLibrary).map((f) => path.posix.dirname(f.wheelPath)))].sort();
+  const modules: GeneratedModule[] = [];
+  const pkg = launcherPackage(project);
+  if (scripts.length > 0 && pkg) {
+    const commands = scripts.map(([name, exe]) => {
+      const found = executables.filter((e) => e.name === exe);
+      if (found.length !== 1) {
+        fail(
+          `[tool.binwheel.scripts] ${name} = "${exe}": ${found.length === 0 ? "no" : "more than one"} included executable is named "${exe}"${plan.target.os === "windows" ? ` or "${exe}.exe"` : ""} for ${plan.target.triple}. ` +
+            `Included executables: ${executables.map((e) => e.wheelPath).join(", ") || "none"}.`,
+        );
+      }
+      return { name, wheelPath: found[0]!.wheelPath };
+    });
+    const clash = commands.find((c) => project.metadata.scripts.some(([n]) => n === c.name));
+    if (clash) fail(`the command "${clash.name}" is defined in both [project.scripts] and [tool.binwheel.scripts]; keep one.`);
+    modules.push({ wheelPath: launcherPath(pkg), source: renderLauncher(pkg, commands, libraryDirs) });
+  }
+  if (locator) {
+    modules.push({
+      wheelPath: locator,
+      source: renderLocator(locator, { target: plan.target.triple, platform: plan.placeholders.platform, executables, libraryDirs }),
+    });
+  }
+  return modules;
+}
+
+/** The project's packages; files over 1 MiB (data files) stream through the spool. */
+async function sourceEntries(project: Project, spool: Spool): Promise<ZipEntry[]> {
+  const skip = [...binaryDirsOfAllTargets(project), ...generatedPaths(project)];
   const entries: ZipEntry[] = [];
-  for (const f of packageFiles(project.config.packages, skipDirs)) {
+  for (const f of packageFiles(project.config.packages, skip)) {
     const member = f.size > 1 << 20 ? await spool.add(createReadStream(f.absolute)) : memberFromBuffer(await readFile(f.absolute));
     entries.push({ name: f.wheelPath, mode: f.mode, member });
   }
   return entries;
 }
 
-async function distInfoEntries(project: Project, wheelFile: string, launcher: Launcher | undefined): Promise<ZipEntry[]> {
-  const { metadata } = project;
-  const distInfo = distInfoDir(project);
-  const text = (name: string, content: string): ZipEntry => ({ name: `${distInfo}/${name}`, mode: 0o644, member: memberFromBuffer(Buffer.from(content, "utf8")) });
-  const entryPoints = renderEntryPoints([
-    ["console_scripts", [...metadata.scripts, ...(launcher?.entryPoints ?? [])]],
-    ["gui_scripts", metadata.guiScripts],
-    ...metadata.entryPoints,
-  ]);
-  const licenses = await Promise.all(
-    metadata.licenseFiles.map(async (f) => ({
-      name: `${distInfo}/licenses/${f.relative}`,
-      mode: 0o644,
-      member: memberFromBuffer(await readFile(f.absolute)),
-    })),
-  );
-  return [
-    text("METADATA", renderMetadata(metadata)),
-    text("WHEEL", wheelFile),
-    ...(entryPoints ? [text("entry_points.txt", entryPoints)] : []),
-    ...licenses,
-  ];
+export function distInfoEntries(distInfo: string, files: DistInfoFile[], wheelFile: string): ZipEntry[] {
+  return [...files, { path: "WHEEL", content: Buffer.from(wheelFile, "utf8") }].map((f) => ({
+    name: `${distInfo}/${f.path}`,
+    mode: 0o644,
+    member: memberFromBuffer(f.content),
+  }));
 }
-
-function checkUnique(entries: ZipEntry[]): void {
-  const seen = new Set<string>();
-  for (const e of entries) {
-    if (seen.has(e.name)) {
-      fail(`two files would go to ${e.name} in the wheel: one from the project's sources and one from the upstream archive. Move the include destination or remove the file from the source tree.`);
-    }
-    seen.add(e.name);
-  }
-}
-
-/** Sorted by path, with the .dist-info folder last (RECORD is appended after it). */
-function orderForWheel(entries: ZipEntry[], project: Project): ZipEntry[] {
-  const distInfo = `${distInfoDir(project)}/`;
-  const key = (e: ZipEntry) => (e.name.startsWith(distInfo) ? `1${e.name}` : `0${e.name}`);
-  return [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-function distInfoDir(project: Project): string {
-  return `${distributionStem(project.metadata.name, project.metadata.version)}.dist-info`;
-}
-
-async function writeWheel(
-  outDir: string,
-  fileName: string,
-  entries: ZipEntry[],
-  recordPath: string,
-  spool: Spool,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
-  const temp = path.join(outDir, `.${fileName}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const out = await open(temp, "wx");
-  let complete = false;
-  try {
-    const zip = new ZipWriter(out, spool, dosTime(env["SOURCE_DATE_EPOCH"]));
-    for (const entry of entries) await zip.add(entry);
-    const record = renderRecord(entries.map((e) => ({ path: e.name, sha256: e.member.sha256, size: e.member.size })), recordPath);
-    await zip.add({ name: recordPath, mode: 0o644, member: memberFromBuffer(Buffer.from(record, "utf8")) });
-    const size = await zip.finish();
-    await out.close();
-    await rename(temp, path.join(outDir, fileName));
-    complete = true;
-    info(`built ${fileName} (${entries.length + 1} files, ${(size / 1048576).toFixed(1)} MiB)`);
-  } finally {
-    if (!complete) {
-      await out.close().catch(() => {});
-      await rm(temp, { force: true });
-    }
-  }
-}
-

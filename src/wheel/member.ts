@@ -2,11 +2,13 @@
 // headers need (size, CRC-32, sha256). Large members are deflated into a spool file while they
 // stream out of the archive, so the zip can then be written in sorted order without holding
 // any binary in memory and with sizes known up front (no data descriptors).
-import { createHash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
-import { Transform } from "node:stream";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createDeflateRaw, crc32, deflateRawSync } from "node:zlib";
+import { createDeflateRaw, createInflateRaw, crc32, deflateRawSync } from "node:zlib";
 
 const LEVEL = 6;
 
@@ -86,6 +88,26 @@ export class Spool {
       if (bytesRead === 0) throw new Error("the spool file is shorter than expected");
       await out.write(chunk, 0, bytesRead, position + done);
       done += bytesRead;
+    }
+  }
+
+  /**
+   * Writes a member's content to `file` (editable installs), through a temporary name so that a
+   * running copy of an executable is replaced, not truncated.
+   */
+  async extractTo(member: Member, file: string, mode: number): Promise<void> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+    const compressed = Buffer.isBuffer(member.data)
+      ? Readable.from([member.data])
+      : member.compressedSize === 0
+        ? Readable.from([])
+        : createReadStream("", { fd: this.fh.fd, start: member.data.offset, end: member.data.offset + member.compressedSize - 1, autoClose: false });
+    try {
+      await pipeline(compressed, createInflateRaw(), createWriteStream(temp, { mode }));
+      await rename(temp, file);
+    } finally {
+      await rm(temp, { force: true });
     }
   }
 

@@ -24,14 +24,8 @@ export interface DosTime {
   time: number;
 }
 
-/** DOS date and time for `SOURCE_DATE_EPOCH` (UTC), clamped to 1980..2107; 1980-01-01 without it. */
-export function dosTime(sourceDateEpoch: string | undefined): DosTime {
-  let seconds = 315532800; // 1980-01-01T00:00:00Z
-  if (sourceDateEpoch !== undefined && sourceDateEpoch.trim() !== "") {
-    const parsed = Number(sourceDateEpoch);
-    if (!Number.isInteger(parsed)) fail(`SOURCE_DATE_EPOCH="${sourceDateEpoch}" is not a whole number of seconds.`);
-    seconds = Math.min(Math.max(parsed, 315532800), 4354819198); // 2107-12-31T23:59:58Z
-  }
+/** DOS date and time (UTC) of `seconds` since 1970, which buildTimestamp keeps in range. */
+export function dosTime(seconds: number): DosTime {
   const d = new Date(seconds * 1000);
   return {
     date: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),

@@ -55,6 +55,7 @@ describe("pip wheel of the ToonDB SDK", () => {
       "toondb/_bin/linux-x86_64/toondb-bulk",
       "toondb/_bin/linux-x86_64/toondb-grpc-server",
       "toondb/_bin/linux-x86_64/toondb-server",
+      "toondb/_binaries.py",
       "toondb/_binwheel_scripts.py",
       "toondb/lib/linux-x86_64/libtoondb_index.so",
       "toondb/lib/linux-x86_64/libtoondb_storage.so",

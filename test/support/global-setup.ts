@@ -1,5 +1,5 @@
 // Once per test run: binwheel's own wheel (for --find-links) and a tools venv with the
-// validators (packaging, wheel, build) from the configured package index.
+// validators (packaging, wheel, build) from the configured package index, and binwheel.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
       await execa(path.join(tools, "bin", "python"), ["-m", "pip", "install", "-q", "packaging", "wheel", "build"], { env: pipEnv() });
     })(),
   ]);
+  // binwheel itself in the tools venv, for tests that call the hooks through pyproject_hooks.
+  await execa(path.join(tools, "bin", "python"), ["-m", "pip", "install", "-q", "--no-index", "--find-links", links, "binwheel"], { env: pipEnv() });
   project.provide("shimWheels", links);
   project.provide("toolsPython", path.join(tools, "bin", "python"));
   return () => rmSync(root, { recursive: true, force: true });

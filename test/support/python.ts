@@ -46,6 +46,20 @@ export async function validateWheel(wheel: string): Promise<WheelSummary> {
   return JSON.parse(result.stdout) as WheelSummary;
 }
 
+export interface SdistSummary {
+  members: { name: string; mode: string; size: number }[];
+  mtime: number;
+  pkg_info: string;
+  version: string;
+}
+
+/** Validates `sdist` strictly (test/support/validate_sdist.py); throws listing every problem. */
+export async function validateSdist(sdist: string): Promise<SdistSummary> {
+  const result = await execa(inject("toolsPython"), [path.join(import.meta.dirname, "validate_sdist.py"), sdist], { reject: false });
+  if (result.exitCode !== 0) throw new Error(`${path.basename(sdist)} is not valid:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as SdistSummary;
+}
+
 /** A fresh venv with `wheel` installed; returns its bin folder. */
 export async function installInVenv(python: string, dir: string, wheel: string): Promise<string> {
   await execa(python, ["-m", "venv", dir]);

@@ -66,7 +66,7 @@ packages = ["toondb"]
     expect(metadata.version).toBe("1.0.post1");
     expect(metadata.licenseExpression).toBe("Apache-2.0 OR MIT");
     expect(metadata.licenseFiles.map((f) => f.relative)).toEqual(["LICENSE", "licenses/a.txt"]);
-    expect(metadata.readme).toEqual({ text: "# Toon\n", contentType: "text/markdown" });
+    expect(metadata.readme).toEqual({ text: "# Toon\n", contentType: "text/markdown", file: "README.md" });
     expect(metadata.optionalDependencies).toEqual([["fast-mode", ["orjson; python_version >= '3.9'"]]]);
     expect(metadata.entryPoints).toEqual([["toon.plugins", [["basic", "toondb.plugins:basic"]]]]);
     expect(metadata.authors).toEqual([{ name: "Ada", email: "ada@example.com" }, { name: "Bob" }, { email: "c@example.com" }]);

@@ -6,6 +6,7 @@ import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { readZip } from "../../src/archive/zip.js";
 import { Spool, memberFromBuffer } from "../../src/wheel/member.js";
+import { buildTimestamp } from "../../src/epoch.js";
 import { ZipWriter, dosTime } from "../../src/wheel/zip-writer.js";
 import { inspectZip } from "../support/zip-inspect.js";
 import { tempDir } from "../support/tmp.js";
@@ -17,7 +18,7 @@ async function writeTestZip(dir: string, sde?: string): Promise<string> {
   const bigMember = await spool.add(Readable.from([big.subarray(0, 100), big.subarray(100)]));
   const file = path.join(dir, "out.zip");
   const out = await open(file, "w");
-  const zip = new ZipWriter(out, spool, dosTime(sde));
+  const zip = new ZipWriter(out, spool, dosTime(buildTimestamp({ SOURCE_DATE_EPOCH: sde })));
   await zip.add({ name: "pkg/_bin/tool", mode: 0o755, member: bigMember });
   await zip.add({ name: "pkg/__init__.py", mode: 0o644, member: memberFromBuffer(Buffer.from("x = 1\n")) });
   await zip.add({ name: "pkg/empty.txt", mode: 0o644, member: memberFromBuffer(Buffer.alloc(0)) });
@@ -78,8 +79,8 @@ describe("ZipWriter", () => {
   });
 
   it("clamps timestamps before 1980 and rejects garbage", () => {
-    expect(dosTime("0")).toEqual(dosTime(undefined));
-    expect(dosTime(undefined)).toEqual({ date: (1 << 5) | 1, time: 0 });
-    expect(() => dosTime("yesterday")).toThrow(/SOURCE_DATE_EPOCH="yesterday" is not a whole number/);
+    expect(buildTimestamp({ SOURCE_DATE_EPOCH: "0" })).toBe(buildTimestamp({}));
+    expect(dosTime(buildTimestamp({}))).toEqual({ date: (1 << 5) | 1, time: 0 });
+    expect(() => buildTimestamp({ SOURCE_DATE_EPOCH: "yesterday" })).toThrow(/SOURCE_DATE_EPOCH="yesterday" is not a whole number/);
   });
 });

@@ -1,0 +1,5 @@
+from toondb import Database
+
+
+def test_open_memory():
+    assert Database.open(":memory:").path == ":memory:"
