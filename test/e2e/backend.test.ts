@@ -177,6 +177,23 @@ except LookupError as e:
   });
 });
 
+describe("a dynamic version", () => {
+  it.each([
+    ["__version__", 'version = { file = "toondb/__init__.py" }', [] as string[], "0.3.2"],
+    ["the upstream release", 'version = { upstream = true }', ["-C", "upstream-version=0.3.2"], "0.3.2"],
+  ])("from %s goes through the sdist into the wheel", async (_, source, args, version) => {
+    const project = assembleExampleProject(path.join(work, `dynamic-${args.length}`));
+    const pyproject = path.join(project, "pyproject.toml");
+    writeFileSync(pyproject, readFileSync(pyproject, "utf8")
+      .replace('version = "0.3.2"', 'dynamic = ["version"]')
+      .replace('locator = "toondb/_binaries.py"', `locator = "toondb/_binaries.py"\n${source}`));
+    const dist = path.join(work, `dynamic-dist-${args.length}`);
+    await pythonBuild(project, dist, {}, args);
+    expect((await validateSdist(only(dist, ".tar.gz"))).version).toBe(version);
+    expect((await validateWheel(onlyWheel(dist))).version).toBe(version);
+  });
+});
+
 describe("a project without [tool.binwheel.upstream]", () => {
   it("builds a pure py3-none-any wheel and sdist", async () => {
     const project = path.join(work, "pure");
