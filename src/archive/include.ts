@@ -9,6 +9,8 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "../errors.js";
 import { detail } from "../log.js";
+import { BinaryCapture } from "../inspect/capture.js";
+import type { BinaryInfo } from "../inspect/inspect.js";
 import type { Member, Spool } from "../wheel/member.js";
 import type { TargetPlan } from "../target/plan.js";
 import type { ArchiveEntry } from "./entries.js";
@@ -20,6 +22,8 @@ export interface IncludedFile {
   mode: number;
   member: Member;
   archivePath: string;
+  /** What the file's headers say, when it is an executable or library. */
+  binary?: BinaryInfo;
 }
 
 interface Rule {
@@ -35,9 +39,11 @@ interface Candidate {
   whole: [number, string][];
   stripped: [number, string][];
   member?: Member;
+  binary?: BinaryInfo;
 }
 
-export async function includeFromArchive(file: string, plan: TargetPlan, spool: Spool): Promise<IncludedFile[]> {
+/** `scratch` holds the short-lived uncompressed copies of binaries, for their headers. */
+export async function includeFromArchive(file: string, plan: TargetPlan, spool: Spool, scratch: string): Promise<IncludedFile[]> {
   const rules: Rule[] = plan.include.map((r) => ({
     label: r.label,
     toDir: r.toDir,
@@ -73,7 +79,12 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
       // With a common top folder a rule uses the stripped path, or the whole path if only that matched.
       stripped: [...strippedMatches, ...whole.filter(([i]) => !strippedMatches.some(([j]) => j === i))],
     };
-    if (entry.type === "file") candidate.member = await spool.add(entry.open());
+    if (entry.type === "file") {
+      const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
+      candidate.member = await spool.add(capture.tee(entry.open()));
+      const binary = await capture.inspect();
+      if (binary) candidate.binary = binary;
+    }
     candidates.push(candidate);
   });
 
@@ -93,7 +104,13 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
         fail(`${rule.label} would put "${candidate.entry.path}" at ${wheelPath}, where "${earlier.archivePath}" already goes. Make the include rules send them to different folders.`);
       }
       const executable = (source.entry.mode & 0o111) !== 0 || /\.exe$/i.test(wheelPath);
-      placed.set(wheelPath, { wheelPath, mode: executable ? 0o755 : 0o644, member: source.member!, archivePath: candidate.entry.path });
+      placed.set(wheelPath, {
+        wheelPath,
+        mode: executable ? 0o755 : 0o644,
+        member: source.member!,
+        archivePath: candidate.entry.path,
+        ...(source.binary && { binary: source.binary }),
+      });
       detail(`${plan.assetName}: ${candidate.entry.path} -> ${wheelPath}`);
     }
   }

@@ -22,6 +22,8 @@ export interface UpstreamConfig {
   version?: string;
   tag: string;
   asset: string;
+  /** Triple -> an asset name template for that target only (upstreams that name one differently). */
+  assets: Map<string, string>;
   /** Triple -> pinned lowercase sha256 hex of that target's asset. */
   sha256: Map<string, string>;
 }
@@ -58,7 +60,7 @@ export interface BinwheelConfig {
 }
 
 const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "sdist"] as const;
-const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "sha256"] as const;
+const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "assets", "sha256"] as const;
 const TAG_PREFIXES: Record<Os, RegExp> = {
   linux: /^(manylinux|musllinux|linux)_/,
   macos: /^macosx_/,
@@ -81,9 +83,11 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
   if (!upstream && (targets.length > 0 || include.length > 0)) {
     fail(`pyproject.toml: ${targets.length > 0 ? "[tool.binwheel.targets]" : "[[tool.binwheel.include]]"} needs [tool.binwheel.upstream] to say which GitHub release the binaries come from (github = "owner/repo", asset = "...").`);
   }
-  for (const [triple] of upstream?.sha256 ?? []) {
-    if (!targets.some(([t]) => t === triple)) {
-      fail(`pyproject.toml: [tool.binwheel.upstream] sha256 pins "${triple}", which is not in [tool.binwheel.targets].`);
+  for (const key of ["sha256", "assets"] as const) {
+    for (const [triple] of upstream?.[key] ?? []) {
+      if (!targets.some(([t]) => t === triple)) {
+        fail(`pyproject.toml: [tool.binwheel.upstream] ${key} names "${triple}", which is not in [tool.binwheel.targets].`);
+      }
     }
   }
   const scripts = readScripts(t);
@@ -143,6 +147,11 @@ function readUpstream(t: Table): UpstreamConfig | undefined {
   if (!asset.includes("{target}") && !asset.includes("{platform}") && !asset.includes("{os}")) {
     fail(`pyproject.toml: ${u.key("asset")} "${asset}" must contain {target} (or {platform}/{os} and {arch}) so each target gets its own asset.`);
   }
+  const assets = new Map<string, string>();
+  for (const [triple, template] of u.stringTable("assets")) {
+    checkTemplate(template, ALL_PLACEHOLDERS, u.key(`assets.${quoteKey(triple)}`));
+    assets.set(triple, template);
+  }
   const sha256 = new Map<string, string>();
   for (const [triple, hex] of u.stringTable("sha256")) {
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
@@ -157,6 +166,7 @@ function readUpstream(t: Table): UpstreamConfig | undefined {
     ...(version !== undefined && { version }),
     tag,
     asset,
+    assets,
     sha256,
   };
 }

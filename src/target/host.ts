@@ -1,10 +1,14 @@
-// The host's Rust target triple, worked out from facts the Python shim gathers about the
-// interpreter that runs the build (never from Node's own platform: see research/platforms.md §0).
+// Which target triple a build is for: an explicit choice (-C target, BINWHEEL_TARGET,
+// CARGO_BUILD_TARGET), else the Python that runs the build, as the shim describes it, adjusted by
+// the variables cibuildwheel sets (research/platforms.md §0, §2.3, §3.2). Never Node's own
+// platform: cibuildwheel builds x86_64 macOS wheels with an arm64 Python, 32-bit Windows wheels
+// with a 32-bit Python on a 64-bit OS, and ARM64 Windows wheels from x64.
 import { fail } from "../errors.js";
+import { targetInfo } from "./triples.js";
 
 /** What the shim reports about the Python running the build (see python_shim/binwheel/_host.py). */
 export interface HostFacts {
-  /** `sysconfig.get_platform()`, e.g. "linux-x86_64", "macosx-11.0-arm64", "win-amd64". */
+  /** `sysconfig.get_platform()` (which honours _PYTHON_HOST_PLATFORM), e.g. "linux-x86_64", "macosx-11.0-arm64", "win-amd64". */
   platform: string;
   /** 32 or 64: the interpreter's pointer size. */
   pointerBits: number;
@@ -12,33 +16,63 @@ export interface HostFacts {
   libc?: { family: "glibc" | "musl"; version?: string };
 }
 
-const LINUX_ARCH: Record<string, string> = {
-  x86_64: "x86_64", amd64: "x86_64", aarch64: "aarch64", arm64: "aarch64",
-};
-const MACOS_ARCH: Record<string, string> = { x86_64: "x86_64", arm64: "aarch64" };
-const WINDOWS: Record<string, string> = {
-  "win-amd64": "x86_64-pc-windows-msvc",
-};
+export interface ResolvedTarget {
+  triple: string;
+  /** Where the choice came from, for messages: "-C target", "CARGO_BUILD_TARGET", "this Python". */
+  source: string;
+}
 
-/** The triple matching `facts`, or a one-paragraph error that tells how to pick one. */
-export function hostTriple(facts: HostFacts): string {
+const LINUX_ARCH: Record<string, string> = {
+  x86_64: "x86_64", amd64: "x86_64", i386: "i686", i486: "i686", i586: "i686", i686: "i686",
+  aarch64: "aarch64", arm64: "aarch64", armv7l: "armv7", armv7: "armv7", armv8l: "armv7",
+  ppc64le: "powerpc64le", s390x: "s390x", riscv64: "riscv64gc",
+};
+const WINDOWS_ARCH: Record<string, string> = { x86: "i686", x64: "x86_64", amd64: "x86_64", arm64: "aarch64" };
+
+export function resolveTarget(explicit: string | undefined, facts: HostFacts | undefined, env: NodeJS.ProcessEnv): ResolvedTarget {
+  if (explicit) return { triple: explicit, source: "-C target / BINWHEEL_TARGET" };
+  const cargo = env["CARGO_BUILD_TARGET"]?.trim();
+  if (cargo) return { triple: cargo, source: "CARGO_BUILD_TARGET" };
+  if (!facts) fail("binwheel cannot tell which platform to build for; pass --target <triple>.");
+  return { triple: hostTriple(facts, env), source: "this Python" };
+}
+
+/** The triple matching the building Python, or a one-paragraph error that tells how to pick one. */
+export function hostTriple(facts: HostFacts, env: NodeJS.ProcessEnv = {}): string {
   const platform = facts.platform.toLowerCase();
   const unknown = (): never =>
     fail(
       `binwheel cannot tell which upstream build suits this Python (sysconfig platform "${facts.platform}", ` +
-        `${facts.pointerBits}-bit). Choose one with -C target=<triple> or BINWHEEL_TARGET.`,
+        `${facts.pointerBits}-bit${facts.libc ? `, ${facts.libc.family}` : ""}). Choose one with -C target=<triple> or BINWHEEL_TARGET.`,
     );
+  let triple: string;
   if (platform.startsWith("linux-")) {
-    const arch = LINUX_ARCH[platform.slice("linux-".length)];
-    if (!arch || facts.pointerBits !== 64) return unknown();
-    return `${arch}-unknown-linux-${facts.libc?.family === "musl" ? "musl" : "gnu"}`;
+    let arch = LINUX_ARCH[platform.slice("linux-".length)] ?? unknown();
+    // A 32-bit Python on a 64-bit kernel reports the kernel's machine.
+    if (facts.pointerBits === 32) arch = { x86_64: "i686", aarch64: "armv7" }[arch] ?? arch;
+    const musl = facts.libc?.family === "musl";
+    triple = arch === "armv7" ? `armv7-unknown-linux-${musl ? "musleabihf" : "gnueabihf"}` : `${arch}-unknown-linux-${musl ? "musl" : "gnu"}`;
+  } else if (platform.startsWith("macosx-")) {
+    triple = `${macosArch(platform.split("-").pop()!, env) ?? unknown()}-apple-darwin`;
+  } else if (platform === "win32" || platform.startsWith("win-")) {
+    const native = platform === "win32" ? "x86" : platform.slice("win-".length);
+    // cibuildwheel cross-builds ARM64 wheels from an x64 Python and says so here.
+    const wanted = env["VSCMD_ARG_TGT_ARCH"]?.trim().toLowerCase() || native;
+    triple = `${WINDOWS_ARCH[wanted] ?? unknown()}-pc-windows-msvc`;
+  } else {
+    return unknown();
   }
-  if (platform.startsWith("macosx-")) {
-    const arch = MACOS_ARCH[platform.split("-").pop()!];
-    if (!arch) return unknown();
-    return `${arch}-apple-darwin`;
-  }
-  return WINDOWS[platform] ?? unknown();
+  return targetInfo(triple) ? triple : unknown();
+}
+
+/** ARCHFLAGS ("-arch x86_64 -arch arm64"), else cibuildwheel's identifier, else the platform. */
+function macosArch(platformArch: string, env: NodeJS.ProcessEnv): string | undefined {
+  const flags = [...(env["ARCHFLAGS"] ?? "").matchAll(/-arch\s+(\S+)/g)].map((m) => m[1]);
+  const identifier = /macosx_(x86_64|arm64|universal2)$/.exec(env["CIBUILDWHEEL_BUILD_IDENTIFIER"] ?? "")?.[1];
+  const arch = flags.includes("x86_64") && flags.includes("arm64") ? "universal2"
+    : flags.length === 1 ? flags[0]
+    : identifier ?? platformArch;
+  return { x86_64: "x86_64", arm64: "aarch64", universal2: "universal2" }[arch!];
 }
 
 /**

@@ -5,13 +5,13 @@ import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import type { IncludeRule, UpstreamConfig } from "../config/tool.js";
 import { expand, type Placeholder } from "../template.js";
-import { hostTriple, type HostFacts } from "./host.js";
+import { resolveTarget, type HostFacts } from "./host.js";
 import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "./triples.js";
 
 export interface TargetPlan {
   target: TargetInfo;
-  /** Platform tags for the wheel name and WHEEL file. */
-  platformTags: string[];
+  /** "auto" (derive the platform tags from the binaries) or the configured tags, to be checked. */
+  tagSetting: "auto" | string[];
   upstream: UpstreamConfig;
   upstreamVersion: string;
   releaseTag: string;
@@ -21,18 +21,18 @@ export interface TargetPlan {
   placeholders: Record<Placeholder, string>;
 }
 
-export function planTarget(project: Project, options: BuildOptions, host: HostFacts | undefined): TargetPlan {
+export function planTarget(project: Project, options: BuildOptions, host: HostFacts | undefined, env: NodeJS.ProcessEnv): TargetPlan {
   const { config, metadata } = project;
   const upstream = config.upstream!;
   const configured = config.targets.map(([t]) => t);
-  const triple = options.target ?? (host ? hostTriple(host) : fail("no target: pass --target <triple>."));
+  const { triple, source } = resolveTarget(options.target, host, env);
   const target = targetInfo(triple);
   if (!target) {
-    fail(`"${triple}" is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
+    fail(`"${triple}" (from ${source}) is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
   }
   const entry = config.targets.find(([t]) => t === triple);
   if (!entry) {
-    const why = options.target ? `the requested target ${triple}` : `this machine's Python (${triple})`;
+    const why = source === "this Python" ? `this machine's Python (${triple})` : `the requested target ${triple} (from ${source})`;
     fail(
       `no upstream build is configured for ${why}. [tool.binwheel.targets] lists: ${configured.join(", ")}. ` +
         `Add "${triple}" there if ${upstream.owner}/${upstream.repo} publishes it, or build another target with -C target=<triple>.`,
@@ -51,11 +51,11 @@ export function planTarget(project: Project, options: BuildOptions, host: HostFa
   const pinnedSha256 = upstream.sha256.get(triple);
   return {
     target,
-    platformTags: entry[1] === "auto" ? target.defaultTags : entry[1],
+    tagSetting: entry[1],
     upstream,
     upstreamVersion,
     releaseTag: expand(upstream.tag, placeholders),
-    assetName: expand(upstream.asset, placeholders),
+    assetName: expand(upstream.assets.get(triple) ?? upstream.asset, placeholders),
     ...(pinnedSha256 !== undefined && { pinnedSha256 }),
     include: config.include.map((rule) => ({
       ...rule,

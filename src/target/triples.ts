@@ -1,5 +1,6 @@
-// Rust target triples binwheel knows, with the placeholders they fill and the wheel platform tag
-// each gets when its tag is "auto" (research/platforms.md section 2.1).
+// Rust target triples binwheel knows, with the placeholders they fill and the wheel platform tags
+// each gets when nothing better is known (research/platforms.md section 2.1). With "auto" tags,
+// the real tags come from the binaries themselves (inspect/platform-tags.ts).
 
 export type Os = "linux" | "macos" | "windows";
 export type ArchiveKind = "tar.gz" | "zip";
@@ -7,34 +8,46 @@ export type ArchiveKind = "tar.gz" | "zip";
 export interface TargetInfo {
   triple: string;
   os: Os;
-  /** The `{arch}` placeholder: x86_64, aarch64, i686, armv7, ppc64le, s390x, riscv64. */
+  /** The `{arch}` placeholder: x86_64, aarch64, i686, armv7, ppc64le, s390x, riscv64, universal2. */
   arch: string;
+  /** The architecture as wheel tags spell it: x86_64, aarch64, armv7l, arm64, universal2, win_amd64... */
+  tagArch: string;
   libc?: "gnu" | "musl";
   archive: ArchiveKind;
-  /** Platform tags, most specific first, used when the configured tag is "auto". */
+  /** Platform tags used when the binaries say nothing (no ELF, Mach-O or PE among them). */
   defaultTags: string[];
 }
 
 const manylinux = (arch: string, minor = 17) =>
   minor === 17 ? [`manylinux_2_17_${arch}`, `manylinux2014_${arch}`] : [`manylinux_2_${minor}_${arch}`];
 
+const linux = (triple: string, arch: string, tagArch: string, libc: "gnu" | "musl"): TargetInfo => ({
+  triple, os: "linux", arch, tagArch, libc, archive: "tar.gz",
+  defaultTags: libc === "musl" ? [`musllinux_1_2_${tagArch}`] : manylinux(tagArch, tagArch === "riscv64" ? 31 : 17),
+});
+
 const TABLE: TargetInfo[] = [
-  { triple: "x86_64-unknown-linux-gnu", os: "linux", arch: "x86_64", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("x86_64") },
-  { triple: "i686-unknown-linux-gnu", os: "linux", arch: "i686", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("i686") },
-  { triple: "aarch64-unknown-linux-gnu", os: "linux", arch: "aarch64", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("aarch64") },
-  { triple: "armv7-unknown-linux-gnueabihf", os: "linux", arch: "armv7", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("armv7l") },
-  { triple: "powerpc64le-unknown-linux-gnu", os: "linux", arch: "ppc64le", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("ppc64le") },
-  { triple: "s390x-unknown-linux-gnu", os: "linux", arch: "s390x", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("s390x") },
-  { triple: "riscv64gc-unknown-linux-gnu", os: "linux", arch: "riscv64", libc: "gnu", archive: "tar.gz", defaultTags: manylinux("riscv64", 31) },
-  { triple: "x86_64-unknown-linux-musl", os: "linux", arch: "x86_64", libc: "musl", archive: "tar.gz", defaultTags: ["musllinux_1_2_x86_64"] },
-  { triple: "i686-unknown-linux-musl", os: "linux", arch: "i686", libc: "musl", archive: "tar.gz", defaultTags: ["musllinux_1_2_i686"] },
-  { triple: "aarch64-unknown-linux-musl", os: "linux", arch: "aarch64", libc: "musl", archive: "tar.gz", defaultTags: ["musllinux_1_2_aarch64"] },
-  { triple: "armv7-unknown-linux-musleabihf", os: "linux", arch: "armv7", libc: "musl", archive: "tar.gz", defaultTags: ["musllinux_1_2_armv7l"] },
-  { triple: "x86_64-apple-darwin", os: "macos", arch: "x86_64", archive: "tar.gz", defaultTags: ["macosx_10_12_x86_64"] },
-  { triple: "aarch64-apple-darwin", os: "macos", arch: "aarch64", archive: "tar.gz", defaultTags: ["macosx_11_0_arm64"] },
-  { triple: "x86_64-pc-windows-msvc", os: "windows", arch: "x86_64", archive: "zip", defaultTags: ["win_amd64"] },
-  { triple: "i686-pc-windows-msvc", os: "windows", arch: "i686", archive: "zip", defaultTags: ["win32"] },
-  { triple: "aarch64-pc-windows-msvc", os: "windows", arch: "aarch64", archive: "zip", defaultTags: ["win_arm64"] },
+  linux("x86_64-unknown-linux-gnu", "x86_64", "x86_64", "gnu"),
+  linux("i686-unknown-linux-gnu", "i686", "i686", "gnu"),
+  linux("aarch64-unknown-linux-gnu", "aarch64", "aarch64", "gnu"),
+  linux("armv7-unknown-linux-gnueabihf", "armv7", "armv7l", "gnu"),
+  linux("powerpc64le-unknown-linux-gnu", "ppc64le", "ppc64le", "gnu"),
+  linux("s390x-unknown-linux-gnu", "s390x", "s390x", "gnu"),
+  linux("riscv64gc-unknown-linux-gnu", "riscv64", "riscv64", "gnu"),
+  linux("x86_64-unknown-linux-musl", "x86_64", "x86_64", "musl"),
+  linux("i686-unknown-linux-musl", "i686", "i686", "musl"),
+  linux("aarch64-unknown-linux-musl", "aarch64", "aarch64", "musl"),
+  linux("armv7-unknown-linux-musleabihf", "armv7", "armv7l", "musl"),
+  { triple: "x86_64-apple-darwin", os: "macos", arch: "x86_64", tagArch: "x86_64", archive: "tar.gz", defaultTags: ["macosx_10_12_x86_64"] },
+  { triple: "aarch64-apple-darwin", os: "macos", arch: "aarch64", tagArch: "arm64", archive: "tar.gz", defaultTags: ["macosx_11_0_arm64"] },
+  // Not a real Rust triple: fat Mach-O binaries holding both slices (as maturin names it).
+  {
+    triple: "universal2-apple-darwin", os: "macos", arch: "universal2", tagArch: "universal2", archive: "tar.gz",
+    defaultTags: ["macosx_10_12_x86_64", "macosx_11_0_arm64", "macosx_10_12_universal2"],
+  },
+  { triple: "x86_64-pc-windows-msvc", os: "windows", arch: "x86_64", tagArch: "win_amd64", archive: "zip", defaultTags: ["win_amd64"] },
+  { triple: "i686-pc-windows-msvc", os: "windows", arch: "i686", tagArch: "win32", archive: "zip", defaultTags: ["win32"] },
+  { triple: "aarch64-pc-windows-msvc", os: "windows", arch: "aarch64", tagArch: "win_arm64", archive: "zip", defaultTags: ["win_arm64"] },
 ];
 
 const BY_TRIPLE = new Map(TABLE.map((t) => [t.triple, t]));

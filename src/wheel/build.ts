@@ -8,6 +8,7 @@ import { includeFromArchive, type IncludedFile } from "../archive/include.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
+import { platformTags } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
 import { fetchUpstreamAsset } from "../upstream/asset.js";
@@ -36,10 +37,11 @@ export interface GeneratedModule {
   source: string;
 }
 
-/** The binary side of a build: the plan, the files taken from the asset, the generated modules. */
+/** The binary side of a build: the plan, the files taken from the asset, their tags, the generated modules. */
 export interface Bundle {
   plan: TargetPlan;
   included: IncludedFile[];
+  platformTags: string[];
   generated: GeneratedModule[];
 }
 
@@ -63,7 +65,7 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
     const entries: ZipEntry[] = [];
     if (project.config.upstream) {
       const bundle = await bundleBinaries(project, req, scratch, spool);
-      tags = binaryTags(bundle.plan.platformTags);
+      tags = binaryTags(bundle.platformTags);
       entries.push(
         ...bundle.included.map((f) => ({ name: f.wheelPath, mode: f.mode, member: f.member })),
         ...bundle.generated.map((m) => ({ name: m.wheelPath, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
@@ -79,12 +81,20 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
   });
 }
 
-/** Fetches the target's asset, applies the include rules and renders the generated modules. */
+/**
+ * Fetches the target's asset, applies the include rules, derives (or checks) the platform tags
+ * from the binaries' headers and renders the generated modules.
+ */
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool): Promise<Bundle> {
-  const plan = planTarget(project, req.options, req.host);
+  const plan = planTarget(project, req.options, req.host, req.env);
   const asset = await fetchUpstreamAsset(plan, scratch, req.env);
-  const included = await includeFromArchive(asset, plan, spool);
-  return { plan, included, generated: generatedModules(project, plan, included) };
+  const included = await includeFromArchive(asset, plan, spool, scratch);
+  const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
+  const tags = platformTags(plan.target, plan.tagSetting, binaries, {
+    ...(req.env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: req.env["MACOSX_DEPLOYMENT_TARGET"] }),
+    ...(req.env["AUDITWHEEL_PLAT"] && { auditwheelPlat: req.env["AUDITWHEEL_PLAT"] }),
+  });
+  return { plan, included, platformTags: tags, generated: generatedModules(project, plan, included) };
 }
 
 /** Wheel paths of the modules binwheel generates; the source tree's copies (editable) are skipped. */

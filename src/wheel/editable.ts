@@ -19,7 +19,7 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
     let tags: WheelTags = PURE_TAGS;
     if (project.config.upstream) {
       const bundle = await bundleBinaries(project, req, scratch, spool);
-      tags = binaryTags(bundle.plan.platformTags);
+      tags = binaryTags(bundle.platformTags);
       for (const file of bundle.included) await spool.extractTo(file.member, inSourceTree(project, file.wheelPath), file.mode);
       for (const module of bundle.generated) await writeAtomically(inSourceTree(project, module.wheelPath), module.source);
       info(`editable install: wrote ${bundle.included.length} files from ${bundle.plan.assetName} and ${bundle.generated.length} generated modules into the source tree`);

@@ -75,8 +75,8 @@ describe("binwheel build", () => {
     ["a missing asset", ["--upstream-version", "0.3.1", "--target", "aarch64-apple-darwin"], {},
       /release "v0\.3\.1" of toondb\/toondb has no asset named "toondb-0\.3\.1-aarch64-apple-darwin\.tar\.gz".*Its assets are: toondb-0\.3\.1-x86_64-unknown-linux-gnu\.tar\.gz\./],
     ["an unconfigured target", ["--target", "aarch64-unknown-linux-gnu"], {},
-      /no upstream build is configured for the requested target aarch64-unknown-linux-gnu\. \[tool\.binwheel\.targets\] lists: x86_64-unknown-linux-gnu, aarch64-apple-darwin, x86_64-pc-windows-msvc\./],
-    ["an unknown target", ["--target", "sparc-sun-solaris"], {}, /"sparc-sun-solaris" is not a target binwheel knows/],
+      /no upstream build is configured for the requested target aarch64-unknown-linux-gnu \(from -C target \/ BINWHEEL_TARGET\)\. \[tool\.binwheel\.targets\] lists: x86_64-unknown-linux-gnu, aarch64-apple-darwin, x86_64-pc-windows-msvc\./],
+    ["an unknown target", ["--target", "sparc-sun-solaris"], {}, /"sparc-sun-solaris" \(from -C target \/ BINWHEEL_TARGET\) is not a target binwheel knows/],
     ["a network failure", [], { GITHUB_API_URL: "http://127.0.0.1:9" }, /could not reach 127\.0\.0\.1:9 to find the release tagged "v0\.3\.2" in toondb\/toondb/],
     ["a bad flag", ["--targt", "x"], {}, /Unknown option '--targt'/],
   ])("reports %s in one paragraph, without a stack or a wheel", async (_, args, env, message) => {

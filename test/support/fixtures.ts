@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import JSZip from "jszip";
 import { create as createTar } from "tar";
+import { EM, elf, machO, pe } from "./binaries.js";
 import type { StandInRelease } from "./github-standin.js";
 
 export interface FixtureFile {
@@ -54,16 +55,43 @@ echo "${name} $*"
 export const TOONDB_TOOLS = ["toondb-bulk", "toondb-server", "toondb-grpc-server"];
 export const TOONDB_TARGETS = ["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"];
 
+const LINUX_MACHINES: Record<string, { machine: number; bits?: 32; little?: false; flags?: number; loader: string }> = {
+  x86_64: { machine: EM.X86_64, loader: "/lib64/ld-linux-x86-64.so.2" },
+  i686: { machine: EM.I386, bits: 32, loader: "/lib/ld-linux.so.2" },
+  aarch64: { machine: EM.AARCH64, loader: "/lib/ld-linux-aarch64.so.1" },
+  armv7: { machine: EM.ARM, bits: 32, flags: 0x05000400, loader: "/lib/ld-linux-armhf.so.3" },
+  powerpc64le: { machine: EM.PPC64, loader: "/lib64/ld64.so.2" },
+  s390x: { machine: EM.S390, little: false, loader: "/lib/ld64.so.1" },
+  riscv64gc: { machine: EM.RISCV, loader: "/lib/ld-linux-riscv64-lp64d.so.1" },
+};
+
+/**
+ * A shared library with real headers for `triple`: glibc 2.17 (2.31 on riscv64) or musl on Linux,
+ * macOS 10.12 / 11.0 (both slices for universal2), the right PE machine on Windows.
+ */
+export function fixtureLibrary(triple: string, glibc = triple.startsWith("riscv64") ? "2.31" : "2.17"): Buffer {
+  const padding = 2048;
+  if (triple.endsWith("apple-darwin")) {
+    const x86 = { cpu: "x86_64" as const, minos: "10.12" };
+    const arm = { cpu: "arm64" as const, minos: "11.0" };
+    return triple.startsWith("universal2") ? machO(x86, arm) : machO(triple.startsWith("x86_64") ? x86 : arm);
+  }
+  if (triple.includes("windows")) return pe({ x86_64: 0x8664, i686: 0x14c, aarch64: 0xaa64 }[triple.split("-")[0]!]!);
+  const m = LINUX_MACHINES[triple.split("-")[0]!]!;
+  const { machine, bits, little, flags } = m;
+  const common = { machine, ...(bits && { bits }), ...(little === false && { little }), ...(flags && { flags }), padding };
+  if (triple.includes("musl")) return elf({ ...common, needed: ["libc.so"] });
+  return elf({ ...common, needed: ["libc.so.6"], versions: { "libc.so.6": ["GLIBC_2.2.5", `GLIBC_${glibc}`] } });
+}
+
 /** The files of one target's asset; `tools` replaces the tools' content (e.g. a compiled binary). */
 export function toondbFiles(triple: string, tools: Partial<Record<string, Buffer | string>> = {}): FixtureFile[] {
   const windows = triple.includes("windows");
   const libSuffix = windows ? ".dll" : triple.includes("apple") ? ".dylib" : ".so";
   return [
-    ...TOONDB_TOOLS.map((t) => ({ path: `bin/${t}${windows ? ".exe" : ""}`, content: tools[t] ?? fakeTool(t), mode: 0o755 })),
-    ...["storage", "index"].map((l) => ({
-      path: `lib/${windows ? "" : "lib"}toondb_${l}${libSuffix}`,
-      content: `ToonDB ${l} library (fixture for ${triple})\n`,
-    })),
+    // Tools are shell scripts on Unix so the demo and tests can run them; Windows gets PE headers.
+    ...TOONDB_TOOLS.map((t) => ({ path: `bin/${t}${windows ? ".exe" : ""}`, content: tools[t] ?? (windows ? fixtureLibrary(triple) : fakeTool(t)), mode: 0o755 })),
+    ...["storage", "index"].map((l) => ({ path: `lib/${windows ? "" : "lib"}toondb_${l}${libSuffix}`, content: fixtureLibrary(triple) })),
     { path: "LICENSE", content: "ToonDB is licensed under the Apache License 2.0 (fixture).\n" },
   ];
 }

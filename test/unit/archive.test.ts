@@ -16,12 +16,12 @@ const LINUX = "x86_64-unknown-linux-gnu";
 async function include(files: FixtureFile[], options: { triple?: string; pyproject?: string; zip?: Buffer } = {}) {
   const root = tempProject({ "pyproject.toml": options.pyproject ?? TOONDB_PYPROJECT, "toondb/__init__.py": "" });
   const triple = options.triple ?? LINUX;
-  const plan = planTarget(loadProject(root), { target: triple, verbose: false }, undefined);
+  const plan = planTarget(loadProject(root), { target: triple, verbose: false }, undefined, {});
   const archive = path.join(root, "asset");
   writeFileSync(archive, options.zip ?? (plan.target.archive === "zip" ? await packZip(files) : await packTarGz(files)));
   const spool = await Spool.create(path.join(root, "spool"));
   try {
-    const placed = await includeFromArchive(archive, plan, spool);
+    const placed = await includeFromArchive(archive, plan, spool, root);
     return Object.fromEntries(placed.map((f) => [f.wheelPath, { mode: f.mode.toString(8), size: f.member.size, from: f.archivePath }]));
   } finally {
     await spool.close();

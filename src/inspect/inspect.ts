@@ -1,0 +1,39 @@
+// One entry point: what kind of binary a file is, and what it needs.
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { fail } from "../errors.js";
+import { readElf, type ElfInfo } from "./elf.js";
+import { readMachO, type MachOInfo } from "./macho.js";
+import { binaryFormat } from "./magic.js";
+import { readPe, type PeInfo } from "./pe.js";
+import { BoundedReader, MalformedBinary } from "./reader.js";
+
+export type BinaryInfo = ElfInfo | MachOInfo | PeInfo;
+
+/**
+ * Reads the headers of `file`; undefined when it is not an executable or library. `name` is how
+ * the file is named in errors (its path in the archive).
+ */
+export async function inspectBinary(file: string, name = path.basename(file)): Promise<BinaryInfo | undefined> {
+  const fh = await open(file, "r");
+  try {
+    const size = (await fh.stat()).size;
+    const head = Buffer.alloc(Math.min(size, 4096));
+    await fh.read(head, 0, head.length, 0);
+    const format = binaryFormat(head);
+    if (!format) return undefined;
+    const reader = new BoundedReader(fh, size);
+    try {
+      if (format === "ELF") return await readElf(reader);
+      if (format === "Mach-O") return await readMachO(reader);
+      return await readPe(reader);
+    } catch (e) {
+      if (e instanceof MalformedBinary || e instanceof RangeError) {
+        fail(`${name} looks like ${format === "ELF" ? "an" : "a"} ${format} file, but its headers are malformed (${e.message}). The upstream asset may be damaged; no wheel was written.`);
+      }
+      throw e;
+    }
+  } finally {
+    await fh.close();
+  }
+}
