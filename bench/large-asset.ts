@@ -10,6 +10,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
+import { EM, elf } from "../test/support/binaries.js";
 import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
 import { GitHubStandIn } from "../test/support/github-standin.js";
 import { REPO, assembleExampleProject } from "../test/support/project.js";
@@ -18,14 +19,19 @@ const mib = Number(process.argv[2] ?? 60);
 const runs = Number(process.argv[3] ?? 3);
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 
-/** Bytes that compress like real code: a window of this machine's node executable. */
+/**
+ * A binary that compresses like real code: a minimal static x86-64 ELF header (so binwheel
+ * inspects it, as it would a real one) followed by a window of this machine's node executable.
+ */
 function codeBytes(size: number, seed: number): Buffer {
   const source = process.execPath;
   const total = statSync(source).size;
   const out = Buffer.alloc(size);
+  const header = elf({ machine: EM.X86_64 });
+  header.copy(out);
   const fd = openSync(source, "r");
   try {
-    for (let done = 0, at = (seed * 7_340_033) % total; done < size; at = 0) {
+    for (let done = header.length, at = (seed * 7_340_033) % total; done < size; at = 0) {
       done += readSync(fd, out, done, Math.min(size - done, total - at), at);
     }
   } finally {
@@ -89,7 +95,7 @@ try {
   for (let i = 0; i < runs; i++) {
     const out = path.join(work, `out-${i}`);
     ours.push(await timed("node", [CORE, "build", project, "--out-dir", out], { GITHUB_API_URL: github.apiUrl },
-      () => path.join(out, "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")));
+      () => path.join(out, "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64.whl")));
     const wheel = path.join(work, `incumbent-${i}.whl`);
     theirs.push(await timed("python3", ["-c", INCUMBENT, archive, wheel], {}, () => wheel));
     rmSync(out, { recursive: true, force: true });

@@ -85,7 +85,7 @@ function linuxTags(target: TargetInfo, setting: "auto" | string[], files: { path
       if (parsed.family === "manylinux" && muslFiles.length) fail(`[tool.binwheel.targets] ${target.triple}: "${tag}" promises glibc, but ${muslFiles[0]!.path} is linked against musl.`);
       if (parsed.family === "musllinux" && glibcFiles.length) fail(`[tool.binwheel.targets] ${target.triple}: "${tag}" promises musl, but ${glibcFiles[0]!.path} is linked against glibc.`);
       if (parsed.family === "manylinux" && neediest && newer(neediest.version, parsed.version)) {
-        fail(`[tool.binwheel.targets] ${target.triple} = "${tag}" claims glibc ${show(parsed.version)}, but ${neediest.path} needs GLIBC_${show(neediest.version)}. Use "auto" or a manylinux_2_${neediest.version[1]} tag.`);
+        fail(`[tool.binwheel.targets] ${target.triple} = "${setting.join(".")}": ${tag} claims glibc ${show(parsed.version)}, but ${neediest.path} needs GLIBC_${show(neediest.version)}. Use "auto" or a manylinux_2_${neediest.version[1]} tag.`);
       }
     }
     return setting;
@@ -148,7 +148,7 @@ function macosTags(target: TargetInfo, setting: "auto" | string[], files: { path
       for (const a of tagArchs) {
         const needed = need.get(a)!;
         if (needed.path && newer(needed.version, claimed)) {
-          fail(`[tool.binwheel.targets] ${target.triple} = "${tag}" claims macOS ${show(claimed)}, but ${needed.path} needs macOS ${show(needed.version)} on ${a}. Use "auto" or a newer tag.`);
+          fail(`[tool.binwheel.targets] ${target.triple} = "${setting.join(".")}": ${tag} claims macOS ${show(claimed)}, but ${needed.path} needs macOS ${show(needed.version)} on ${a}. Use "auto" or a newer tag.`);
         }
       }
     }
