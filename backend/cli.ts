@@ -1,5 +1,6 @@
 // The `binwheel` command (npm bin, `python -m binwheel` and the Python package's console script).
 import { mkdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { loadProject } from "../src/config/pyproject.js";
@@ -8,6 +9,7 @@ import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
 import { nodeHostFacts, type HostFacts } from "../src/target/host.js";
 import { planTarget } from "../src/target/plan.js";
+import { cacheDir } from "../src/upstream/cache.js";
 import { VERSION } from "../src/version.js";
 import { buildSdist } from "../src/sdist/build.js";
 import { bundleBinaries, buildWheel, withScratch } from "../src/wheel/build.js";
@@ -21,9 +23,13 @@ commands:
   build [DIR]    build the wheel for this machine, or for --target, into --out-dir
                    --target <triple>            a Rust target triple from [tool.binwheel.targets]
                    --sdist                      also build the sdist
+                   --offline                    use only the download cache (or BINWHEEL_ASSET_DIR)
                    --upstream-version <version> the upstream release to take binaries from
                    --out-dir <dir>              where to write the wheel (default: DIR/dist)
                    --verbose                    list every file copied and where it went
+
+  cache dir      print the download cache's folder
+  cache clean    delete the download cache
 
 options:
   --help       show this help
@@ -42,6 +48,7 @@ export async function runCli(argv: string[]): Promise<void> {
     return;
   }
   if (command === "targets") return printTargets(rest);
+  if (command === "cache") return cacheCommand(rest);
   if (command !== "build") fail(`unknown command "${command}". Run "binwheel --help" for the list of commands.`);
 
   const { values, projectDir } = parse("build", rest, {
@@ -49,6 +56,7 @@ export async function runCli(argv: string[]): Promise<void> {
     "upstream-version": { type: "string" },
     "out-dir": { type: "string" },
     sdist: { type: "boolean" },
+    offline: { type: "boolean" },
     verbose: { type: "boolean" },
   });
   const outDir = path.resolve(values["out-dir"] ?? path.join(projectDir, "dist"));
@@ -56,6 +64,7 @@ export async function runCli(argv: string[]): Promise<void> {
   if (values.target !== undefined) settings["target"] = values.target;
   if (values["upstream-version"] !== undefined) settings["upstream-version"] = values["upstream-version"];
   if (values.verbose) settings["verbose"] = "true";
+  if (values.offline) settings["offline"] = "true";
   const options = readOptions(settings, process.env);
   setVerbose(options.verbose);
   mkdirSync(outDir, { recursive: true });
@@ -112,6 +121,18 @@ async function printTargets(args: string[]): Promise<void> {
     );
   }
   process.stdout.write(out.join("\n"));
+}
+
+async function cacheCommand(args: string[]): Promise<void> {
+  const dir = cacheDir(process.env);
+  if (args.length === 1 && args[0] === "dir") {
+    process.stdout.write(`${dir}\n`);
+  } else if (args.length === 1 && args[0] === "clean") {
+    await rm(dir, { recursive: true, force: true });
+    process.stdout.write(`removed ${dir}\n`);
+  } else {
+    fail(`binwheel cache takes "dir" or "clean", got ${args.join(" ") || "nothing"}.`);
+  }
 }
 
 /** `python -m binwheel` passes the interpreter's facts; otherwise Node's own are used. */

@@ -94,7 +94,8 @@ try {
   const theirs: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     const out = path.join(work, `out-${i}`);
-    ours.push(await timed("node", [CORE, "build", project, "--out-dir", out], { GITHUB_API_URL: github.apiUrl },
+    // A fresh download cache each run: this measures a cold build, download included.
+    ours.push(await timed("node", [CORE, "build", project, "--out-dir", out], { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: path.join(work, `cache-${i}`) },
       () => path.join(out, "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.musllinux_1_1_x86_64.whl")));
     const wheel = path.join(work, `incumbent-${i}.whl`);
     theirs.push(await timed("python3", ["-c", INCUMBENT, archive, wheel], {}, () => wheel));

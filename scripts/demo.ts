@@ -30,7 +30,7 @@ try {
   const project = assembleExampleProject(path.join(work, "toondb-client"));
   const dist = path.join(work, "dist");
   await run(python, ["-m", "pip", "wheel", "--no-deps", "--no-index", "--find-links", links, "-w", dist, project],
-    pipEnv({ GITHUB_API_URL: github.apiUrl }));
+    pipEnv({ GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: path.join(work, "cache") }));
   const wheel = path.join(dist, readdirSync(dist).find((f) => f.startsWith("toondb_client-"))!);
 
   step("installing it into a throwaway venv");

@@ -5,6 +5,7 @@
 // is matched as "bin/x"); a pattern may also spell that folder out. Whether the archive has such
 // a folder is only known at its end, so during the pass a file is kept if it matches either way,
 // and the choice is made afterwards.
+import { statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "../errors.js";
@@ -14,6 +15,7 @@ import type { BinaryInfo } from "../inspect/inspect.js";
 import type { Member, Spool } from "../wheel/member.js";
 import type { TargetPlan } from "../target/plan.js";
 import type { ArchiveEntry } from "./entries.js";
+import { ArchiveGuard } from "./guard.js";
 import { readArchive } from "./read.js";
 
 export interface IncludedFile {
@@ -55,8 +57,10 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
   const allFiles: string[] = [];
   let fileAtRoot = false;
 
-  await readArchive(file, plan.target.archive, async (entry) => {
+  const guard = new ArchiveGuard(plan.assetName, statSync(file).size);
+  await readArchive(file, plan.target.archive, plan.assetName, async (entry) => {
     if (entry.path === "") return;
+    guard.check(entry);
     const slash = entry.path.indexOf("/");
     tops.add(slash < 0 ? entry.path : entry.path.slice(0, slash));
     if (entry.type === "directory") return;
@@ -70,9 +74,6 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
       if (stripped !== undefined && rule.matches(stripped)) strippedMatches.push([i, stripped]);
     });
     if (whole.length === 0 && strippedMatches.length === 0) return;
-    if (entry.type === "hardlink" || entry.type === "other") {
-      fail(`${path.basename(file)}: "${entry.path}" is a ${entry.type === "hardlink" ? "hard link" : "special file"}, which cannot go into a wheel. Narrow the include rule so it does not match it.`);
-    }
     const candidate: Candidate = {
       entry: { path: entry.path, type: entry.type, mode: entry.mode, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) },
       whole,
@@ -81,7 +82,7 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
     };
     if (entry.type === "file") {
       const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
-      candidate.member = await spool.add(capture.tee(entry.open()));
+      candidate.member = await spool.add(capture.tee(guard.meter(entry.open())));
       const binary = await capture.inspect();
       if (binary) candidate.binary = binary;
     }
@@ -98,7 +99,7 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
       used.add(ruleIndex);
       const relative = matched.slice(rule.base.length).replace(/^\//, "") || path.posix.basename(matched);
       const wheelPath = `${rule.toDir}/${relative}`;
-      const source = resolveLink(candidate, byPath, file);
+      const source = resolveLink(candidate, byPath, plan.assetName);
       const earlier = placed.get(wheelPath);
       if (earlier && earlier.archivePath !== candidate.entry.path) {
         fail(`${rule.label} would put "${candidate.entry.path}" at ${wheelPath}, where "${earlier.archivePath}" already goes. Make the include rules send them to different folders.`);
@@ -127,16 +128,14 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
 }
 
 /** A symlink's content is its target file's (wheels cannot hold links); follows link chains. */
-function resolveLink(candidate: Candidate, byPath: Map<string, Candidate>, file: string): Candidate {
+function resolveLink(candidate: Candidate, byPath: Map<string, Candidate>, archive: string): Candidate {
   let current = candidate;
   for (let hops = 0; current.entry.type === "symlink"; hops++) {
     const target = path.posix.normalize(path.posix.join(path.posix.dirname(current.entry.path), current.entry.linkTarget ?? ""));
     const next = byPath.get(target);
-    if (hops > 32 || target.startsWith("../") || path.posix.isAbsolute(current.entry.linkTarget ?? "")) {
-      fail(`${path.basename(file)}: the symlink "${candidate.entry.path}" points outside the archive or loops ("${current.entry.linkTarget}").`);
-    }
+    if (hops > 32) fail(`${archive}: the symlink "${candidate.entry.path}" is part of a loop.`);
     if (!next) {
-      fail(`${path.basename(file)}: "${candidate.entry.path}" is a symlink to "${target}", which no include rule copies; wheels cannot hold links, so add a rule that matches "${target}" too.`);
+      fail(`${archive}: "${candidate.entry.path}" is a symlink to "${target}", which no include rule copies; wheels cannot hold links, so add a rule that matches "${target}" too.`);
     }
     current = next;
   }

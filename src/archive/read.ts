@@ -4,6 +4,7 @@ import type { EntryHandler } from "./entries.js";
 import { readTar } from "./tar.js";
 import { readZip } from "./zip.js";
 
-export function readArchive(file: string, kind: ArchiveKind, onEntry: EntryHandler): Promise<void> {
-  return kind === "zip" ? readZip(file, onEntry) : readTar(file, onEntry);
+/** Reads `file` entry by entry; `name` (the asset's name) is how messages call it. */
+export function readArchive(file: string, kind: ArchiveKind, name: string, onEntry: EntryHandler): Promise<void> {
+  return kind === "zip" ? readZip(file, name, onEntry) : readTar(file, name, onEntry);
 }

@@ -1,6 +1,5 @@
 // Streaming read of .tar.gz assets with node-tar's parser (gunzip included).
 import { createReadStream } from "node:fs";
-import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Parser, type ReadEntry } from "tar";
 import { fail } from "../errors.js";
@@ -11,8 +10,7 @@ const TYPES: Record<string, EntryType> = {
   SymbolicLink: "symlink", Link: "hardlink",
 };
 
-export async function readTar(file: string, onEntry: EntryHandler): Promise<void> {
-  const archive = path.basename(file);
+export async function readTar(file: string, archive: string, onEntry: EntryHandler): Promise<void> {
   const source = createReadStream(file);
   const parser = new Parser({ strict: true });
   let queue = Promise.resolve();
@@ -45,7 +43,12 @@ export async function readTar(file: string, onEntry: EntryHandler): Promise<void
     await pipeline(source, parser);
   } catch (e) {
     if (failure === undefined) {
-      fail(`${archive} is not a readable .tar.gz archive (${(e as Error).message}). Check the asset name and archive type.`);
+      const message = (e as Error).message;
+      // node-tar stops a gzip stream that inflates more than 1000-fold.
+      if (/decompression ratio/.test(message)) {
+        fail(`${archive} expands over 1000 times its size: it looks like a decompression bomb, so binwheel stopped reading it.`);
+      }
+      fail(`${archive} is not a readable .tar.gz archive (${message}). Check the asset name and archive type.`);
     }
   }
   await queue;

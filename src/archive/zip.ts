@@ -3,7 +3,6 @@
 // straight from the file, checking each member's size and CRC-32.
 import { createReadStream } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import path from "node:path";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
 import { fail } from "../errors.js";
@@ -30,8 +29,7 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
-export async function readZip(file: string, onEntry: EntryHandler): Promise<void> {
-  const archive = path.basename(file);
+export async function readZip(file: string, archive: string, onEntry: EntryHandler): Promise<void> {
   const bad = (why: string): never => fail(`${archive} is not a readable .zip archive (${why}). Check the asset name and archive type.`);
   const fh = await open(file, "r");
   try {
@@ -151,7 +149,9 @@ function memberStream(file: string, entry: CentralEntry, start: number, bad: (wh
     transform(chunk: Buffer, _encoding, done) {
       crc = crc32(chunk, crc);
       size += chunk.length;
-      done(null, chunk);
+      // Stop at once when a member inflates past its declared size (a lying central directory).
+      if (size > entry.size) done(new Error(`"${entry.name}" inflates past the ${entry.size} bytes it declares`));
+      else done(null, chunk);
     },
     flush(done) {
       const ok = size === entry.size && crc >>> 0 === entry.crc >>> 0;

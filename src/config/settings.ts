@@ -9,10 +9,12 @@ export interface BuildOptions {
   target?: string;
   /** The upstream release version, overriding [tool.binwheel.upstream] version. */
   upstreamVersion?: string;
+  /** Use only the download cache (and BINWHEEL_ASSET_DIR); never the network. */
+  offline: boolean;
   verbose: boolean;
 }
 
-const KNOWN = ["target", "upstream-version", "verbose"] as const;
+const KNOWN = ["target", "upstream-version", "offline", "verbose"] as const;
 
 export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): BuildOptions {
   const given = settings ?? {};
@@ -27,13 +29,15 @@ export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): B
   };
   const target = setting("target") ?? nonEmpty(env["BINWHEEL_TARGET"]);
   const upstreamVersion = setting("upstream-version") ?? nonEmpty(env["BINWHEEL_UPSTREAM_VERSION"]);
-  const verboseSetting = setting("verbose");
+  const flag = (key: "offline" | "verbose", variable: string) => {
+    const value = setting(key);
+    return value !== undefined ? parseFlag(value, `-C ${key}`) : parseFlag(env[variable] ?? "false", variable);
+  };
   return {
     ...(target !== undefined && { target }),
     ...(upstreamVersion !== undefined && { upstreamVersion }),
-    verbose: verboseSetting !== undefined
-      ? parseFlag(verboseSetting, "-C verbose")
-      : parseFlag(env["BINWHEEL_VERBOSE"] ?? "false", "BINWHEEL_VERBOSE"),
+    offline: flag("offline", "BINWHEEL_OFFLINE"),
+    verbose: flag("verbose", "BINWHEEL_VERBOSE"),
   };
 }
 

@@ -26,6 +26,8 @@ export interface UpstreamConfig {
   assets: Map<string, string>;
   /** Triple -> pinned lowercase sha256 hex of that target's asset. */
   sha256: Map<string, string>;
+  /** Fail, instead of warning, when no hash is known for an asset. */
+  requireChecksum: boolean;
 }
 
 export interface IncludeRule {
@@ -60,7 +62,7 @@ export interface BinwheelConfig {
 }
 
 const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "sdist"] as const;
-const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "assets", "sha256"] as const;
+const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "assets", "sha256", "require-checksum"] as const;
 const TAG_PREFIXES: Record<Os, RegExp> = {
   linux: /^(manylinux|musllinux|linux)_/,
   macos: /^macosx_/,
@@ -168,6 +170,7 @@ function readUpstream(t: Table): UpstreamConfig | undefined {
     asset,
     assets,
     sha256,
+    requireChecksum: u.boolean("require-checksum") ?? false,
   };
 }
 

@@ -1,12 +1,12 @@
-// The upstream release on GitHub: find it by tag, pick the asset by name, stream it to disk
-// through the asset API URL (works for private repositories; the token is not forwarded on the
-// redirect to the storage host because fetch drops Authorization on cross-origin redirects).
+// The upstream release on GitHub: found by tag, its asset picked by name, streamed to disk through
+// the asset API URL (which works for private repositories; fetch drops the Authorization header on
+// the cross-origin redirect to the storage host, so the token never reaches it).
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
-import type { ReadableStream } from "node:stream/web";
+import { open, readFile } from "node:fs/promises";
 import { Octokit } from "@octokit/rest";
 import { BinwheelError, fail, registerSecret } from "../errors.js";
 import { VERSION } from "../version.js";
+import { Transient, classifyStatus, timeoutSeconds, withRetries, type Fetch } from "./http.js";
 
 export interface GitHubAccess {
   apiUrl: string;
@@ -31,109 +31,134 @@ export interface ReleaseAsset {
   id: number;
   name: string;
   size: number;
+  /** The asset's API URL (downloads go through it). */
+  url: string;
+  updated_at?: string;
   /** "sha256:<hex>" on assets uploaded since mid-2025; null or missing before. */
   digest?: string | null;
 }
 
-export interface AssetRequest {
-  owner: string;
-  repo: string;
+export interface Release {
+  id: number;
   tag: string;
-  assetName: string;
-  /** How the asset name was configured, for the not-found message. */
-  assetKey: string;
+  /** Immutable releases cannot change after publication, so a cached copy never goes stale. */
+  immutable: boolean;
+  assets: ReleaseAsset[];
 }
 
 export interface Downloaded {
-  file: string;
   sha256: string;
   size: number;
 }
 
 export class GitHubReleases {
   private readonly octokit: Octokit;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly access: GitHubAccess) {
+  constructor(
+    private readonly access: GitHubAccess,
+    private readonly fetchImpl: Fetch,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.timeoutMs = timeoutSeconds(env) * 1000;
     this.octokit = new Octokit({
       ...(access.token !== undefined && { auth: access.token }),
       baseUrl: access.apiUrl,
       userAgent: `binwheel/${VERSION}`,
       headers: { "x-github-api-version": "2022-11-28" },
+      request: { fetch: fetchImpl },
       // Octokit logs failed requests itself; binwheel reports them in its own words.
       log: { debug() {}, info() {}, warn() {}, error() {} },
     });
   }
 
-  /** Finds the asset in the published release tagged `tag`. */
-  async findAsset(req: AssetRequest): Promise<ReleaseAsset> {
-    const where = `${req.owner}/${req.repo}`;
-    let release;
-    try {
-      release = (await this.octokit.rest.repos.getReleaseByTag({ owner: req.owner, repo: req.repo, tag: req.tag })).data;
-    } catch (e) {
-      throw this.explain(e, `find the release tagged "${req.tag}" in ${where}`, () =>
-        `GitHub has no published release tagged "${req.tag}" in ${where}. Check [tool.binwheel.upstream] tag and the upstream version ` +
-        `(override it with -C upstream-version=<version>). ${this.privateHint()}`);
-    }
-    let assets: ReleaseAsset[] = release.assets;
-    let asset = assets.find((a) => a.name === req.assetName);
-    if (!asset) {
-      // The release object may embed only the first page of a long asset list.
-      try {
-        assets = await this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
-          owner: req.owner, repo: req.repo, release_id: release.id, per_page: 100,
-        });
-      } catch (e) {
-        throw this.explain(e, `list the assets of release "${req.tag}" in ${where}`);
-      }
-      asset = assets.find((a) => a.name === req.assetName);
-    }
-    if (!asset) {
-      const names = assets.map((a) => a.name).sort();
-      fail(
-        `release "${req.tag}" of ${where} has no asset named "${req.assetName}" (from ${req.assetKey}). ` +
-          (names.length ? `Its assets are: ${names.join(", ")}.` : "It has no assets at all.") +
-          " Fix the asset template, or check that upstream published this target.",
-      );
-    }
-    return asset;
+  get host(): string {
+    return new URL(this.access.apiUrl).host;
   }
 
-  /** Streams the asset into `file` while hashing it; memory use does not depend on its size. */
-  async download(req: AssetRequest, asset: ReleaseAsset, file: string): Promise<Downloaded> {
-    let body: ReadableStream<Uint8Array>;
-    try {
-      const res = await this.octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        owner: req.owner,
-        repo: req.repo,
-        asset_id: asset.id,
-        headers: { accept: "application/octet-stream" },
-        request: { parseSuccessResponseBody: false },
-      });
-      body = res.data as unknown as ReadableStream<Uint8Array>;
-    } catch (e) {
-      throw this.explain(e, `download "${asset.name}" from ${req.owner}/${req.repo}`);
+  /** The published release tagged `tag`, with all its assets. */
+  async release(owner: string, repo: string, tag: string): Promise<Release> {
+    const where = `${owner}/${repo}`;
+    const found = await this.api(`find the release tagged "${tag}" in ${where}`, () =>
+      this.octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal: AbortSignal.timeout(this.timeoutMs) } }),
+      () => `GitHub has no published release tagged "${tag}" in ${where}. Check [tool.binwheel.upstream] tag and the upstream version ` +
+        `(override it with -C upstream-version=<version>). ${this.privateHint()}`,
+    );
+    const data = found.data as typeof found.data & { immutable?: boolean };
+    let assets: ReleaseAsset[] = data.assets;
+    // The release object may embed only the first page of a long asset list.
+    if (assets.length >= 100) {
+      assets = await this.api(`list the assets of release "${tag}" in ${where}`, () =>
+        this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
+          owner, repo, release_id: data.id, per_page: 100, request: { signal: AbortSignal.timeout(this.timeoutMs) },
+        }),
+      );
     }
-    // A plain pull loop: each chunk is hashed and written before the next is read, so only a
-    // chunk or two is ever in memory (a stream pipeline let fetch buffer the whole asset ahead).
-    const hash = createHash("sha256");
-    let size = 0;
-    const out = await open(file, "w");
-    try {
-      for await (const chunk of body) {
-        hash.update(chunk);
-        await out.write(chunk, 0, chunk.length, size);
-        size += chunk.length;
+    return { id: data.id, tag, immutable: data.immutable === true, assets };
+  }
+
+  /**
+   * Streams the asset into `file` while hashing it; memory does not depend on its size. Retried
+   * from the start when the connection drops or the body is shorter than promised.
+   */
+  async download(asset: ReleaseAsset, file: string, where: string, onProgress?: (bytes: number) => void): Promise<Downloaded> {
+    return withRetries(`downloading ${asset.name}`, async () => {
+      const controller = new AbortController();
+      let timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      const alive = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      };
+      const hash = createHash("sha256");
+      let size = 0;
+      const out = await open(file, "w");
+      try {
+        let response: Response;
+        try {
+          response = await this.fetchImpl(asset.url, {
+            headers: {
+              accept: "application/octet-stream",
+              "user-agent": `binwheel/${VERSION}`,
+              ...(this.access.token && { authorization: `token ${this.access.token}` }),
+            },
+            redirect: "follow",
+            signal: controller.signal,
+          });
+        } catch (e) {
+          throw new Transient(`could not reach ${new URL(asset.url).host} (${describeNetworkError(e)})`);
+        }
+        if (!response.ok) {
+          await response.body?.cancel();
+          const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download ${asset.name} from ${where}`, !!this.access.token);
+          if (problem instanceof Transient) throw problem;
+          fail(`${problem.message} (${new URL(response.url || asset.url).host}).`);
+        }
+        try {
+          // A pull loop: each chunk is hashed and written before the next is read.
+          for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+            alive();
+            hash.update(chunk);
+            await out.write(chunk, 0, chunk.length, size);
+            size += chunk.length;
+            onProgress?.(size);
+          }
+        } catch (e) {
+          throw new Transient(`the connection broke after ${size} of ${asset.size} bytes (${describeNetworkError(e)})`);
+        }
+        if (size !== asset.size) throw new Transient(`the download stopped at ${size} of ${asset.size} bytes`);
+        return { sha256: hash.digest("hex"), size };
+      } finally {
+        clearTimeout(timer);
+        await out.close();
       }
-    } catch (e) {
-      fail(`the download of "${asset.name}" from ${req.owner}/${req.repo} broke off after ${size} of ${asset.size} bytes (${(e as Error).message}). Try again.`);
-    } finally {
-      await out.close();
-    }
-    if (size !== asset.size) {
-      fail(`the download of "${asset.name}" from ${req.owner}/${req.repo} has ${size} bytes, but GitHub lists ${asset.size}. Try again.`);
-    }
-    return { file, sha256: hash.digest("hex"), size };
+    });
+  }
+
+  /** A small asset (a checksum file) as text; at most `limit` bytes. */
+  async text(asset: ReleaseAsset, where: string, file: string, limit = 1 << 20): Promise<string> {
+    if (asset.size > limit) fail(`the checksum file ${asset.name} in ${where} is larger than ${limit} bytes; it is not a checksum list.`);
+    await this.download(asset, file, where);
+    return readFile(file, "utf8");
   }
 
   private privateHint(): string {
@@ -142,26 +167,30 @@ export class GitHubReleases {
       : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
   }
 
-  /** Turns an Octokit failure into one paragraph; `notFound` words the 404 case. */
-  private explain(e: unknown, action: string, notFound?: () => string): BinwheelError {
-    const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> } };
-    const host = new URL(this.access.apiUrl).host;
-    if (err.status === 404 && notFound) return new BinwheelError(notFound());
-    if (err.status === 401) {
-      return new BinwheelError(`GitHub rejected the token in ${this.access.tokenSource ?? "GH_TOKEN"} (401) while trying to ${action}. Replace or remove the token.`);
-    }
-    const headers = err.response?.headers ?? {};
-    if ((err.status === 403 || err.status === 429) && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"])) {
-      const reset = Number(headers["x-ratelimit-reset"]);
-      const when = reset ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : "";
-      return new BinwheelError(
-        `GitHub's rate limit stopped binwheel while trying to ${action}.${when}` +
-          (this.access.token ? "" : " Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour."),
-      );
-    }
-    if (err.status === 500 && !err.response) {
-      return new BinwheelError(`could not reach ${host} to ${action}: ${err.message ?? "network error"}. Check the network, the proxy settings or GITHUB_API_URL.`);
-    }
-    return new BinwheelError(`GitHub answered ${err.status ?? "an error"} when binwheel tried to ${action}: ${err.message ?? ""}`.trim());
+  /** Runs an API call with retries, turning its failures into one paragraph. */
+  private api<T>(action: string, call: () => Promise<T>, notFound?: () => string): Promise<T> {
+    return withRetries(`asking ${this.host} to ${action}`, async () => {
+      try {
+        return await call();
+      } catch (e) {
+        const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> }; name?: string };
+        if (err.name === "AbortError" || err.name === "TimeoutError") throw new Transient(`no answer within ${this.timeoutMs / 1000} s`);
+        if (err.status === 500 && !err.response) throw new Transient(`could not reach ${this.host} (${err.message ?? "network error"})`);
+        if (err.status === 404 && notFound) throw new BinwheelError(notFound());
+        if (err.status === 401) {
+          throw new BinwheelError(`GitHub rejected the token in ${this.access.tokenSource ?? "GH_TOKEN"} (401) while binwheel tried to ${action}. Replace or remove the token.`);
+        }
+        if (err.status === undefined) throw e;
+        const problem = classifyStatus(err.status, err.response?.headers ?? {}, action, !!this.access.token);
+        if (problem instanceof Transient) throw problem;
+        throw new BinwheelError(`${problem.message}: ${err.message ?? ""}`.trim());
+      }
+    });
   }
+}
+
+function describeNetworkError(e: unknown): string {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === "AbortError" || err.name === "TimeoutError") return "no data for too long";
+  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
 }

@@ -87,7 +87,7 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
  */
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool): Promise<Bundle> {
   const plan = planTarget(project, req.options, req.host, req.env);
-  const asset = await fetchUpstreamAsset(plan, scratch, req.env);
+  const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options);
   const included = await includeFromArchive(asset, plan, spool, scratch);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
   const tags = platformTags(plan.target, plan.tagSetting, binaries, {

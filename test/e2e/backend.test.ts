@@ -96,7 +96,7 @@ wheel = hooks.build_wheel(out, metadata_directory=os.path.join(md, name))
 with zipfile.ZipFile(os.path.join(out, wheel)) as z:
     built = {f: z.read(name + "/" + f).decode() for f in prepared}
 print(json.dumps({"wheel": wheel, "built": built}))
-`, project, path.join(work, "hooks-out")], { env: pipEnv(env), reject: false });
+`, project, path.join(work, "hooks-out")], { env: pipEnv({ ...env, BINWHEEL_CACHE_DIR: path.join(work, "hooks-cache") }), reject: false });
     expect(result.exitCode, result.stderr).toBe(0);
     const [first, second] = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(first.files).toEqual(["METADATA", "entry_points.txt", "licenses"]);

@@ -117,3 +117,56 @@ export async function toondbRelease(
   );
   return { owner: "toondb", repo: "toondb", tag: `v${version}`, assets };
 }
+
+export interface RawTarEntry {
+  name: string;
+  /** ustar type flag: "0" file, "1" hard link, "2" symlink, "3" char device, "5" directory, "6" FIFO. */
+  type?: string;
+  linkname?: string;
+  content?: Buffer | string;
+  /** A file of this many zero bytes, streamed (for decompression bombs). */
+  zeros?: number;
+  mode?: number;
+}
+
+/** A .tar.gz written header by header, for archives no well-behaved tool would make. */
+export async function rawTarGz(entries: RawTarEntry[]): Promise<Buffer> {
+  const { createGzip } = await import("node:zlib");
+  const gzip = createGzip({ level: 9 });
+  const chunks: Buffer[] = [];
+  gzip.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => gzip.on("end", resolve));
+  const write = async (b: Buffer) => {
+    if (!gzip.write(b)) await new Promise((resolve) => gzip.once("drain", resolve));
+  };
+  for (const e of entries) {
+    const content = e.content === undefined ? undefined : Buffer.from(e.content);
+    const size = e.zeros ?? content?.length ?? 0;
+    const h = Buffer.alloc(512);
+    h.write(e.name, 0, 100, "utf8");
+    h.write(`${(e.mode ?? 0o644).toString(8).padStart(7, "0")}\0`, 100);
+    h.write("0000000\0", 108);
+    h.write("0000000\0", 116);
+    h.write(`${size.toString(8).padStart(11, "0")}\0`, 124);
+    h.write("00000000000\0", 136);
+    h.write("        ", 148);
+    h.write(e.type ?? "0", 156);
+    h.write(e.linkname ?? "", 157, 100, "utf8");
+    h.write("ustar\x0000", 257, "latin1");
+    let sum = 0;
+    for (const byte of h) sum += byte;
+    h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+    await write(h);
+    if (e.zeros) {
+      const block = Buffer.alloc(1 << 20);
+      for (let left = e.zeros; left > 0; left -= block.length) await write(left >= block.length ? block : block.subarray(0, left));
+    } else if (content) {
+      await write(content);
+    }
+    await write(Buffer.alloc((512 - (size % 512)) % 512));
+  }
+  await write(Buffer.alloc(1024));
+  gzip.end();
+  await done;
+  return Buffer.concat(chunks);
+}

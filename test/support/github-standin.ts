@@ -1,13 +1,16 @@
 // A local imitation of the GitHub releases API, for tests and the demo. It must be a real HTTP
 // server because pip runs the backend in a child process. Asset downloads redirect to a second
 // origin that, like GitHub's storage host, refuses any request carrying an Authorization header.
-import { createReadStream, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface StandInAsset {
   name: string;
   data: Buffer | { file: string };
+  /** GitHub's digest field: the real "sha256:<hex>" by default; null (old assets), "omit" (old GHES) or any string. */
+  digest?: string | null;
 }
 
 export interface StandInRelease {
@@ -15,7 +18,15 @@ export interface StandInRelease {
   repo: string;
   tag: string;
   assets: StandInAsset[];
+  immutable?: boolean;
 }
+
+/** A failure served to the next request of one origin. */
+export type Fault =
+  | { origin: "api" | "storage"; status: number }
+  | { origin: "api" | "storage"; reset: true }
+  | { origin: "storage"; cut: true }
+  | { origin: "api" | "storage"; rateLimit: { retryAfter?: number; reset?: number } };
 
 export interface LoggedRequest {
   origin: "api" | "storage";
@@ -34,6 +45,7 @@ export interface StandInOptions {
 interface StoredAsset extends StandInAsset {
   id: number;
   size: number;
+  updatedAt: string;
   release: StoredRelease;
 }
 
@@ -45,6 +57,7 @@ interface StoredRelease extends StandInRelease {
 export class GitHubStandIn {
   readonly requests: LoggedRequest[] = [];
   private readonly releases: StoredRelease[] = [];
+  private readonly faults: Fault[] = [];
   private nextId = 1000;
 
   private constructor(
@@ -78,9 +91,49 @@ export class GitHubStandIn {
       ...a,
       id: this.nextId++,
       size: Buffer.isBuffer(a.data) ? a.data.length : statSync(a.data.file).size,
+      updatedAt: "2024-01-01T00:00:00Z",
       release: stored,
     }));
     this.releases.push(stored);
+  }
+
+  /** Upstream replaces an asset's content (same name and id, a new updated_at and digest). */
+  replaceAsset(tag: string, name: string, data: Buffer): void {
+    const asset = this.releases.find((r) => r.tag === tag)?.stored.find((a) => a.name === name);
+    if (!asset) throw new Error(`no asset ${name} in ${tag}`);
+    Object.assign(asset, { data, size: data.length, digest: realDigest(data), updatedAt: new Date(Date.parse(asset.updatedAt) + 1000).toISOString() });
+  }
+
+  /** Queues failures for the next requests of their origin. */
+  inject(...faults: Fault[]): void {
+    this.faults.push(...faults);
+  }
+
+  /** Serves the next queued fault for `origin`, if any; true when it did. */
+  private fault(origin: "api" | "storage", req: IncomingMessage, res: ServerResponse, body?: Buffer | { file: string }): boolean {
+    const i = this.faults.findIndex((f) => f.origin === origin);
+    if (i < 0) return false;
+    const [fault] = this.faults.splice(i, 1);
+    if ("reset" in fault!) {
+      req.socket.destroy();
+    } else if ("cut" in fault!) {
+      const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": data.length });
+      res.write(data.subarray(0, data.length >> 1), () => res.socket?.destroy());
+    } else if ("rateLimit" in fault!) {
+      const { retryAfter, reset } = fault.rateLimit;
+      res.writeHead(403, {
+        "content-type": "application/json; charset=utf-8",
+        "x-ratelimit-remaining": "0",
+        ...(reset !== undefined && { "x-ratelimit-reset": String(reset) }),
+        ...(retryAfter !== undefined && { "retry-after": String(retryAfter) }),
+      });
+      res.end(JSON.stringify({ message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest" }));
+    } else {
+      res.writeHead(fault!.status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify({ message: "Server Error" }));
+    }
+    return true;
   }
 
   async close(): Promise<void> {
@@ -97,6 +150,7 @@ export class GitHubStandIn {
 
   private handleApi(req: IncomingMessage, res: ServerResponse): void {
     this.log("api", req);
+    if (this.fault("api", req, res)) return;
     const url = new URL(req.url ?? "/", this.apiUrl);
     const token = req.headers.authorization?.replace(/^(token|bearer)\s+/i, "");
     if (this.options.requireToken && token !== this.options.requireToken) return notFound(res);
@@ -148,6 +202,7 @@ export class GitHubStandIn {
       res.writeHead(404);
       return void res.end();
     }
+    if (this.fault("storage", req, res, asset.data)) return;
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": asset.size });
     if (Buffer.isBuffer(asset.data)) res.end(asset.data);
     else createReadStream(asset.data.file).pipe(res);
@@ -164,6 +219,7 @@ export class GitHubStandIn {
       name: release.tag,
       draft: false,
       prerelease: false,
+      immutable: release.immutable ?? false,
       html_url: `https://github.com/${release.owner}/${release.repo}/releases/tag/${release.tag}`,
       upload_url: `${this.apiUrl}/api/uploads/repos/${release.owner}/${release.repo}/releases/${release.id}/assets{?name,label}`,
       assets: release.stored.map((a) => this.assetJson(a)),
@@ -172,6 +228,7 @@ export class GitHubStandIn {
 
   private assetJson(asset: StoredAsset) {
     const { owner, repo, tag } = asset.release;
+    const digest = asset.digest !== undefined ? asset.digest : (asset.digest = realDigest(asset.data));
     return {
       id: asset.id,
       name: asset.name,
@@ -179,11 +236,16 @@ export class GitHubStandIn {
       state: "uploaded",
       content_type: "application/octet-stream",
       size: asset.size,
-      digest: null,
+      updated_at: asset.updatedAt,
+      ...(digest !== "omit" && { digest }),
       url: `${this.apiUrl}/repos/${owner}/${repo}/releases/assets/${asset.id}`,
       browser_download_url: `https://github.com/${owner}/${repo}/releases/download/${tag}/${asset.name}`,
     };
   }
+}
+
+function realDigest(data: Buffer | { file: string }): string {
+  return `sha256:${createHash("sha256").update(Buffer.isBuffer(data) ? data : readFileSync(data.file)).digest("hex")}`;
 }
 
 function listen(server: Server): Promise<void> {

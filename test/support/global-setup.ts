@@ -16,6 +16,8 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const root = mkdtempSync(path.join(tmpdir(), "binwheel-tests-"));
+  // Builds under test never touch the user's download cache; workers inherit this.
+  process.env["BINWHEEL_CACHE_DIR"] = path.join(root, "cache");
   const tools = path.join(root, "tools");
   const [links] = await Promise.all([
     buildShimWheel(path.join(root, "links")),

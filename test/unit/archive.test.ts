@@ -2,23 +2,24 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
+import { ArchiveGuard } from "../../src/archive/guard.js";
 import { includeFromArchive } from "../../src/archive/include.js";
 import { readArchive } from "../../src/archive/read.js";
 import { loadProject } from "../../src/config/pyproject.js";
 import { planTarget } from "../../src/target/plan.js";
 import { Spool } from "../../src/wheel/member.js";
-import { packTarGz, packZip, toondbFiles, type FixtureFile } from "../support/fixtures.js";
+import { packTarGz, packZip, rawTarGz, toondbFiles, type FixtureFile, type RawTarEntry } from "../support/fixtures.js";
 import { TOONDB_PYPROJECT, tempDir, tempProject } from "../support/tmp.js";
 
 const LINUX = "x86_64-unknown-linux-gnu";
 
 /** Runs the include step of `pyproject` (default: the ToonDB one) over an archive of `files`. */
-async function include(files: FixtureFile[], options: { triple?: string; pyproject?: string; zip?: Buffer } = {}) {
+async function include(files: FixtureFile[], options: { triple?: string; pyproject?: string; zip?: Buffer; tar?: Buffer } = {}) {
   const root = tempProject({ "pyproject.toml": options.pyproject ?? TOONDB_PYPROJECT, "toondb/__init__.py": "" });
   const triple = options.triple ?? LINUX;
-  const plan = planTarget(loadProject(root), { target: triple, verbose: false }, undefined, {});
+  const plan = planTarget(loadProject(root), { target: triple, offline: false, verbose: false }, undefined, {});
   const archive = path.join(root, "asset");
-  writeFileSync(archive, options.zip ?? (plan.target.archive === "zip" ? await packZip(files) : await packTarGz(files)));
+  writeFileSync(archive, options.zip ?? options.tar ?? (plan.target.archive === "zip" ? await packZip(files) : await packTarGz(files)));
   const spool = await Spool.create(path.join(root, "spool"));
   try {
     const placed = await includeFromArchive(archive, plan, spool, root);
@@ -111,7 +112,7 @@ describe("includeFromArchive", () => {
     // jszip cleans names, so write a safe one and patch it in the local and central headers.
     const bytes = (await zip.generateAsync({ type: "nodebuffer" })).toString("latin1").replaceAll("QQ/evil", "../evil");
     writeFileSync(path.join(dir, "a.zip"), Buffer.from(bytes, "latin1"));
-    await expect(readArchive(path.join(dir, "a.zip"), "zip", async () => {})).rejects.toThrow(/unsafe path \("\.\.\/evil"\)/);
+    await expect(readArchive(path.join(dir, "a.zip"), "zip", "a.zip", async () => {})).rejects.toThrow(/unsafe path \("\.\.\/evil"\)/);
   });
 
   it("reports a damaged archive as such", async () => {
@@ -120,7 +121,57 @@ describe("includeFromArchive", () => {
     writeFileSync(path.join(dir, "cut.tar.gz"), good.subarray(0, good.length >> 1));
     writeFileSync(path.join(dir, "junk.zip"), "not a zip at all");
     const drain = async (e: { open(): AsyncIterable<Buffer> }) => { for await (const _ of e.open()); };
-    await expect(readArchive(path.join(dir, "cut.tar.gz"), "tar.gz", drain)).rejects.toThrow(/cut\.tar\.gz is not a readable \.tar\.gz archive/);
-    await expect(readArchive(path.join(dir, "junk.zip"), "zip", drain)).rejects.toThrow(/junk\.zip is not a readable \.zip archive \(no end of central directory record\)/);
+    await expect(readArchive(path.join(dir, "cut.tar.gz"), "tar.gz", "cut.tar.gz", drain)).rejects.toThrow(/cut\.tar\.gz is not a readable \.tar\.gz archive/);
+    await expect(readArchive(path.join(dir, "junk.zip"), "zip", "junk.zip", drain)).rejects.toThrow(/junk\.zip is not a readable \.zip archive \(no end of central directory record\)/);
+  });
+});
+
+describe("hostile archives", () => {
+  const base: RawTarEntry[] = [
+    { name: "bin/toondb-bulk", content: "#!/bin/sh\n", mode: 0o755 },
+    { name: "lib/libtoondb_index.so", content: "lib" },
+  ];
+  it.each([
+    ["a hard link", { name: "bin/linked", type: "1", linkname: "bin/toondb-bulk" }, /holds a hard link \("bin\/linked" -> "bin\/toondb-bulk"\); binwheel refuses the archive/],
+    ["a FIFO", { name: "bin/pipe", type: "6" }, /holds a special file \("bin\/pipe": a device, FIFO or socket\)/],
+    ["a device", { name: "dev/null", type: "3" }, /holds a special file \("dev\/null"/],
+    ["a symlink out of the archive", { name: "lib/passwd", type: "2", linkname: "../../etc/passwd" }, /a symlink that points out of the archive \("lib\/passwd" -> "\.\.\/\.\.\/etc\/passwd"\)/],
+    ["an absolute symlink", { name: "lib/abs", type: "2", linkname: "/etc/passwd" }, /a symlink that points out of the archive \("lib\/abs" -> "\/etc\/passwd"\)/],
+    ["a name twice", { name: "lib/libtoondb_index.so", content: "other" }, /holds "lib\/libtoondb_index\.so" twice/],
+    ["an absolute path", { name: "/etc/cron.d/evil", content: "x" }, /unsafe path \("\/etc\/cron\.d\/evil"\)/],
+    ["a parent path", { name: "bin/../../evil", content: "x" }, /unsafe path \("bin\/\.\.\/\.\.\/evil"\)/],
+  ] as [string, RawTarEntry, RegExp][])("refuses %s, even outside the include rules", async (_, hostile, message) => {
+    const tar = await rawTarGz([...base, hostile]);
+    await expect(include([], { tar })).rejects.toThrow(message);
+  });
+
+  it("stops a decompression bomb while it inflates", async () => {
+    const tar = await rawTarGz([...base, { name: "lib/bomb.so", zeros: 1.2 * 2 ** 30 }]);
+    expect(tar.length).toBeLessThan(4 << 20);
+    await expect(include([], { tar })).rejects.toThrow(/expands (to more than 1\.0 GiB from [\d.]+ MiB \(over 100 times its size\)|over 1000 times its size): it looks like a decompression bomb/);
+  }, 60_000);
+
+  it("meters every byte against size and ratio limits", async () => {
+    const mib = Buffer.alloc(1 << 20);
+    async function* stream(n: number) { for (let i = 0; i < n; i++) yield mib; }
+    const drain = async (g: AsyncIterable<Buffer>) => { let n = 0; for await (const c of g) n += c.length; return n; };
+    // 1.2 GiB from a 20 MiB archive is fine (60x); from a 10 MiB one it is not (over 100x past 1 GiB).
+    expect(await drain(new ArchiveGuard("ok.tar.gz", 20 << 20).meter(stream(1229)))).toBe(1229 << 20);
+    await expect(drain(new ArchiveGuard("bomb.tar.gz", 10 << 20).meter(stream(1229)))).rejects.toThrow(
+      /bomb\.tar\.gz expands to more than 1\.0 GiB from 10\.0 MiB \(over 100 times its size\)/,
+    );
+  });
+
+  it("stops a zip member that inflates past its declared size", async () => {
+    const zip = new JSZip();
+    zip.file("bin/toondb-bulk", "x".repeat(1000), { unixPermissions: 0o100755, createFolders: false });
+    zip.file("lib/libtoondb_index.so", "lib", { createFolders: false });
+    const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", platform: "UNIX" });
+    // Make both headers of the first member claim 10 bytes (their uncompressed size fields).
+    const lie = Buffer.from(bytes);
+    lie.writeUInt32LE(10, 22);
+    const cd = lie.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), lie.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) - 1);
+    lie.writeUInt32LE(10, cd + 24);
+    await expect(include([], { triple: "x86_64-pc-windows-msvc", zip: lie })).rejects.toThrow(/inflates past the 10 bytes it declares/);
   });
 });

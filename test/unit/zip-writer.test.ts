@@ -59,7 +59,7 @@ describe("ZipWriter", () => {
     expect(await zip.file("pkg/__init__.py")!.async("string")).toBe("x = 1\n");
     expect(await zip.file("pkg/empty.txt")!.async("string")).toBe("");
     const seen: Record<string, number> = {};
-    await readZip(file, async (entry) => {
+    await readZip(file, "out.zip", async (entry) => {
       let size = 0;
       for await (const chunk of entry.open()) size += chunk.length;
       seen[entry.path] = size;

@@ -1,0 +1,80 @@
+// HTTP for everything binwheel fetches: proxies from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (Node 20's
+// fetch ignores them, so undici's EnvHttpProxyAgent does the work, loaded only when one is set),
+// time limits, and retries with backoff for the failures that pass: 5xx answers, dropped or reset
+// connections, bodies cut short. Rate limits wait when the wait is short, else fail with when.
+import { fail } from "../errors.js";
+import { info } from "../log.js";
+
+export type Fetch = typeof globalThis.fetch;
+
+const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/** fetch, through the proxy the environment names (if any). */
+export async function makeFetch(env: NodeJS.ProcessEnv): Promise<Fetch> {
+  if (!PROXY_VARIABLES.some((v) => env[v])) return globalThis.fetch;
+  const { EnvHttpProxyAgent, fetch } = await import("undici");
+  const dispatcher = new EnvHttpProxyAgent({
+    ...(env["HTTP_PROXY"] || env["http_proxy"] ? { httpProxy: env["http_proxy"] ?? env["HTTP_PROXY"] } : {}),
+    ...(env["HTTPS_PROXY"] || env["https_proxy"] ? { httpsProxy: env["https_proxy"] ?? env["HTTPS_PROXY"] } : {}),
+    ...(env["NO_PROXY"] || env["no_proxy"] ? { noProxy: env["no_proxy"] ?? env["NO_PROXY"] } : {}),
+  });
+  return ((url: string | URL | Request, init?: RequestInit) => fetch(url as string, { ...(init as object), dispatcher })) as unknown as Fetch;
+}
+
+/** Seconds to wait on one request (headers, or silence in a body); BINWHEEL_TIMEOUT overrides. */
+export function timeoutSeconds(env: NodeJS.ProcessEnv): number {
+  const value = Number(env["BINWHEEL_TIMEOUT"] ?? 60);
+  return Number.isFinite(value) && value > 0 ? value : 60;
+}
+
+/** A failure worth another try: the thrower says how long to wait first (0: the default backoff). */
+export class Transient extends Error {
+  constructor(
+    message: string,
+    readonly waitSeconds = 0,
+  ) {
+    super(message);
+  }
+}
+
+const ATTEMPTS = 4;
+const BACKOFF_MS = [500, 1000, 2000];
+/** Rate-limit waits longer than this fail at once: a build should not sleep for an hour. */
+export const MAX_RATE_LIMIT_WAIT = 60;
+
+/** Runs `attempt` up to four times while it throws Transient; `what` names the work in messages. */
+export async function withRetries<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof Transient) || n >= ATTEMPTS) {
+        if (e instanceof Transient) fail(`${what} failed ${ATTEMPTS} times; the last time: ${e.message}. Try again later.`);
+        throw e;
+      }
+      const ms = e.waitSeconds > 0 ? e.waitSeconds * 1000 : BACKOFF_MS[n - 1]!;
+      info(`${what}: ${e.message}; retrying in ${(ms / 1000).toFixed(1)} s`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+  }
+}
+
+/**
+ * Classifies an HTTP failure: returns a Transient to retry, or a one-paragraph error. `headers`
+ * are the response's (lower-case names); `hasToken` shapes the rate-limit advice.
+ */
+export function classifyStatus(status: number, headers: Record<string, string | undefined>, what: string, hasToken: boolean): Transient | Error {
+  const limited = (status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined);
+  if (limited) {
+    const reset = Number(headers["x-ratelimit-reset"]);
+    const wait = headers["retry-after"] !== undefined ? Number(headers["retry-after"]) : reset ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : 60;
+    if (wait <= MAX_RATE_LIMIT_WAIT) return new Transient(`GitHub's rate limit (waiting ${wait} s as it asks)`, Math.max(wait, 1));
+    const when = reset ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : ` It asks to wait ${wait} s.`;
+    return new Error(
+      `GitHub's rate limit stopped binwheel while trying to ${what}.${when}` +
+        (hasToken ? "" : " Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour."),
+    );
+  }
+  if (status >= 500) return new Transient(`GitHub answered ${status}`);
+  return new Error(`GitHub answered ${status} when binwheel tried to ${what}`);
+}
