@@ -5,8 +5,8 @@ import { runHook } from "./hooks.js";
 
 async function main(argv: string[]): Promise<number> {
   try {
-    if (argv[0] === "--pep517") await runHook(argv[1]!, argv[2]!);
-    else await runCli(argv);
+    if (argv[0] !== "--pep517") return await runCli(argv);
+    await runHook(argv[1]!, argv[2]!);
     return 0;
   } catch (e) {
     return report(e);

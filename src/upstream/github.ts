@@ -17,6 +17,9 @@ export interface GitHubAccess {
 
 export function githubAccess(env: NodeJS.ProcessEnv): GitHubAccess {
   const apiUrl = (env["GITHUB_API_URL"]?.trim() || "https://api.github.com").replace(/\/+$/, "");
+  if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) {
+    fail(`GITHUB_API_URL="${apiUrl}" is not an http(s) URL; set it to the API's address (https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise) or unset it.`);
+  }
   for (const source of ["GH_TOKEN", "GITHUB_TOKEN"] as const) {
     const token = env[source]?.trim();
     if (token) {
@@ -61,15 +64,7 @@ export class GitHubReleases {
     env: NodeJS.ProcessEnv,
   ) {
     this.timeoutMs = timeoutSeconds(env) * 1000;
-    this.octokit = new Octokit({
-      ...(access.token !== undefined && { auth: access.token }),
-      baseUrl: access.apiUrl,
-      userAgent: `binwheel/${VERSION}`,
-      headers: { "x-github-api-version": "2022-11-28" },
-      request: { fetch: fetchImpl },
-      // Octokit logs failed requests itself; binwheel reports them in its own words.
-      log: { debug() {}, info() {}, warn() {}, error() {} },
-    });
+    this.octokit = makeOctokit(access, fetchImpl);
   }
 
   get host(): string {
@@ -167,26 +162,57 @@ export class GitHubReleases {
       : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
   }
 
-  /** Runs an API call with retries, turning its failures into one paragraph. */
   private api<T>(action: string, call: () => Promise<T>, notFound?: () => string): Promise<T> {
-    return withRetries(`asking ${this.host} to ${action}`, async () => {
-      try {
-        return await call();
-      } catch (e) {
-        const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> }; name?: string };
-        if (err.name === "AbortError" || err.name === "TimeoutError") throw new Transient(`no answer within ${this.timeoutMs / 1000} s`);
-        if (err.status === 500 && !err.response) throw new Transient(`could not reach ${this.host} (${err.message ?? "network error"})`);
-        if (err.status === 404 && notFound) throw new BinwheelError(notFound());
-        if (err.status === 401) {
-          throw new BinwheelError(`GitHub rejected the token in ${this.access.tokenSource ?? "GH_TOKEN"} (401) while binwheel tried to ${action}. Replace or remove the token.`);
-        }
-        if (err.status === undefined) throw e;
-        const problem = classifyStatus(err.status, err.response?.headers ?? {}, action, !!this.access.token);
-        if (problem instanceof Transient) throw problem;
-        throw new BinwheelError(`${problem.message}: ${err.message ?? ""}`.trim());
-      }
-    });
+    return apiCall(this.access, action, call, notFound);
   }
+}
+
+/**
+ * Runs a GitHub API call with retries (5xx, network errors, short rate limits, timeouts),
+ * turning its failures into one paragraph; `notFound` words the 404 case.
+ */
+export function apiCall<T>(access: GitHubAccess, action: string, call: () => Promise<T>, notFound?: () => string): Promise<T> {
+  const host = new URL(access.apiUrl).host;
+  return withRetries(`asking ${host} to ${action}`, async () => {
+    try {
+      return await call();
+    } catch (e) {
+      const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> }; name?: string };
+      if (err.name === "AbortError" || err.name === "TimeoutError") throw new Transient("no answer in time");
+      if (err.status === 500 && !err.response) throw new Transient(`could not reach ${host} (${err.message ?? "network error"})`);
+      if (err.status === 404 && notFound) throw new BinwheelError(notFound());
+      if (err.status === 401) {
+        throw new BinwheelError(`GitHub rejected the token in ${access.tokenSource ?? "GH_TOKEN"} (401) while binwheel tried to ${action}. Replace or remove the token.`);
+      }
+      if (err.status === undefined) throw e;
+      const problem = classifyStatus(err.status, err.response?.headers ?? {}, action, !!access.token);
+      if (problem instanceof Transient) throw problem;
+      throw new HttpFailure(`${problem.message}: ${err.message ?? ""}`.trim(), err.status);
+    }
+  });
+}
+
+/** A GitHub answer binwheel does not retry, with its status for callers that handle some (422). */
+export class HttpFailure extends BinwheelError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** An Octokit for `access`, on `fetchImpl` (the proxy-aware fetch), quiet. */
+export function makeOctokit(access: GitHubAccess, fetchImpl: Fetch): Octokit {
+  return new Octokit({
+    ...(access.token !== undefined && { auth: access.token }),
+    baseUrl: access.apiUrl,
+    userAgent: `binwheel/${VERSION}`,
+    headers: { "x-github-api-version": "2022-11-28" },
+    request: { fetch: fetchImpl },
+    // Octokit logs failed requests itself; binwheel reports them in its own words.
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
 }
 
 function describeNetworkError(e: unknown): string {

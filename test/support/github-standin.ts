@@ -1,6 +1,8 @@
 // A local imitation of the GitHub releases API, for tests and the demo. It must be a real HTTP
 // server because pip runs the backend in a child process. Asset downloads redirect to a second
 // origin that, like GitHub's storage host, refuses any request carrying an Authorization header.
+// Reads (releases, assets, pagination), writes (create, upload, delete, publish) and injected
+// faults (5xx, resets, bodies cut short, rate limits, uploads that leave a broken asset).
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -19,17 +21,24 @@ export interface StandInRelease {
   tag: string;
   assets: StandInAsset[];
   immutable?: boolean;
+  draft?: boolean;
+  name?: string;
+  body?: string;
 }
 
-/** A failure served to the next request of one origin. */
-export type Fault =
-  | { origin: "api" | "storage"; status: number }
-  | { origin: "api" | "storage"; reset: true }
-  | { origin: "storage"; cut: true }
-  | { origin: "api" | "storage"; rateLimit: { retryAfter?: number; reset?: number } };
+type Origin = "api" | "storage" | "uploads";
+
+/** A failure served to a coming request of one origin (`skip` requests of it pass first). */
+export type Fault = { origin: Origin; skip?: number } & (
+  | { status: number }
+  | { reset: true }
+  | { cut: true }
+  | { rateLimit: { retryAfter?: number; reset?: number } }
+  | { brokenUpload: true }
+);
 
 export interface LoggedRequest {
-  origin: "api" | "storage";
+  origin: Origin;
   method: string;
   url: string;
   authorization?: string;
@@ -46,6 +55,8 @@ interface StoredAsset extends StandInAsset {
   id: number;
   size: number;
   updatedAt: string;
+  state: "uploaded" | "starter";
+  contentType: string;
   release: StoredRelease;
 }
 
@@ -56,7 +67,7 @@ interface StoredRelease extends StandInRelease {
 
 export class GitHubStandIn {
   readonly requests: LoggedRequest[] = [];
-  private readonly releases: StoredRelease[] = [];
+  readonly releases: StoredRelease[] = [];
   private readonly faults: Fault[] = [];
   private nextId = 1000;
 
@@ -68,7 +79,7 @@ export class GitHubStandIn {
 
   static async start(options: StandInOptions = {}): Promise<GitHubStandIn> {
     let self: GitHubStandIn | undefined;
-    const api = createServer((req, res) => self!.handleApi(req, res));
+    const api = createServer((req, res) => void self!.handleApi(req, res));
     const storage = createServer((req, res) => self!.handleStorage(req, res));
     self = new GitHubStandIn(api, storage, options);
     await Promise.all([listen(api), listen(storage)]);
@@ -87,13 +98,7 @@ export class GitHubStandIn {
 
   addRelease(release: StandInRelease): void {
     const stored: StoredRelease = { ...release, id: this.nextId++, stored: [] };
-    stored.stored = release.assets.map((a) => ({
-      ...a,
-      id: this.nextId++,
-      size: Buffer.isBuffer(a.data) ? a.data.length : statSync(a.data.file).size,
-      updatedAt: "2024-01-01T00:00:00Z",
-      release: stored,
-    }));
+    for (const a of release.assets) this.store(stored, a.name, a.data, "application/octet-stream", a.digest);
     this.releases.push(stored);
   }
 
@@ -104,36 +109,16 @@ export class GitHubStandIn {
     Object.assign(asset, { data, size: data.length, digest: realDigest(data), updatedAt: new Date(Date.parse(asset.updatedAt) + 1000).toISOString() });
   }
 
-  /** Queues failures for the next requests of their origin. */
-  inject(...faults: Fault[]): void {
-    this.faults.push(...faults);
+  /** An asset left half-uploaded (state "starter"), as a process killed mid-upload leaves it. */
+  addBrokenAsset(releaseId: number, name: string): void {
+    const release = this.releases.find((r) => r.id === releaseId);
+    if (!release) throw new Error(`no release ${releaseId}`);
+    this.store(release, name, Buffer.alloc(0), "application/octet-stream").state = "starter";
   }
 
-  /** Serves the next queued fault for `origin`, if any; true when it did. */
-  private fault(origin: "api" | "storage", req: IncomingMessage, res: ServerResponse, body?: Buffer | { file: string }): boolean {
-    const i = this.faults.findIndex((f) => f.origin === origin);
-    if (i < 0) return false;
-    const [fault] = this.faults.splice(i, 1);
-    if ("reset" in fault!) {
-      req.socket.destroy();
-    } else if ("cut" in fault!) {
-      const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": data.length });
-      res.write(data.subarray(0, data.length >> 1), () => res.socket?.destroy());
-    } else if ("rateLimit" in fault!) {
-      const { retryAfter, reset } = fault.rateLimit;
-      res.writeHead(403, {
-        "content-type": "application/json; charset=utf-8",
-        "x-ratelimit-remaining": "0",
-        ...(reset !== undefined && { "x-ratelimit-reset": String(reset) }),
-        ...(retryAfter !== undefined && { "retry-after": String(retryAfter) }),
-      });
-      res.end(JSON.stringify({ message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest" }));
-    } else {
-      res.writeHead(fault!.status, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify({ message: "Server Error" }));
-    }
-    return true;
+  /** Queues failures for coming requests of their origin. */
+  inject(...faults: Fault[]): void {
+    this.faults.push(...faults);
   }
 
   async close(): Promise<void> {
@@ -143,42 +128,127 @@ export class GitHubStandIn {
     }
   }
 
-  private log(origin: LoggedRequest["origin"], req: IncomingMessage): void {
+  private store(release: StoredRelease, name: string, data: Buffer | { file: string }, contentType: string, digest?: string | null): StoredAsset {
+    const asset: StoredAsset = {
+      name, data, id: this.nextId++, state: "uploaded", contentType, release,
+      size: Buffer.isBuffer(data) ? data.length : statSync(data.file).size,
+      updatedAt: "2024-01-01T00:00:00Z",
+      ...(digest !== undefined && { digest }),
+    };
+    release.stored.push(asset);
+    return asset;
+  }
+
+  private log(origin: Origin, req: IncomingMessage): void {
     const auth = req.headers.authorization;
     this.requests.push({ origin, method: req.method ?? "GET", url: req.url ?? "/", ...(auth !== undefined && { authorization: auth }) });
   }
 
-  private handleApi(req: IncomingMessage, res: ServerResponse): void {
-    this.log("api", req);
-    if (this.fault("api", req, res)) return;
+  /** The next due fault for `origin`, removed from the queue. */
+  private dueFault(origin: Origin): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.origin === origin);
+    if (i < 0) return undefined;
+    const fault = this.faults[i]!;
+    if (fault.skip) {
+      fault.skip--;
+      return undefined;
+    }
+    this.faults.splice(i, 1);
+    return fault;
+  }
+
+  /** Serves `fault`; the broken upload is handled by the upload route itself. */
+  private serveFault(fault: Fault, req: IncomingMessage, res: ServerResponse, body?: Buffer | { file: string }): void {
+    if ("reset" in fault) {
+      req.socket.destroy();
+    } else if ("cut" in fault) {
+      const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": data.length });
+      res.write(data.subarray(0, data.length >> 1), () => res.socket?.destroy());
+    } else if ("rateLimit" in fault) {
+      const { retryAfter, reset } = fault.rateLimit;
+      res.writeHead(403, {
+        "content-type": "application/json; charset=utf-8",
+        "x-ratelimit-remaining": "0",
+        ...(reset !== undefined && { "x-ratelimit-reset": String(reset) }),
+        ...(retryAfter !== undefined && { "retry-after": String(retryAfter) }),
+      });
+      res.end(JSON.stringify({ message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest" }));
+    } else if ("status" in fault) {
+      json(res, fault.status, { message: "Server Error" });
+    }
+  }
+
+  private async handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.apiUrl);
+    const upload = /^\/api\/uploads\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(url.pathname);
+    const origin: Origin = upload ? "uploads" : "api";
+    this.log(origin, req);
+    const body = await readBody(req);
+    const fault = this.dueFault(origin);
+    if (fault && !("brokenUpload" in fault)) return this.serveFault(fault, req, res);
     const token = req.headers.authorization?.replace(/^(token|bearer)\s+/i, "");
     if (this.options.requireToken && token !== this.options.requireToken) return notFound(res);
+    const method = req.method ?? "GET";
+    const repo = (o: string, r: string) => this.releases.filter((x) => x.owner === o && x.repo === r);
+
+    if (upload && method === "POST") {
+      const release = this.releases.find((r) => r.id === Number(upload[3]));
+      const name = url.searchParams.get("name");
+      if (!release || !name) return notFound(res);
+      if (!req.headers["content-type"] || req.headers["content-length"] === undefined) return json(res, 400, { message: "content-type and content-length are required" });
+      if (release.immutable && !release.draft) return json(res, 422, { message: "Cannot upload assets to an immutable release." });
+      if (fault && "brokenUpload" in fault) {
+        // GitHub: "a 502 ... may leave an empty asset with a state of starter".
+        this.store(release, name, Buffer.alloc(0), String(req.headers["content-type"])).state = "starter";
+        return json(res, 502, { message: "Bad Gateway" });
+      }
+      if (release.stored.some((a) => a.name === name)) {
+        return json(res, 422, { message: "Validation Failed", errors: [{ resource: "ReleaseAsset", code: "already_exists", field: "name" }] });
+      }
+      const asset = this.store(release, name, body, String(req.headers["content-type"]), realDigest(body));
+      return json(res, 201, this.assetJson(asset));
+    }
     let m = /^\/repos\/([^/]+)\/([^/]+)\/releases\/tags\/([^/]+)$/.exec(url.pathname);
-    if (m && req.method === "GET") {
-      const release = this.releases.find((r) => r.owner === m![1] && r.repo === m![2] && r.tag === decodeURIComponent(m![3]!));
+    if (m && method === "GET") {
+      const release = repo(m[1]!, m[2]!).find((r) => r.tag === decodeURIComponent(m![3]!) && !r.draft);
       if (!release) return notFound(res);
-      const body = this.releaseJson(release);
-      body.assets = body.assets.slice(0, this.options.embeddedAssets ?? 100);
-      return json(res, 200, body);
+      const out = this.releaseJson(release);
+      out.assets = out.assets.slice(0, this.options.embeddedAssets ?? 100);
+      return json(res, 200, out);
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/releases$/.exec(url.pathname);
+    if (m && method === "GET") {
+      return this.paginate(res, url, repo(m[1]!, m[2]!).map((r) => this.releaseJson(r)).reverse());
+    }
+    if (m && method === "POST") {
+      const input = JSON.parse(body.toString("utf8") || "{}") as { tag_name?: string; name?: string; body?: string; draft?: boolean };
+      if (!input.tag_name) return json(res, 422, { message: "tag_name is required" });
+      if (repo(m[1]!, m[2]!).some((r) => r.tag === input.tag_name)) {
+        return json(res, 422, { message: "Validation Failed", errors: [{ resource: "Release", code: "already_exists", field: "tag_name" }] });
+      }
+      const release: StoredRelease = { owner: m[1]!, repo: m[2]!, tag: input.tag_name, assets: [], draft: input.draft ?? false, id: this.nextId++, stored: [], ...(input.name !== undefined && { name: input.name }), ...(input.body !== undefined && { body: input.body }) };
+      this.releases.push(release);
+      return json(res, 201, this.releaseJson(release));
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(url.pathname);
-    if (m && req.method === "GET") {
+    if (m && method === "GET") {
       const release = this.releases.find((r) => r.id === Number(m![3]));
       if (!release) return notFound(res);
-      const perPage = Number(url.searchParams.get("per_page") ?? 30);
-      const page = Number(url.searchParams.get("page") ?? 1);
-      const all = release.stored.map((a) => this.assetJson(a));
-      const last = Math.max(1, Math.ceil(all.length / perPage));
-      if (page < last) {
-        const next = new URL(url);
-        next.searchParams.set("page", String(page + 1));
-        res.setHeader("link", `<${next.href}>; rel="next"`);
-      }
-      return json(res, 200, all.slice((page - 1) * perPage, page * perPage));
+      return this.paginate(res, url, release.stored.map((a) => this.assetJson(a)));
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)$/.exec(url.pathname);
+    if (m && method === "PATCH") {
+      const release = this.releases.find((r) => r.id === Number(m![3]));
+      if (!release) return notFound(res);
+      const input = JSON.parse(body.toString("utf8") || "{}") as { draft?: boolean; body?: string; name?: string };
+      if (input.draft !== undefined) release.draft = input.draft;
+      if (input.body !== undefined) release.body = input.body;
+      if (input.name !== undefined) release.name = input.name;
+      return json(res, 200, this.releaseJson(release));
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/releases\/assets\/(\d+)$/.exec(url.pathname);
-    if (m && req.method === "GET") {
+    if (m && method === "GET") {
       const asset = this.findAsset(Number(m[3]));
       if (!asset) return notFound(res);
       if (req.headers.accept === "application/octet-stream") {
@@ -187,7 +257,27 @@ export class GitHubStandIn {
       }
       return json(res, 200, this.assetJson(asset));
     }
+    if (m && method === "DELETE") {
+      const asset = this.findAsset(Number(m[3]));
+      if (!asset) return notFound(res);
+      if (asset.release.immutable && !asset.release.draft) return json(res, 422, { message: "Cannot delete assets of an immutable release." });
+      asset.release.stored.splice(asset.release.stored.indexOf(asset), 1);
+      res.writeHead(204);
+      return void res.end();
+    }
     notFound(res);
+  }
+
+  private paginate(res: ServerResponse, url: URL, all: unknown[]): void {
+    const perPage = Number(url.searchParams.get("per_page") ?? 30);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    if (page < last) {
+      const next = new URL(url);
+      next.searchParams.set("page", String(page + 1));
+      res.setHeader("link", `<${next.href}>; rel="next"`);
+    }
+    json(res, 200, all.slice((page - 1) * perPage, page * perPage));
   }
 
   private handleStorage(req: IncomingMessage, res: ServerResponse): void {
@@ -202,7 +292,8 @@ export class GitHubStandIn {
       res.writeHead(404);
       return void res.end();
     }
-    if (this.fault("storage", req, res, asset.data)) return;
+    const fault = this.dueFault("storage");
+    if (fault) return this.serveFault(fault, req, res, asset.data);
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": asset.size });
     if (Buffer.isBuffer(asset.data)) res.end(asset.data);
     else createReadStream(asset.data.file).pipe(res);
@@ -216,8 +307,9 @@ export class GitHubStandIn {
     return {
       id: release.id,
       tag_name: release.tag,
-      name: release.tag,
-      draft: false,
+      name: release.name ?? release.tag,
+      body: release.body ?? "",
+      draft: release.draft ?? false,
       prerelease: false,
       immutable: release.immutable ?? false,
       html_url: `https://github.com/${release.owner}/${release.repo}/releases/tag/${release.tag}`,
@@ -233,8 +325,8 @@ export class GitHubStandIn {
       id: asset.id,
       name: asset.name,
       label: null,
-      state: "uploaded",
-      content_type: "application/octet-stream",
+      state: asset.state,
+      content_type: asset.contentType,
       size: asset.size,
       updated_at: asset.updatedAt,
       ...(digest !== "omit" && { digest }),
@@ -246,6 +338,12 @@ export class GitHubStandIn {
 
 function realDigest(data: Buffer | { file: string }): string {
   return `sha256:${createHash("sha256").update(Buffer.isBuffer(data) ? data : readFileSync(data.file)).digest("hex")}`;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function listen(server: Server): Promise<void> {

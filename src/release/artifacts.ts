@@ -1,0 +1,72 @@
+// The distribution files of one version: built for every target (and the sdist), or picked up
+// from a folder a previous step built them into.
+import { createHash } from "node:crypto";
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Project } from "../config/pyproject.js";
+import type { BuildOptions } from "../config/settings.js";
+import { fail } from "../errors.js";
+import { buildSdist } from "../sdist/build.js";
+import { buildWheel } from "../wheel/build.js";
+import { distributionStem } from "../wheel/tags.js";
+
+export interface Artifact {
+  file: string;
+  name: string;
+  kind: "wheel" | "sdist";
+  /** The target triple a wheel was built for, when known. */
+  target?: string;
+  /** The wheel's platform tags as in its name ("any" for pure wheels). */
+  tags?: string;
+  size: number;
+  sha256: string;
+}
+
+/** Builds the sdist (if asked) and every configured target's wheel, two targets at a time. */
+export async function buildArtifacts(project: Project, outDir: string, options: BuildOptions, env: NodeJS.ProcessEnv, sdist: boolean): Promise<Artifact[]> {
+  const built: { file: string; target?: string }[] = [];
+  if (sdist) built.push({ file: await buildSdist({ projectDir: project.root, outDir, options, env }) });
+  const jobs: (string | undefined)[] = project.config.upstream ? project.config.targets.map(([t]) => t) : [undefined];
+  let next = 0;
+  // Two builds at a time: downloads overlap with compression, and there are two cores.
+  const worker = async () => {
+    while (next < jobs.length) {
+      const target = jobs[next++];
+      const wheel = await buildWheel({ projectDir: project.root, outDir, options: { ...options, ...(target && { target }) }, env });
+      built.push({ file: wheel, ...(target && { target }) });
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  built.sort((a, b) => (a.file < b.file ? -1 : 1));
+  return Promise.all(built.map((b) => describe(path.join(outDir, b.file), b.target)));
+}
+
+/** The version's wheels and sdist found in `dir` (files of other projects or versions are ignored). */
+export async function collectArtifacts(project: Project, dir: string): Promise<Artifact[]> {
+  const stem = distributionStem(project.metadata.name, project.metadata.version);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    fail(`${dir} does not exist; build the distributions into it first (binwheel build --all-targets --sdist --out-dir ${dir}).`);
+  }
+  const mine = names.filter((n) => n === `${stem}.tar.gz` || (n.startsWith(`${stem}-`) && n.endsWith(".whl"))).sort();
+  if (mine.length === 0) fail(`${dir} holds no wheel or sdist of ${project.metadata.name} ${project.metadata.version} (${stem}-*.whl, ${stem}.tar.gz).`);
+  return Promise.all(mine.map((n) => describe(path.join(dir, n), undefined)));
+}
+
+async function describe(file: string, target: string | undefined): Promise<Artifact> {
+  const name = path.basename(file);
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const wheel = name.endsWith(".whl");
+  return {
+    file,
+    name,
+    kind: wheel ? "wheel" : "sdist",
+    ...(target && { target }),
+    ...(wheel && { tags: name.slice(0, -4).split("-").pop()! }),
+    size: statSync(file).size,
+    sha256: hash.digest("hex"),
+  };
+}

@@ -1,0 +1,147 @@
+// `binwheel release`: build every distribution (or take them from --from), check them all, then
+// make the SDK's GitHub release in the order immutable releases need: a draft, every file
+// uploaded, notes, publish. Re-running is safe: identical assets are left alone, a different one is
+// an error, a half-finished draft is completed. --dry-run makes only GET requests.
+import { createHash } from "node:crypto";
+import { appendFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { checkFiles, formatReport } from "../check/check.js";
+import { loadProject, type Project } from "../config/pyproject.js";
+import type { BuildOptions } from "../config/settings.js";
+import { fail } from "../errors.js";
+import { info, warn } from "../log.js";
+import { normalizeName } from "../names.js";
+import { githubAccess, makeOctokit } from "../upstream/github.js";
+import { makeFetch } from "../upstream/http.js";
+import { expand } from "../template.js";
+import { buildArtifacts, collectArtifacts, type Artifact } from "./artifacts.js";
+import { ReleaseRepository, matches, type RemoteRelease, type Upload } from "./github-release.js";
+import { renderNotes, renderSummary, type ReleaseFacts } from "./notes.js";
+
+export interface ReleaseRequest {
+  projectDir: string;
+  /** owner/name of the SDK's repository. */
+  repo: string;
+  outDir: string;
+  options: BuildOptions;
+  env: NodeJS.ProcessEnv;
+  dryRun: boolean;
+  /** Use the distributions already in this folder instead of building. */
+  from?: string;
+  /** Stop with a complete draft (publish later, e.g. after the PyPI upload). */
+  draft: boolean;
+}
+
+export async function release(req: ReleaseRequest): Promise<void> {
+  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(req.repo);
+  if (!match) fail(`--repo "${req.repo}" must be "owner/name", e.g. "toondb/toondb-python-sdk".`);
+  const access = githubAccess(req.env);
+  if (!access.token && !req.dryRun) {
+    fail(`binwheel release needs a token that can write to ${req.repo} (contents: write) in GH_TOKEN or GITHUB_TOKEN. --dry-run works without one.`);
+  }
+  const project = loadProject(req.projectDir, req.options.upstreamVersion);
+  let artifacts: Artifact[];
+  if (req.from) {
+    artifacts = await collectArtifacts(project, path.resolve(req.from));
+  } else {
+    mkdirSync(req.outDir, { recursive: true });
+    artifacts = await buildArtifacts(project, req.outDir, req.options, req.env, true);
+  }
+  const results = await checkFiles(artifacts.map((a) => a.file));
+  process.stdout.write(formatReport(results));
+  const failed = results.filter((r) => r.problems.length);
+  if (failed.length) fail(`${failed.length} of ${results.length} files failed the checks (see above); nothing was uploaded.`);
+
+  const facts = releaseFacts(project, req, artifacts, access.apiUrl);
+  const uploads = toUploads(artifacts);
+  const repository = new ReleaseRepository(makeOctokit(access, await makeFetch(req.env)), access, match[1]!, match[2]!);
+  const existing = await repository.find(facts.tag);
+  const plan = planRelease(existing, uploads, facts, req.draft);
+  for (const step of plan.steps) info(`${req.dryRun ? "would " : ""}${step}`);
+
+  let outcome: string;
+  if (req.dryRun) {
+    outcome = `dry run (${plan.steps.length ? `${plan.steps.length} steps planned` : "nothing to do"}); nothing was written`;
+    if (existing) facts.releaseUrl = existing.htmlUrl;
+  } else {
+    const notes = renderNotes(facts);
+    let target = existing ?? (await repository.createDraft(facts.tag, `${project.metadata.name} ${project.metadata.version}`, notes));
+    for (const asset of plan.remove) await repository.deleteAsset(asset);
+    for (const upload of plan.upload) await repository.upload(target, upload);
+    if (plan.publish) target = await repository.publish(target, notes);
+    facts.releaseUrl = target.htmlUrl;
+    outcome = plan.steps.length === 0 ? "already released; nothing to do" : target.draft ? "draft release ready (not published)" : "released";
+  }
+  const summary = renderSummary(facts, outcome);
+  process.stdout.write(`\n${summary}`);
+  const stepSummary = req.env["GITHUB_STEP_SUMMARY"];
+  if (stepSummary) appendFileSync(stepSummary, `${summary}\n`);
+}
+
+interface ReleasePlan {
+  steps: string[];
+  remove: RemoteRelease["assets"];
+  upload: Upload[];
+  publish: boolean;
+}
+
+/** What to do, decided from the release's current state alone (so a dry run can show it). */
+function planRelease(existing: RemoteRelease | undefined, uploads: Upload[], facts: ReleaseFacts, draftOnly: boolean): ReleasePlan {
+  const where = `${facts.repo} ${facts.tag}`;
+  const plan: ReleasePlan = { steps: [], remove: [], upload: [], publish: false };
+  if (!existing) plan.steps.push(`create the draft release ${where}`);
+  for (const file of uploads) {
+    const remote = existing?.assets.find((a) => a.name === file.name);
+    if (remote && matches(remote, file)) {
+      if (!remote.digest && existing && !existing.draft) warn(`${file.name} in ${where} has no digest from GitHub; only its size could be compared.`);
+      continue;
+    }
+    if (remote && existing && !existing.draft) {
+      fail(`the published release ${where} already has a different ${file.name} (its size or digest differs). Published files are not replaced: release a new version.`);
+    }
+    if (remote) {
+      plan.remove.push(remote);
+      plan.steps.push(`delete ${remote.state === "uploaded" ? "the outdated" : "the broken"} ${remote.name} from the draft`);
+    }
+    plan.upload.push(file);
+    plan.steps.push(`upload ${file.name} (${(file.size / 1048576).toFixed(1)} MiB)`);
+  }
+  if (existing && !existing.draft && existing.immutable && plan.upload.length) {
+    fail(`the published release ${where} is immutable and lacks ${plan.upload.map((u) => u.name).join(", ")}; it cannot be completed. Release a new version.`);
+  }
+  if (!draftOnly && (!existing || existing.draft)) {
+    plan.publish = true;
+    plan.steps.push(`publish ${where}`);
+  }
+  return plan;
+}
+
+function toUploads(artifacts: Artifact[]): Upload[] {
+  const sums = Buffer.from(artifacts.map((a) => `${a.sha256}  ${a.name}\n`).join(""), "utf8");
+  return [
+    ...artifacts.map((a) => ({
+      name: a.name, size: a.size, sha256: a.sha256, source: a.file,
+      contentType: a.kind === "wheel" ? "application/zip" : "application/gzip",
+    })),
+    { name: "SHA256SUMS", size: sums.length, sha256: createHash("sha256").update(sums).digest("hex"), source: sums, contentType: "text/plain" },
+  ];
+}
+
+function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact[], apiUrl: string): ReleaseFacts {
+  const { metadata, config } = project;
+  const server = (req.env["GITHUB_SERVER_URL"] || (apiUrl === "https://api.github.com" ? "https://github.com" : apiUrl.replace(/\/api\/v3$/, ""))).replace(/\/+$/, "");
+  const upstream = config.upstream;
+  const upstreamVersion = req.options.upstreamVersion ?? upstream?.version ?? metadata.version;
+  const upstreamTag = upstream ? expand(upstream.tag, { version: upstreamVersion, project_version: metadata.version }) : undefined;
+  return {
+    name: metadata.name,
+    version: metadata.version,
+    repo: req.repo,
+    tag: `v${metadata.version}`,
+    ...(upstream && upstreamTag && {
+      upstream: { repo: `${upstream.owner}/${upstream.repo}`, tag: upstreamTag, url: `${server}/${upstream.owner}/${upstream.repo}/releases/tag/${upstreamTag}` },
+    }),
+    artifacts,
+    pypiUrl: `https://pypi.org/project/${normalizeName(metadata.name)}/${metadata.version}/`,
+  };
+}

@@ -1,0 +1,135 @@
+// binwheel check catches each defect it claims to: every case breaks one rule of a good wheel or
+// sdist (rewritten with Python's zipfile/tarfile), and the good ones pass.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { fixtureLibrary, toondbRelease } from "../support/fixtures.js";
+import { GitHubStandIn } from "../support/github-standin.js";
+import { REPO, assembleExampleProject } from "../support/project.js";
+
+const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
+const WHEEL = "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
+const SDIST = "toondb_client-0.3.2.tar.gz";
+let work: string;
+let good: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "binwheel-check-"));
+  const github = await GitHubStandIn.start();
+  try {
+    github.addRelease(await toondbRelease("0.3.2"));
+    const project = assembleExampleProject(path.join(work, "toondb-client"));
+    good = path.join(work, "good");
+    const built = await execa("node", [CORE, "build", project, "--sdist", "--out-dir", good], { env: { GITHUB_API_URL: github.apiUrl }, reject: false, all: true });
+    expect(built.exitCode, built.all).toBe(0);
+  } finally {
+    await github.close();
+  }
+  writeFileSync(path.join(work, "aarch64.so"), fixtureLibrary("aarch64-unknown-linux-gnu"));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const check = (...files: string[]) => execa("node", [CORE, "check", ...files], { reject: false, all: true });
+
+/** A copy of the good wheel rewritten by Python: `edit` may change `name`, `data`, `info`, or skip with `continue`. */
+async function brokenWheel(label: string, edit: string, fileName = WHEEL): Promise<string> {
+  const out = path.join(work, label.replace(/\W+/g, "-"), fileName);
+  mkdirSync(path.dirname(out), { recursive: true });
+  await execa(inject("toolsPython"), ["-c", `
+import base64, hashlib, sys, zipfile
+src, dst, lib = sys.argv[1], sys.argv[2], sys.argv[3]
+def digest(data):
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+with zipfile.ZipFile(src) as z_in, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z_out:
+    for info in z_in.infolist():
+        name, data = info.filename, z_in.read(info)
+${edit.replace(/^/gm, "        ")}
+        z_out.writestr(info, data)
+`, path.join(good, WHEEL), out, path.join(work, "aarch64.so")]);
+  return out;
+}
+
+describe("binwheel check", () => {
+  it("passes the wheel and sdist binwheel builds", async () => {
+    const result = await check(path.join(good, WHEEL), path.join(good, SDIST));
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toBe(`ok      ${path.join(good, WHEEL)}\nok      ${path.join(good, SDIST)}`);
+  });
+
+  it.each([
+    ["a wrong RECORD hash", `if name.endswith("RECORD"): data = data.replace(b"sha256=", b"sha256=A", 1)`, /RECORD's hash or size for .* is wrong/],
+    ["a file missing from RECORD", `if name.endswith("__init__.py"): z_out.writestr("toondb/extra.py", b"")`, /toondb\/extra\.py is not listed in RECORD/],
+    ["WHEEL tags unlike the file name", `if name.endswith("WHEEL"): data = data.replace(b"manylinux2014", b"manylinux2010")`, /WHEEL's Tag lines .* differ from the file name's tags/],
+    ["an invalid version in METADATA", `if name.endswith("METADATA"): data = data.replace(b"Version: 0.3.2", b"Version: zero", 1)`, /METADATA: Version "zero" is not a PEP 440 version/],
+    ["a missing license file", `if "licenses/" in name: continue`, /License-File "LICENSE" is not in the wheel's \.dist-info\/licenses\//],
+    ["a direct URL dependency", `if name.endswith("METADATA"): data = data.replace(b"Requires-Python", b"Requires-Dist: x @ https://example.com/x.whl\\nRequires-Python", 1)`, /direct URL reference, which PyPI refuses/],
+    ["a binary of another architecture", `if name.endswith("libtoondb_index.so"): data = open(lib, "rb").read()\nif name.endswith("RECORD"): data = b"".join(l if b"libtoondb_index" not in l else b"toondb/lib/linux-x86_64/libtoondb_index.so," + digest(open(lib, "rb").read()).encode() + b"," + str(len(open(lib, "rb").read())).encode() for l in data.splitlines(True))`, /toondb\/lib\/linux-x86_64\/libtoondb_index\.so is aarch64 code, but the target x86_64-unknown-linux-gnu needs x86_64/],
+    ["a Unix symlink entry", `if name.endswith("toondb-server"): info.external_attr = (0o120777 << 16)`, /toondb-server is a symlink; wheels cannot hold links/],
+  ])("reports %s", async (label, edit, problem) => {
+    const result = await check(await brokenWheel(label, edit));
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^FAILED /);
+    expect(result.stdout).toMatch(problem);
+  });
+
+  it("reports data descriptors and trailing data in the zip framing", async () => {
+    const descriptor = path.join(work, "descriptor", WHEEL);
+    mkdirSync(path.dirname(descriptor), { recursive: true });
+    await execa(inject("toolsPython"), ["-c", `
+import sys, zipfile
+class Unseekable:
+    def __init__(self, f): self.f = f; self.n = 0
+    def write(self, b): self.n += len(b); return self.f.write(b)
+    def tell(self): return self.n
+    def flush(self): self.f.flush()
+with zipfile.ZipFile(sys.argv[1]) as z_in, open(sys.argv[2], "wb") as f:
+    with zipfile.ZipFile(Unseekable(f), "w", zipfile.ZIP_DEFLATED) as z_out:
+        for info in z_in.infolist():
+            with z_in.open(info) as r, z_out.open(info, "w") as w:
+                w.write(r.read())
+`, path.join(good, WHEEL), descriptor]);
+    expect((await check(descriptor)).stdout).toMatch(/uses a data descriptor, which PyPI refuses/);
+    const trailing = path.join(work, "trailing", WHEEL);
+    mkdirSync(path.dirname(trailing), { recursive: true });
+    copyFileSync(path.join(good, WHEEL), trailing);
+    writeFileSync(trailing, "junk", { flag: "a" });
+    expect((await check(trailing)).stdout).toMatch(/end record is not at the very end/);
+  });
+
+  it("reports file names PyPI refuses", async () => {
+    const renamed = path.join(work, "renamed");
+    mkdirSync(renamed);
+    for (const [from, to] of [[WHEEL, "Toondb_Client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"], [WHEEL, "toondb_client-0.3.2-py3-none-linux_x86_64.whl"]] as const) {
+      copyFileSync(path.join(good, from), path.join(renamed, to));
+    }
+    const result = await check(...readdirSync(renamed).map((f) => path.join(renamed, f)));
+    expect(result.stdout).toMatch(/the name part "Toondb_Client" is not normalized/);
+    expect(result.stdout).toMatch(/PyPI does not accept the platform tag linux_x86_64/);
+  });
+
+  it("reports sdists with a binary, PKG-INFO not first, or no pyproject.toml", async () => {
+    const make = async (label: string, body: string) => {
+      const out = path.join(work, `sdist-${label}`, SDIST);
+      mkdirSync(path.dirname(out), { recursive: true });
+      await execa(inject("toolsPython"), ["-c", `
+import io, sys, tarfile
+src, dst, lib = sys.argv[1], sys.argv[2], sys.argv[3]
+with tarfile.open(src, "r:gz") as t_in:
+    members = [(m, t_in.extractfile(m).read()) for m in t_in.getmembers()]
+def add(t, name, data):
+    info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+with tarfile.open(dst, "w:gz", format=tarfile.PAX_FORMAT) as t_out:
+${body.replace(/^/gm, "    ")}
+`, path.join(good, SDIST), out, path.join(work, "aarch64.so")]);
+      return out;
+    };
+    const binary = await make("binary", `for m, d in members: t_out.addfile(m, io.BytesIO(d))\nadd(t_out, "toondb_client-0.3.2/toondb/native.so", open(lib, "rb").read())`);
+    expect((await check(binary)).stdout).toMatch(/toondb\/native\.so is an ELF binary; an sdist carries no binaries/);
+    const order = await make("order", `for m, d in reversed(members): t_out.addfile(m, io.BytesIO(d))`);
+    expect((await check(order)).stdout).toMatch(/PKG-INFO is not the first member/);
+    const noPyproject = await make("pyproject", `for m, d in members:\n    if not m.name.endswith("pyproject.toml"): t_out.addfile(m, io.BytesIO(d))`);
+    expect((await check(noPyproject)).stdout).toMatch(/pyproject\.toml is missing/);
+  });
+});

@@ -1,0 +1,183 @@
+// binwheel release against the GitHub stand-in: the request order immutable releases need, dry
+// runs that only read, reruns that change nothing or finish what a crash left, notes and summary.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { toondbRelease } from "../support/fixtures.js";
+import { GitHubStandIn } from "../support/github-standin.js";
+import { REPO, assembleExampleProject } from "../support/project.js";
+
+const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
+const TOKEN = "ghp_releaseTestSecretToken000";
+let github: GitHubStandIn;
+let work: string;
+let project: string;
+let dist: string;
+let files: string[];
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "binwheel-release-"));
+  github = await GitHubStandIn.start();
+  github.addRelease(await toondbRelease("0.3.2"));
+  project = assembleExampleProject(path.join(work, "toondb-client"));
+  dist = path.join(work, "dist");
+  const built = await binwheel(["build", project, "--all-targets", "--sdist", "--out-dir", dist]);
+  expect(built.exitCode, built.all).toBe(0);
+  files = readdirSync(dist).sort();
+});
+
+afterAll(async () => {
+  await github?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function binwheel(args: string[], env: Record<string, string> = {}) {
+  // GITHUB_SERVER_URL as GitHub Actions sets it: the web links in notes and summaries.
+  return execa("node", [CORE, ...args], { env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: "https://github.com", GH_TOKEN: TOKEN, ...env }, reject: false, all: true });
+}
+
+const writes = (from: number) => github.requests.slice(from).filter((r) => r.origin !== "storage" && r.method !== "GET");
+const sdkRelease = (repo: string) => github.releases.find((r) => r.owner === "toondb" && r.repo === repo);
+
+describe("binwheel build --all-targets --sdist", () => {
+  it("builds every configured target's wheel and the sdist", () => {
+    expect(files).toEqual([
+      "toondb_client-0.3.2-py3-none-macosx_11_0_arm64.whl",
+      "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+      "toondb_client-0.3.2-py3-none-win_amd64.whl",
+      "toondb_client-0.3.2.tar.gz",
+    ]);
+  });
+});
+
+describe("binwheel release", () => {
+  it("plans with GET requests only in a dry run", async () => {
+    const before = github.requests.length;
+    const dry = await binwheel(["release", project, "--repo", "toondb/toondb-python-sdk", "--from", dist, "--dry-run"]);
+    expect(dry.exitCode, dry.all).toBe(0);
+    expect(writes(before)).toEqual([]);
+    expect(dry.all).toContain("would create the draft release toondb/toondb-python-sdk v0.3.2");
+    for (const f of [...files, "SHA256SUMS"]) expect(dry.all).toContain(`would upload ${f}`);
+    expect(dry.all).toContain("would publish toondb/toondb-python-sdk v0.3.2");
+    expect(dry.stdout).toMatch(/### toondb-client 0\.3\.2: dry run/);
+    expect(sdkRelease("toondb-python-sdk")).toBeUndefined();
+  });
+
+  it("creates a draft, uploads every file, then publishes, with notes and a summary", async () => {
+    const before = github.requests.length;
+    const summaryFile = path.join(work, "step-summary.md");
+    const result = await binwheel(["release", project, "--repo", "toondb/toondb-python-sdk", "--from", dist], { GITHUB_STEP_SUMMARY: summaryFile });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).not.toContain(TOKEN);
+    const order = writes(before).map((r) => `${r.method} ${r.url.split("?")[0]!.replace(/\d+/g, "N")}`);
+    expect(order).toEqual([
+      "POST /repos/toondb/toondb-python-sdk/releases",
+      ...Array.from({ length: 5 }, () => "POST /api/uploads/repos/toondb/toondb-python-sdk/releases/N/assets"),
+      "PATCH /repos/toondb/toondb-python-sdk/releases/N",
+    ]);
+    const release = sdkRelease("toondb-python-sdk")!;
+    expect(release.draft).toBe(false);
+    expect(release.stored.map((a) => a.name).sort()).toEqual([...files, "SHA256SUMS"].sort());
+    expect(release.stored.every((a) => a.state === "uploaded")).toBe(true);
+    expect(release.body).toContain("pip install toondb-client==0.3.2");
+    expect(release.body).toContain("[toondb/toondb v0.3.2](https://github.com/toondb/toondb/releases/tag/v0.3.2)");
+    for (const f of files) {
+      const sha = (await execa("sha256sum", [path.join(dist, f)])).stdout.split(" ")[0]!;
+      expect(release.body).toContain(`| ${f} |`);
+      expect(release.body).toContain(sha);
+    }
+    const summary = readFileSync(summaryFile, "utf8");
+    expect(summary).toMatch(/### toondb-client 0\.3\.2: released/);
+    expect(summary).toContain("| toondb_client-0.3.2-py3-none-win_amd64.whl |");
+    expect(summary).toContain("https://pypi.org/project/toondb-client/0.3.2/");
+    expect(summary).toContain("[toondb/toondb-python-sdk v0.3.2](https://github.com/toondb/toondb-python-sdk/releases/tag/v0.3.2)");
+  });
+
+  it("changes nothing when run again", async () => {
+    const before = github.requests.length;
+    const again = await binwheel(["release", project, "--repo", "toondb/toondb-python-sdk", "--from", dist]);
+    expect(again.exitCode, again.all).toBe(0);
+    expect(again.stdout).toContain("already released; nothing to do");
+    expect(writes(before)).toEqual([]);
+  });
+
+  it("refuses to replace a published file that differs", async () => {
+    const other = path.join(work, "dist-other");
+    const rebuilt = await binwheel(["build", project, "--all-targets", "--sdist", "--out-dir", other], { SOURCE_DATE_EPOCH: "1700000000" });
+    expect(rebuilt.exitCode, rebuilt.all).toBe(0);
+    const before = github.requests.length;
+    const result = await binwheel(["release", project, "--repo", "toondb/toondb-python-sdk", "--from", other]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/the published release toondb\/toondb-python-sdk v0\.3\.2 already has a different toondb_client-0\.3\.2-py3-none-macosx_11_0_arm64\.whl/);
+    expect(writes(before)).toEqual([]);
+  });
+
+  it("finishes a release that broke off after two uploads", async () => {
+    // The third upload fails every time (leaving a broken asset, as GitHub's 502s can).
+    github.inject(...Array.from({ length: 4 }, (_, i) => ({ origin: "uploads" as const, skip: i === 0 ? 2 : 0, brokenUpload: true as const })));
+    const crashed = await binwheel(["release", project, "--repo", "toondb/crashed-sdk", "--from", dist]);
+    expect(crashed.exitCode).toBe(1);
+    expect(crashed.stderr).toMatch(/uploading .* failed 4 times/);
+    const draft = sdkRelease("crashed-sdk")!;
+    expect(draft.draft).toBe(true);
+    expect(draft.stored.filter((a) => a.state === "uploaded")).toHaveLength(2);
+    // A process killed mid-upload leaves a broken asset behind; the rerun must clear it.
+    const missing = [...files, "SHA256SUMS"].find((f) => !draft.stored.some((a) => a.name === f))!;
+    github.addBrokenAsset(draft.id, missing);
+
+    const before = github.requests.length;
+    const rerun = await binwheel(["release", project, "--repo", "toondb/crashed-sdk", "--from", dist]);
+    expect(rerun.exitCode, rerun.all).toBe(0);
+    expect(rerun.all).toMatch(/delete the broken/);
+    const order = writes(before).map((r) => r.method);
+    expect(order[order.length - 1]).toBe("PATCH");
+    expect(order.filter((m) => m === "POST")).toHaveLength(3); // the three files not uploaded yet
+    expect(draft.draft).toBe(false);
+    expect(draft.stored.map((a) => a.name).sort()).toEqual([...files, "SHA256SUMS"].sort());
+    expect(draft.stored.every((a) => a.state === "uploaded")).toBe(true);
+  });
+
+  it("can stop at a draft and publish in a later run, as the workflow does around PyPI", async () => {
+    const drafted = await binwheel(["release", project, "--repo", "toondb/staged-sdk", "--from", dist, "--draft"]);
+    expect(drafted.exitCode, drafted.all).toBe(0);
+    expect(drafted.stdout).toContain("draft release ready (not published)");
+    expect(sdkRelease("staged-sdk")!.draft).toBe(true);
+    const published = await binwheel(["release", project, "--repo", "toondb/staged-sdk", "--from", dist]);
+    expect(published.exitCode, published.all).toBe(0);
+    expect(sdkRelease("staged-sdk")!.draft).toBe(false);
+  });
+
+  it("builds and checks everything itself when not given --from, and needs a token to write", async () => {
+    const result = await binwheel(["release", project, "--repo", "toondb/built-sdk", "--out-dir", path.join(work, "dist-built")]);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).toMatch(/ok {6}.*toondb_client-0\.3\.2\.tar\.gz/);
+    const noToken = await binwheel(["release", project, "--repo", "toondb/other", "--from", dist], { GH_TOKEN: "" });
+    expect(noToken.exitCode).toBe(1);
+    expect(noToken.stderr).toMatch(/needs a token that can write to toondb\/other/);
+  });
+});
+
+describe("binwheel init-ci", () => {
+  it("writes a release workflow with the expected jobs, triggers and permissions", async () => {
+    const result = await binwheel(["init-ci", project]);
+    expect(result.exitCode, result.all).toBe(0);
+    const file = path.join(project, ".github/workflows/release.yml");
+    const workflow = YAML.parse(readFileSync(file, "utf8"));
+    expect(Object.keys(workflow.jobs)).toEqual(["build", "smoke", "github-draft", "pypi", "github-publish"]);
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(["version", "upstream_version", "dry_run"]);
+    expect(workflow.on.push.tags).toEqual(["v*"]);
+    expect(workflow.permissions).toEqual({});
+    expect(workflow.jobs.pypi.environment.name).toBe("pypi");
+    expect(workflow.jobs.pypi.permissions).toEqual({ "id-token": "write" });
+    expect(workflow.jobs.pypi.steps.map((s: { uses?: string }) => s.uses)).toContain("pypa/gh-action-pypi-publish@release/v1");
+    expect(workflow.jobs.build.permissions).toMatchObject({ "id-token": "write", attestations: "write" });
+    expect(workflow.jobs.smoke.strategy.matrix.os).toEqual(["ubuntu-latest", "macos-latest", "windows-latest"]);
+    expect(workflow.jobs["github-publish"].needs).toBe("pypi");
+    expect(JSON.stringify(workflow)).not.toMatch(/SHA256SUMS|dist\/\*\.sha256/);
+    expect((await binwheel(["init-ci", project])).stderr).toMatch(/exists; pass --force to replace it/);
+    expect(existsSync(file)).toBe(true);
+  });
+});
