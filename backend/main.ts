@@ -1,4 +1,5 @@
 // Entry point of the bundled executable (python_shim/binwheel/_core.mjs).
+import { availableParallelism } from "node:os";
 import { BinwheelError, redact } from "../src/errors.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
@@ -30,5 +31,9 @@ function report(e: unknown): number {
   if (debug && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
   return err instanceof BinwheelError || system ? 1 : 2;
 }
+
+// Compression runs on libuv's thread pool: one thread per core beats the default four on small
+// machines (less contention, less memory). Read when the pool starts, so set before any work.
+process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallelism(), 2), 8));
 
 process.exitCode = await main(process.argv.slice(2));

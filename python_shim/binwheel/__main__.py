@@ -1,7 +1,6 @@
 """`python -m binwheel` and the `binwheel` console script: run the bundled command line."""
 
 import json
-import os
 import subprocess
 import sys
 
@@ -10,7 +9,7 @@ from . import _host, _node
 
 def main():
     node = _node.require_node()
-    env = dict(os.environ)
+    env = _node.node_environment()
     # Tell the core which Python it serves, so `binwheel build` targets this interpreter.
     env["BINWHEEL_HOST_FACTS"] = json.dumps(_host.host_facts())
     try:

@@ -61,6 +61,7 @@ def _call(hook, config_settings, directory, metadata_directory=None):
         code = subprocess.call(
             [node, _node.core_path(), "--pep517", request, result],
             stdin=subprocess.DEVNULL,
+            env=_node.node_environment(),
         )
         if code != 0:
             raise SystemExit(code)

@@ -1,20 +1,22 @@
-// [[tool.binwheel.include]] applied to an upstream archive in one streaming pass: each matching
-// file is deflated into the spool as it goes by, then placed at its wheel path.
+// [[tool.binwheel.include]] applied to an upstream archive: each matching file is deflated while
+// it streams out of the archive (and its headers read if it is a binary), then placed at its wheel
+// path. With the member cache, the scan is remembered per asset, so building the same asset again
+// reads neither the archive nor the binaries.
 //
-// Archive paths are matched after dropping one common top-level folder ("toondb-0.3.2/bin/x"
-// is matched as "bin/x"); a pattern may also spell that folder out. Whether the archive has such
-// a folder is only known at its end, so during the pass a file is kept if it matches either way,
+// Archive paths are matched after dropping one common top-level folder ("toondb-0.3.2/bin/x" is
+// matched as "bin/x"); a pattern may also spell that folder out. Whether the archive has such a
+// folder is only known at its end, so during the scan a file is kept if it matches either way,
 // and the choice is made afterwards.
 import { statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "../errors.js";
-import { detail } from "../log.js";
 import { BinaryCapture } from "../inspect/capture.js";
 import type { BinaryInfo } from "../inspect/inspect.js";
-import type { Member, Spool } from "../wheel/member.js";
+import { detail } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
-import type { ArchiveEntry } from "./entries.js";
+import type { Member, MemberSink } from "../wheel/member.js";
+import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
 import { ArchiveGuard } from "./guard.js";
 import { readArchive } from "./read.js";
 
@@ -28,6 +30,11 @@ export interface IncludedFile {
   binary?: BinaryInfo;
 }
 
+export interface Asset {
+  file: string;
+  sha256: string;
+}
+
 interface Rule {
   label: string;
   toDir: string;
@@ -35,89 +42,116 @@ interface Rule {
   base: string;
 }
 
-/** A file's candidate placements: [rule index, path the rule matched] per interpretation. */
-interface Candidate {
-  entry: Pick<ArchiveEntry, "path" | "type" | "mode" | "linkTarget">;
-  whole: [number, string][];
-  stripped: [number, string][];
+/** One archive entry as the scan saw it; files any rule matches carry their member. */
+interface Scanned extends Omit<ManifestEntry, "member"> {
   member?: Member;
-  binary?: BinaryInfo;
 }
 
-/** `scratch` holds the short-lived uncompressed copies of binaries, for their headers. */
-export async function includeFromArchive(file: string, plan: TargetPlan, spool: Spool, scratch: string): Promise<IncludedFile[]> {
+/** The rules matching `entryPath`: [rule, matched path] without and with the top folder dropped. */
+function matchesOf(rules: Rule[], entryPath: string): { whole: [number, string][]; stripped: [number, string][] } {
+  const slash = entryPath.indexOf("/");
+  const inner = slash < 0 ? undefined : entryPath.slice(slash + 1);
+  const whole: [number, string][] = [];
+  const stripped: [number, string][] = [];
+  rules.forEach((rule, i) => {
+    if (rule.matches(entryPath)) whole.push([i, entryPath]);
+    if (inner !== undefined && rule.matches(inner)) stripped.push([i, inner]);
+  });
+  // With a common top folder a rule uses the stripped path, or the whole path if only that matched.
+  return { whole, stripped: [...stripped, ...whole.filter(([i]) => !stripped.some(([j]) => j === i))] };
+}
+
+/** `scratch` holds short-lived uncompressed copies of binaries; `cache` remembers the scan. */
+export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: MemberSink, scratch: string, cache?: MemberCache): Promise<IncludedFile[]> {
   const rules: Rule[] = plan.include.map((r) => ({
     label: r.label,
     toDir: r.toDir,
     matches: picomatch(r.fromGlob, { dot: true }),
     base: picomatch.scan(r.fromGlob).base,
   }));
-  const candidates: Candidate[] = [];
-  const tops = new Set<string>();
-  const allFiles: string[] = [];
-  let fileAtRoot = false;
+  let entries = cache ? fromManifest(cache, asset.sha256, rules) : undefined;
+  if (entries) {
+    detail(`${plan.assetName}: using the compressed members cached from an earlier build`);
+  } else {
+    entries = await scan(asset.file, plan, rules, sink, scratch);
+    await cache?.saveManifest(asset.sha256, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
+  }
+  return place(entries, rules, plan);
+}
 
+function withoutData(member: Member): Omit<Member, "data"> {
+  const { data: _, ...rest } = member;
+  return rest;
+}
+
+/** The entries remembered for this asset, if every file the rules need is still cached. */
+function fromManifest(cache: MemberCache, assetSha256: string, rules: Rule[]): Scanned[] | undefined {
+  const manifest = cache.manifest(assetSha256);
+  if (!manifest) return undefined;
+  const out: Scanned[] = [];
+  for (const { member, ...entry } of manifest) {
+    const { whole, stripped } = matchesOf(rules, entry.path);
+    const needed = entry.type === "file" && (whole.length > 0 || stripped.length > 0);
+    const cached = member ? cache.member(member) : undefined;
+    if (needed && !cached) return undefined;
+    out.push({ ...entry, ...(cached && { member: cached }) });
+  }
+  return out;
+}
+
+/** Reads the archive once: every entry checked, every matching file deflated and inspected. */
+async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberSink, scratch: string): Promise<Scanned[]> {
   const guard = new ArchiveGuard(plan.assetName, statSync(file).size);
+  const entries: Scanned[] = [];
   await readArchive(file, plan.target.archive, plan.assetName, async (entry) => {
     if (entry.path === "") return;
     guard.check(entry);
-    const slash = entry.path.indexOf("/");
-    tops.add(slash < 0 ? entry.path : entry.path.slice(0, slash));
-    if (entry.type === "directory") return;
-    if (slash < 0) fileAtRoot = true;
-    allFiles.push(entry.path);
-    const stripped = slash < 0 ? undefined : entry.path.slice(slash + 1);
-    const whole: [number, string][] = [];
-    const strippedMatches: [number, string][] = [];
-    rules.forEach((rule, i) => {
-      if (rule.matches(entry.path)) whole.push([i, entry.path]);
-      if (stripped !== undefined && rule.matches(stripped)) strippedMatches.push([i, stripped]);
-    });
-    if (whole.length === 0 && strippedMatches.length === 0) return;
-    const candidate: Candidate = {
-      entry: { path: entry.path, type: entry.type, mode: entry.mode, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) },
-      whole,
-      // With a common top folder a rule uses the stripped path, or the whole path if only that matched.
-      stripped: [...strippedMatches, ...whole.filter(([i]) => !strippedMatches.some(([j]) => j === i))],
-    };
-    if (entry.type === "file") {
-      const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
-      candidate.member = await spool.add(capture.tee(guard.meter(entry.open())));
-      const binary = await capture.inspect();
-      if (binary) candidate.binary = binary;
-    }
-    candidates.push(candidate);
+    const scanned: Scanned = { path: entry.path, type: entry.type, mode: entry.mode, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) };
+    entries.push(scanned);
+    const { whole, stripped } = matchesOf(rules, entry.path);
+    if (entry.type !== "file" || (whole.length === 0 && stripped.length === 0)) return;
+    const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
+    scanned.member = await sink.add(capture.tee(guard.meter(entry.open())));
+    const binary = await capture.inspect();
+    if (binary) scanned.binary = binary;
   });
+  return entries;
+}
 
-  const commonTop = tops.size === 1 && !fileAtRoot;
-  const byPath = new Map(candidates.map((c) => [c.entry.path, c]));
+/** Decides the top-folder question, applies the rules and resolves symlinks to their targets. */
+function place(entries: Scanned[], rules: Rule[], plan: TargetPlan): IncludedFile[] {
+  const tops = new Set(entries.map((e) => e.path.split("/")[0]!));
+  const files = entries.filter((e) => e.type !== "directory");
+  const commonTop = tops.size === 1 && files.every((e) => e.path.includes("/"));
+  const byPath = new Map(files.map((e) => [e.path, e]));
   const placed = new Map<string, IncludedFile>();
   const used = new Set<number>();
-  for (const candidate of candidates) {
-    for (const [ruleIndex, matched] of commonTop ? candidate.stripped : candidate.whole) {
+  for (const entry of files) {
+    const { whole, stripped } = matchesOf(rules, entry.path);
+    for (const [ruleIndex, matched] of commonTop ? stripped : whole) {
       const rule = rules[ruleIndex]!;
       used.add(ruleIndex);
       const relative = matched.slice(rule.base.length).replace(/^\//, "") || path.posix.basename(matched);
       const wheelPath = `${rule.toDir}/${relative}`;
-      const source = resolveLink(candidate, byPath, plan.assetName);
+      const source = resolveLink(entry, byPath, plan.assetName);
       const earlier = placed.get(wheelPath);
-      if (earlier && earlier.archivePath !== candidate.entry.path) {
-        fail(`${rule.label} would put "${candidate.entry.path}" at ${wheelPath}, where "${earlier.archivePath}" already goes. Make the include rules send them to different folders.`);
+      if (earlier && earlier.archivePath !== entry.path) {
+        fail(`${rule.label} would put "${entry.path}" at ${wheelPath}, where "${earlier.archivePath}" already goes. Make the include rules send them to different folders.`);
       }
-      const executable = (source.entry.mode & 0o111) !== 0 || /\.exe$/i.test(wheelPath);
+      const executable = (source.mode & 0o111) !== 0 || /\.exe$/i.test(wheelPath);
       placed.set(wheelPath, {
         wheelPath,
         mode: executable ? 0o755 : 0o644,
         member: source.member!,
-        archivePath: candidate.entry.path,
+        archivePath: entry.path,
         ...(source.binary && { binary: source.binary }),
       });
-      detail(`${plan.assetName}: ${candidate.entry.path} -> ${wheelPath}`);
+      detail(`${plan.assetName}: ${entry.path} -> ${wheelPath}`);
     }
   }
   rules.forEach((rule, i) => {
     if (used.has(i)) return;
-    const shown = commonTop ? allFiles.map((f) => f.slice(f.indexOf("/") + 1)) : allFiles;
+    const shown = files.map((f) => (commonTop ? f.path.slice(f.path.indexOf("/") + 1) : f.path));
     const listing = shown.length > 40 ? `${shown.slice(0, 40).join(", ")} and ${shown.length - 40} more` : shown.join(", ");
     fail(
       `${rule.label} matches nothing in ${plan.assetName}, so the wheel would miss those files. ` +
@@ -128,14 +162,14 @@ export async function includeFromArchive(file: string, plan: TargetPlan, spool: 
 }
 
 /** A symlink's content is its target file's (wheels cannot hold links); follows link chains. */
-function resolveLink(candidate: Candidate, byPath: Map<string, Candidate>, archive: string): Candidate {
-  let current = candidate;
-  for (let hops = 0; current.entry.type === "symlink"; hops++) {
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(current.entry.path), current.entry.linkTarget ?? ""));
+function resolveLink(entry: Scanned, byPath: Map<string, Scanned>, archive: string): Scanned {
+  let current = entry;
+  for (let hops = 0; current.type === "symlink"; hops++) {
+    const target = path.posix.normalize(path.posix.join(path.posix.dirname(current.path), current.linkTarget ?? ""));
     const next = byPath.get(target);
-    if (hops > 32) fail(`${archive}: the symlink "${candidate.entry.path}" is part of a loop.`);
-    if (!next) {
-      fail(`${archive}: "${candidate.entry.path}" is a symlink to "${target}", which no include rule copies; wheels cannot hold links, so add a rule that matches "${target}" too.`);
+    if (hops > 32) fail(`${archive}: the symlink "${entry.path}" is part of a loop.`);
+    if (!next?.member && next?.type !== "symlink") {
+      fail(`${archive}: "${entry.path}" is a symlink to "${target}", which no include rule copies; wheels cannot hold links, so add a rule that matches "${target}" too.`);
     }
     current = next;
   }

@@ -18,8 +18,14 @@ export interface AssetOptions {
   offline: boolean;
 }
 
-/** The path of the plan's asset, verified; `scratch` holds downloads when there is no cache. */
-export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions): Promise<string> {
+export interface FetchedAsset {
+  file: string;
+  /** The asset's sha256 (hex): its identity for the member cache. */
+  sha256: string;
+}
+
+/** The plan's asset, verified; `scratch` holds downloads when there is no cache. */
+export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions): Promise<FetchedAsset> {
   const { upstream } = plan;
   const where = `${upstream.owner}/${upstream.repo} ${plan.releaseTag}`;
   const pin: ExpectedHash | undefined = plan.pinnedSha256 ? { sha256: plan.pinnedSha256, source: "the pin in [tool.binwheel.upstream] sha256" } : undefined;
@@ -76,18 +82,18 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
       await rm(file, { force: true });
       throw e;
     }
-    if (!cache) return file;
+    if (!cache) return { file, sha256: downloaded.sha256 };
     const blob = await cache.adopt(file, downloaded.sha256);
     await cache.record(key, { sha256: downloaded.sha256, size: downloaded.size, assetId: asset.id, ...(asset.updated_at && { updatedAt: asset.updated_at }), immutable: release.immutable });
-    return blob;
+    return { file: blob, sha256: downloaded.sha256 };
   } finally {
     await unlock?.();
   }
 }
 
-function cached(cache: AssetCache, sha256: string, name: string): string {
+function cached(cache: AssetCache, sha256: string, name: string): FetchedAsset {
   detail(`using ${name} from the download cache (${cache.blob(sha256)})`);
-  return cache.blob(sha256);
+  return { file: cache.blob(sha256), sha256 };
 }
 
 function expectedFromDigest(asset: ReleaseAsset): ExpectedHash | undefined {
@@ -117,7 +123,7 @@ function progress(asset: ReleaseAsset): ((bytes: number) => void) | undefined {
 }
 
 /** BINWHEEL_ASSET_DIR: the asset by name from a folder, checked against a pin or a checksum file there. */
-async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | undefined): Promise<string> {
+async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | undefined): Promise<FetchedAsset> {
   const file = path.join(dir, plan.assetName);
   if (!existsSync(file)) {
     let names: string[] = [];
@@ -142,10 +148,10 @@ async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | u
     const message = `no sha256 is known for ${plan.assetName} in BINWHEEL_ASSET_DIR (no pin, no checksum file beside it).`;
     if (plan.upstream.requireChecksum) fail(`${message} [tool.binwheel.upstream] require-checksum is on, so the build stops here.`);
     warn(`${message} It is used unverified.`);
-    return file;
   }
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  checkHash(plan.assetName, `BINWHEEL_ASSET_DIR=${dir}`, hash.digest("hex"), expected);
-  return file;
+  const sha256 = hash.digest("hex");
+  if (expected) checkHash(plan.assetName, `BINWHEEL_ASSET_DIR=${dir}`, sha256, expected);
+  return { file, sha256 };
 }

@@ -12,7 +12,9 @@ const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy
 /** fetch, through the proxy the environment names (if any). */
 export async function makeFetch(env: NodeJS.ProcessEnv): Promise<Fetch> {
   if (!PROXY_VARIABLES.some((v) => env[v])) return globalThis.fetch;
-  const { EnvHttpProxyAgent, fetch } = await import("undici");
+  // In the bundle, "undici" is the separate _undici.mjs (CommonJS there, so its exports sit on default).
+  const loaded = (await import("undici")) as typeof import("undici") & { default?: typeof import("undici") };
+  const { EnvHttpProxyAgent, fetch } = loaded.default ?? loaded;
   const dispatcher = new EnvHttpProxyAgent({
     ...(env["HTTP_PROXY"] || env["http_proxy"] ? { httpProxy: env["http_proxy"] ?? env["HTTP_PROXY"] } : {}),
     ...(env["HTTPS_PROXY"] || env["https_proxy"] ? { httpsProxy: env["https_proxy"] ?? env["HTTPS_PROXY"] } : {}),

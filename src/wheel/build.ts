@@ -12,6 +12,8 @@ import { platformTags } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
 import { fetchUpstreamAsset } from "../upstream/asset.js";
+import { cacheDir } from "../upstream/cache.js";
+import { MemberCache } from "./member-cache.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { Spool, memberFromBuffer } from "./member.js";
 import { launcherPath, renderLauncher, renderLocator } from "./runtime.js";
@@ -76,7 +78,7 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
     const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project);
     entries.push(...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)));
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
-    await writeWheel(req.outDir, fileName, distInfo, entries, spool, req.env);
+    await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
     return fileName;
   });
 }
@@ -88,7 +90,9 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool): Promise<Bundle> {
   const plan = planTarget(project, req.options, req.host, req.env);
   const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options);
-  const included = await includeFromArchive(asset, plan, spool, scratch);
+  // Compressed members go to the cache (kept for the next build of this asset) when there is one.
+  const members = MemberCache.open(cacheDir(req.env));
+  const included = await includeFromArchive(asset, plan, members ?? spool, scratch, members);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
   const tags = platformTags(plan.target, plan.tagSetting, binaries, {
     ...(req.env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: req.env["MACOSX_DEPLOYMENT_TARGET"] }),

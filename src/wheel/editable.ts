@@ -9,7 +9,7 @@ import { info } from "../log.js";
 import { escapedName } from "../names.js";
 import { bundleBinaries, distInfoEntries, withScratch, type WheelRequest } from "./build.js";
 import { distInfoDir, distInfoFiles, readPreparedMetadata } from "./distinfo.js";
-import { memberFromBuffer } from "./member.js";
+import { extractMember, memberFromBuffer } from "./member.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
 import { writeWheel } from "./write.js";
 
@@ -20,7 +20,7 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
     if (project.config.upstream) {
       const bundle = await bundleBinaries(project, req, scratch, spool);
       tags = binaryTags(bundle.platformTags);
-      for (const file of bundle.included) await spool.extractTo(file.member, inSourceTree(project, file.wheelPath), file.mode);
+      for (const file of bundle.included) await extractMember(file.member, inSourceTree(project, file.wheelPath), file.mode);
       for (const module of bundle.generated) await writeAtomically(inSourceTree(project, module.wheelPath), module.source);
       info(`editable install: wrote ${bundle.included.length} files from ${bundle.plan.assetName} and ${bundle.generated.length} generated modules into the source tree`);
     }
@@ -32,7 +32,7 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
       ...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)),
     ];
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
-    await writeWheel(req.outDir, fileName, distInfo, entries, spool, req.env);
+    await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
     return fileName;
   });
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { buildTimestamp } from "../epoch.js";
 import { fail } from "../errors.js";
 import { info } from "../log.js";
-import { memberFromBuffer, type Spool } from "./member.js";
+import { memberFromBuffer } from "./member.js";
 import { renderRecord } from "./record.js";
 import { ZipWriter, dosTime, type ZipEntry } from "./zip-writer.js";
 
@@ -15,7 +15,6 @@ export async function writeWheel(
   fileName: string,
   distInfo: string,
   entries: ZipEntry[],
-  spool: Spool,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const ordered = orderForWheel(entries, distInfo);
@@ -23,7 +22,7 @@ export async function writeWheel(
   const out = await open(temp, "wx");
   let complete = false;
   try {
-    const zip = new ZipWriter(out, spool, dosTime(buildTimestamp(env)));
+    const zip = new ZipWriter(out, dosTime(buildTimestamp(env)));
     for (const entry of ordered) await zip.add(entry);
     const recordPath = `${distInfo}/RECORD`;
     const record = renderRecord(ordered.map((e) => ({ path: e.name, sha256: e.member.sha256, size: e.member.size })), recordPath);

@@ -4,7 +4,7 @@
 // end record. Entries are written in the order given (the caller sorts, .dist-info last).
 import type { FileHandle } from "node:fs/promises";
 import { fail } from "../errors.js";
-import type { Member, Spool } from "./member.js";
+import { copyMember, type Member } from "./member.js";
 
 export interface ZipEntry {
   name: string;
@@ -40,7 +40,6 @@ export class ZipWriter {
 
   constructor(
     private readonly out: FileHandle,
-    private readonly spool: Spool,
     private readonly when: DosTime,
   ) {}
 
@@ -75,15 +74,9 @@ export class ZipWriter {
     central.writeUInt32LE(this.position, 42);
     this.central.push(central, name);
 
-    const offset = this.position;
     await this.write(Buffer.concat([local, name]));
-    if (Buffer.isBuffer(member.data)) {
-      await this.write(member.data);
-    } else {
-      await this.spool.copyTo(member, this.out, this.position);
-      this.position += member.compressedSize;
-    }
-    if (this.position - offset !== 30 + name.length + member.compressedSize) throw new Error("zip size bookkeeping");
+    await copyMember(member, this.out, this.position);
+    this.position += member.compressedSize;
   }
 
   /** Writes the central directory and the end record; returns the zip's size. */

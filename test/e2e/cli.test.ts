@@ -1,6 +1,6 @@
 // The bundled executable's command line (`binwheel build`): cross-target builds, verbose output,
 // and one clear paragraph (no stack trace, no partial wheel) for each way a build can fail.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -87,6 +87,30 @@ describe("binwheel build", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stderr).not.toContain(TOKEN);
     expect(files).toEqual([]);
+  });
+
+  it("rebuilds from the cached compressed members, reading nothing twice, and gets the same bytes", async () => {
+    const cache = path.join(work, "member-cache");
+    const first = await build(["--verbose"], { BINWHEEL_CACHE_DIR: cache });
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).not.toContain("using the compressed members cached");
+    const second = await build(["--verbose"], { BINWHEEL_CACHE_DIR: cache });
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toContain("using the compressed members cached from an earlier build");
+    const wheel = (r: { out: string; files: string[] }) => readFileSync(path.join(r.out, r.files[0]!));
+    expect(wheel(second).equals(wheel(first))).toBe(true);
+    // A rule that needs a file the first build did not compress falls back to reading the archive.
+    const pyproject = path.join(project, "pyproject.toml");
+    const original = readFileSync(pyproject, "utf8");
+    try {
+      writeFileSync(pyproject, original.replace('to = "toondb/lib/{platform}"', 'to = "toondb/lib/{platform}"\n\n[[tool.binwheel.include]]\nfrom = "LICENSE"\nto = "toondb/_upstream"'));
+      const third = await build(["--verbose"], { BINWHEEL_CACHE_DIR: cache });
+      expect(third.exitCode, third.stderr).toBe(0);
+      expect(third.stderr).not.toContain("using the compressed members cached");
+      expect(third.stderr).toContain("-> toondb/_upstream/LICENSE");
+    } finally {
+      writeFileSync(pyproject, original);
+    }
   });
 
   it("shows the stack with BINWHEEL_DEBUG=1", async () => {

@@ -35,7 +35,7 @@ async function fetchAsset(env: Record<string, string>, options: { upstream?: str
   const root = tempProject({ "pyproject.toml": pyproject, "toondb/__init__.py": "" });
   const project = loadProject(root);
   const plan = planTarget(project, { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false, ...(options.version && { upstreamVersion: options.version }) }, undefined, {});
-  return fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false });
+  return (await fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false })).file;
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<string> {

@@ -18,7 +18,7 @@ async function writeTestZip(dir: string, sde?: string): Promise<string> {
   const bigMember = await spool.add(Readable.from([big.subarray(0, 100), big.subarray(100)]));
   const file = path.join(dir, "out.zip");
   const out = await open(file, "w");
-  const zip = new ZipWriter(out, spool, dosTime(buildTimestamp({ SOURCE_DATE_EPOCH: sde })));
+  const zip = new ZipWriter(out, dosTime(buildTimestamp({ SOURCE_DATE_EPOCH: sde })));
   await zip.add({ name: "pkg/_bin/tool", mode: 0o755, member: bigMember });
   await zip.add({ name: "pkg/__init__.py", mode: 0o644, member: memberFromBuffer(Buffer.from("x = 1\n")) });
   await zip.add({ name: "pkg/empty.txt", mode: 0o644, member: memberFromBuffer(Buffer.alloc(0)) });

@@ -1,0 +1,179 @@
+// The benchmark: binwheel and the incumbent ways of doing its job (hatchling with a build hook, a
+// zig-pypi style direct script, maturin where installable) on the same fixtures, in alternating
+// (paired) runs, printing a Markdown table of medians and paired ratios.
+//
+//   npm run bench -- [S|M|L ...] [--runs N]
+//
+// Fixtures (in /tmp/binwheel-bench): the toondb x86_64 archive with 1 MiB (S), 60 MiB (M) or
+// 300 MiB (L) of binaries, each starting with an ELF header and continuing with bytes of this
+// machine's own executables, so they compress like real code. Every contender builds the same
+// SDK's wheel through its usual front door: `python -m build --wheel --no-isolation` for
+// binwheel and hatchling. "binwheel (warm)" is a second build of the same asset, as a second
+// target or a cibuildwheel per-Python build is. Wall, cpu and peak RSS come from /usr/bin/time.
+import { cpSync, existsSync, mkdirSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { EM, elf } from "../test/support/binaries.js";
+import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
+import { REPO, assembleExampleProject, buildShimWheel, pipEnv } from "../test/support/project.js";
+
+const ROOT = "/tmp/binwheel-bench";
+const SIZES: Record<string, number> = { S: 1, M: 60, L: 300 };
+const SHARES: [string, number, number][] = [
+  ["bin/toondb-server", 0.36, 0o755], ["bin/toondb-grpc-server", 0.27, 0o755], ["bin/toondb-bulk", 0.14, 0o755],
+  ["lib/libtoondb_storage.so", 0.15, 0o644], ["lib/libtoondb_index.so", 0.08, 0o644],
+];
+const SOURCES = [
+  process.execPath, "/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1", "/usr/lib/x86_64-linux-gnu/libLLVM-14.so.1",
+  "/usr/bin/gdb", "/usr/bin/cmake", "/usr/lib/x86_64-linux-gnu/libz3.so.4",
+].filter((f) => existsSync(f));
+
+const args = process.argv.slice(2);
+const runsFlag = args.indexOf("--runs");
+const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 3;
+const sizes = args.filter((a, i) => a in SIZES && args[i - 1] !== "--runs");
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** `size` bytes that compress like code: an ELF header, then this machine's executables' bytes. */
+function codeBytes(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  const header = elf({ machine: EM.X86_64 });
+  header.copy(out);
+  let done = header.length;
+  for (let i = 0; done < size; i++) {
+    const source = SOURCES[(seed + i) % SOURCES.length]!;
+    const fd = openSync(source, "r");
+    try {
+      const total = statSync(source).size;
+      for (let at = i === 0 ? (seed * 7_340_033) % total : 0; done < size && at < total; ) {
+        const n = readSync(fd, out, done, Math.min(size - done, total - at), at);
+        done += n;
+        at += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return out;
+}
+
+async function fixture(size: string): Promise<string> {
+  const dir = path.join(ROOT, "fixtures", size);
+  const archive = path.join(dir, "toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz");
+  if (existsSync(archive)) return archive;
+  log(`making the ${size} fixture (${SIZES[size]} MiB of binaries)`);
+  mkdirSync(dir, { recursive: true });
+  const files: FixtureFile[] = SHARES.map(([p, share, mode], i) => ({
+    path: `toondb-0.3.2-x86_64-unknown-linux-gnu/${p}`,
+    content: codeBytes(Math.round(SIZES[size]! * 1048576 * share), i + 1),
+    mode,
+  }));
+  writeFileSync(`${archive}.tmp`, await packTarGz(files));
+  cpSync(`${archive}.tmp`, archive);
+  rmSync(`${archive}.tmp`);
+  return archive;
+}
+
+interface Sample { wall: number; cpu: number; peak: number; wheel: number }
+
+async function timed(command: string[], cwd: string, env: Record<string, string>, out: string): Promise<Sample> {
+  rmSync(out, { recursive: true, force: true });
+  const r = await execa("/usr/bin/time", ["-f", "%e %U %S %M", ...command], { cwd, env: { ...pipEnv(), ...env }, reject: false, all: true });
+  if (r.exitCode !== 0) throw new Error(`${command.join(" ")} failed:\n${r.all}`);
+  const [wall, user, sys, kib] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number) as [number, number, number, number];
+  const wheels = readdirSync(out).filter((f) => f.endsWith(".whl"));
+  if (wheels.length !== 1) throw new Error(`${command.join(" ")} left ${wheels.length} wheels`);
+  return { wall, cpu: user + sys, peak: kib / 1024, wheel: statSync(path.join(out, wheels[0]!)).size };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function setup(): Promise<{ python: string; maturin: boolean }> {
+  const venv = path.join(ROOT, "venv");
+  const python = path.join(venv, "bin", "python");
+  if (!existsSync(python)) {
+    log("creating the bench venv (build, hatchling, maturin)");
+    await execa("python3", ["-m", "venv", venv]);
+    await execa(python, ["-m", "pip", "install", "-q", "build", "hatchling"], { env: pipEnv() });
+    await execa(python, ["-m", "pip", "install", "-q", "maturin"], { env: pipEnv(), reject: false });
+  }
+  const links = path.join(ROOT, "links");
+  rmSync(links, { recursive: true, force: true });
+  await buildShimWheel(links);
+  await execa(python, ["-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", "--no-index", "--find-links", links, "binwheel"], { env: pipEnv() });
+  const maturin = (await execa(path.join(venv, "bin", "maturin"), ["--version"], { reject: false })).exitCode === 0;
+  return { python, maturin };
+}
+
+async function main(): Promise<void> {
+  const { python, maturin } = await setup();
+  const work = path.join(ROOT, "work");
+  rmSync(work, { recursive: true, force: true });
+  const binwheelProject = assembleExampleProject(path.join(work, "binwheel"));
+  const hatchProject = path.join(work, "hatchling");
+  cpSync(path.join(REPO, "bench/incumbents/hatchling"), hatchProject, { recursive: true });
+  cpSync(path.join(REPO, "examples/toondb-sdk/toondb"), path.join(hatchProject, "toondb"), { recursive: true });
+  const maturinProject = path.join(work, "maturin");
+  cpSync(path.join(REPO, "bench/incumbents/maturin"), maturinProject, { recursive: true });
+  cpSync(path.join(REPO, "examples/toondb-sdk/toondb"), path.join(maturinProject, "python/toondb"), { recursive: true });
+  const bin = path.dirname(python);
+  const lines: string[] = [];
+
+  const start = async (command: string[]) => {
+    const walls: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await execa("/usr/bin/time", ["-f", "%e %M", ...command], { reject: false });
+      walls.push(Number(r.stderr.trim().split("\n").pop()!.split(" ")[0]));
+    }
+    return median(walls);
+  };
+  const core = path.join(REPO, "python_shim/binwheel/_core.mjs");
+  lines.push(`Start-up (median of 10): \`node -e 0\` ${(await start(["node", "-e", "0"])).toFixed(3)} s; \`node _core.mjs --version\` (loading the bundle) ${(await start(["node", core, "--version"])).toFixed(3)} s.`, "");
+
+  for (const size of sizes.length ? sizes : ["S", "M", "L"]) {
+    const archive = await fixture(size);
+    const assetDir = path.dirname(archive);
+    const out = (name: string) => path.join(work, `out-${name}`);
+    const contenders: [string, () => Promise<Sample>][] = [
+      ["binwheel (cold)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bw"), binwheelProject], work,
+        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `cold-cache-${Math.random()}`) }, out("bw"))],
+      ["binwheel (warm)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bww"), binwheelProject], work,
+        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `warm-cache-${size}`) }, out("bww"))],
+      ["hatchling (build hook)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("hatch"), hatchProject], work,
+        { PATH: `${bin}:${process.env["PATH"]}`, TOONDB_ARCHIVE: archive }, out("hatch"))],
+      ["direct script (zipfile)", () => timed([python, path.join(REPO, "bench/incumbents/direct.py"), archive, path.join(REPO, "examples/toondb-sdk"), out("direct")], work, {}, out("direct"))],
+      ...(maturin ? [["maturin (stub crate)", () => timed(["sh", "build.sh"], maturinProject,
+        { PATH: `${bin}:${process.env["PATH"]}`, TOONDB_ARCHIVE: archive }, path.join(maturinProject, "dist"))] as [string, () => Promise<Sample>]] : []),
+    ];
+    log(`${size}: warming up`);
+    for (const [, run] of contenders) await run();
+    const samples = new Map<string, Sample[]>(contenders.map(([name]) => [name, []]));
+    for (let i = 0; i < runs; i++) {
+      log(`${size}: run ${i + 1} of ${runs}`);
+      for (const [name, run] of contenders) samples.get(name)!.push(await run());
+    }
+    const get = (name: string) => samples.get(name)!;
+    lines.push(
+      `### ${size}: ${SIZES[size]} MiB of binaries (${(statSync(archive).size / 1048576).toFixed(1)} MiB archive), ${runs} paired runs`,
+      "",
+      "| contender | wall s | cpu s | peak RSS MiB | wheel MB |",
+      "|---|---|---|---|---|",
+      ...contenders.map(([name]) => {
+        const s = get(name);
+        return `| ${name} | ${median(s.map((x) => x.wall)).toFixed(2)} | ${median(s.map((x) => x.cpu)).toFixed(2)} | ${median(s.map((x) => x.peak)).toFixed(1)} | ${(median(s.map((x) => x.wheel)) / 1e6).toFixed(2)} |`;
+      }),
+      "",
+      "| paired wall ratio | median (min-max) |",
+      "|---|---|",
+      ...contenders.filter(([name]) => !name.startsWith("binwheel")).flatMap(([name]) =>
+        ["binwheel (cold)", "binwheel (warm)"].map((ours) => {
+          const ratios = get(ours).map((s, i) => s.wall / get(name)[i]!.wall);
+          return `| ${ours} / ${name} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}) |`;
+        })),
+      "",
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+await main();
