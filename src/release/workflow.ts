@@ -21,6 +21,20 @@ export function renderWorkflow(project: Project): string {
     "      - uses: actions/download-artifact@v7",
     "        with: { name: dist, path: dist }",
   ].join("\n");
+  const checkout = ["      - uses: actions/checkout@v5", "        with: { persist-credentials: false }"].join("\n");
+  /** A job that runs `binwheel release` on the built files, with write access to the repository. */
+  const releaseJob = (id: string, needs: string, condition: string, name: string, flags: string) => `  ${id}:
+    needs: ${needs}
+${condition ? `    if: ${condition}\n` : ""}    runs-on: ubuntu-latest
+    permissions: { contents: write }
+    steps:
+${checkout}
+${install}
+${download}
+      - name: ${name}
+        run: binwheel release --repo "\${{ github.repository }}" --from dist${flags}
+        env: { GH_TOKEN: "\${{ github.token }}" }
+`;
   return `# Written by \`binwheel init-ci\`: builds every wheel and the sdist of ${metadata.name}, tests them on
 # Linux, macOS and Windows, makes the GitHub release (draft first), publishes to PyPI with trusted
 # publishing, then publishes the GitHub release. Pin the actions to commit SHAs for production use.
@@ -58,8 +72,7 @@ jobs:
       id-token: write
       attestations: write
     steps:
-      - uses: actions/checkout@v5
-        with: { persist-credentials: false }
+${checkout}
 ${install}
       - name: Build every wheel and the sdist
         run: binwheel build --all-targets --sdist --out-dir dist \${UPSTREAM_VERSION:+--upstream-version "$UPSTREAM_VERSION"}
@@ -94,20 +107,7 @@ ${download}
         run: python -m pip install --no-index --find-links dist ${pypiName}
       - run: ${smoke}
 
-  github-draft:
-    needs: smoke
-    if: \${{ github.event_name == 'push' || !inputs.dry_run }}
-    runs-on: ubuntu-latest
-    permissions: { contents: write }
-    steps:
-      - uses: actions/checkout@v5
-        with: { persist-credentials: false }
-${install}
-${download}
-      - name: Draft the GitHub release with every file
-        run: binwheel release --repo "\${{ github.repository }}" --from dist --draft
-        env: { GH_TOKEN: "\${{ github.token }}" }
-
+${releaseJob("github-draft", "smoke", "\${{ github.event_name == 'push' || !inputs.dry_run }}", "Draft the GitHub release with every file", " --draft")}
   pypi:
     needs: github-draft
     runs-on: ubuntu-latest
@@ -121,17 +121,5 @@ ${download}
       # Trusted publishing (no token); PEP 740 attestations are on by default.
       - uses: pypa/gh-action-pypi-publish@release/v1
 
-  github-publish:
-    needs: pypi
-    runs-on: ubuntu-latest
-    permissions: { contents: write }
-    steps:
-      - uses: actions/checkout@v5
-        with: { persist-credentials: false }
-${install}
-${download}
-      - name: Publish the GitHub release
-        run: binwheel release --repo "\${{ github.repository }}" --from dist
-        env: { GH_TOKEN: "\${{ github.token }}" }
-`;
+${releaseJob("github-publish", "pypi", "", "Publish the GitHub release", "")}`;
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixtureLibrary, toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { REPO, assembleExampleProject } from "../support/project.js";
+import { withDataDescriptors } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const WHEEL = "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
@@ -77,19 +78,7 @@ describe("binwheel check", () => {
   it("reports data descriptors and trailing data in the zip framing", async () => {
     const descriptor = path.join(work, "descriptor", WHEEL);
     mkdirSync(path.dirname(descriptor), { recursive: true });
-    await execa(inject("toolsPython"), ["-c", `
-import sys, zipfile
-class Unseekable:
-    def __init__(self, f): self.f = f; self.n = 0
-    def write(self, b): self.n += len(b); return self.f.write(b)
-    def tell(self): return self.n
-    def flush(self): self.f.flush()
-with zipfile.ZipFile(sys.argv[1]) as z_in, open(sys.argv[2], "wb") as f:
-    with zipfile.ZipFile(Unseekable(f), "w", zipfile.ZIP_DEFLATED) as z_out:
-        for info in z_in.infolist():
-            with z_in.open(info) as r, z_out.open(info, "w") as w:
-                w.write(r.read())
-`, path.join(good, WHEEL), descriptor]);
+    await withDataDescriptors(path.join(good, WHEEL), descriptor);
     expect((await check(descriptor)).stdout).toMatch(/uses a data descriptor, which PyPI refuses/);
     const trailing = path.join(work, "trailing", WHEEL);
     mkdirSync(path.dirname(trailing), { recursive: true });

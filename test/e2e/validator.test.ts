@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { validateWheel } from "../support/python.js";
+import { validateWheel, withDataDescriptors } from "../support/python.js";
 
 let work: string;
 let good: string;
@@ -59,19 +59,7 @@ describe("validate_wheel.py", () => {
     const wheel = path.join(work, "dd", path.basename(good));
     mkdirSync(path.dirname(wheel), { recursive: true });
     // zipfile writes data descriptors when the output cannot seek.
-    await execa(inject("toolsPython"), ["-c", `
-import sys, zipfile
-class Unseekable:
-    def __init__(self, f): self.f = f; self.n = 0
-    def write(self, b): self.n += len(b); return self.f.write(b)
-    def tell(self): return self.n
-    def flush(self): self.f.flush()
-with zipfile.ZipFile(sys.argv[1]) as z_in, open(sys.argv[2], "wb") as f:
-    with zipfile.ZipFile(Unseekable(f), "w", zipfile.ZIP_DEFLATED) as z_out:
-        for info in z_in.infolist():
-            with z_in.open(info) as r, z_out.open(info, "w") as w:
-                w.write(r.read())
-`, good, wheel]);
+    await withDataDescriptors(good, wheel);
     await expect(validateWheel(wheel)).rejects.toThrow(/data descriptor/);
   });
 });

@@ -67,3 +67,23 @@ export async function installInVenv(python: string, dir: string, wheel: string):
   await execa(path.join(bin, "python"), ["-m", "pip", "install", "--no-index", "--no-deps", "-q", wheel], { env: pipEnv() });
   return bin;
 }
+
+/**
+ * Rewrites `wheel` into `out` the way streaming zip writers do, with data descriptors (Python's
+ * zipfile writes them when its output cannot seek): for tests of the validators.
+ */
+export async function withDataDescriptors(wheel: string, out: string): Promise<void> {
+  await execa(inject("toolsPython"), ["-c", `
+import sys, zipfile
+class Unseekable:
+    def __init__(self, f): self.f = f; self.n = 0
+    def write(self, b): self.n += len(b); return self.f.write(b)
+    def tell(self): return self.n
+    def flush(self): self.f.flush()
+with zipfile.ZipFile(sys.argv[1]) as z_in, open(sys.argv[2], "wb") as f:
+    with zipfile.ZipFile(Unseekable(f), "w", zipfile.ZIP_DEFLATED) as z_out:
+        for info in z_in.infolist():
+            with z_in.open(info) as r, z_out.open(info, "w") as w:
+                w.write(r.read())
+`, wheel, out]);
+}
