@@ -12,9 +12,10 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "../errors.js";
 import { BinaryCapture } from "../inspect/capture.js";
-import type { BinaryInfo } from "../inspect/inspect.js";
+import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { detail } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
+import { BLOCK } from "../wheel/deflate.js";
 import type { Member, MemberSink } from "../wheel/member.js";
 import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
 import { ArchiveGuard } from "./guard.js";
@@ -110,9 +111,19 @@ async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberS
     entries.push(scanned);
     const { whole, stripped } = matchesOf(rules, entry.path);
     if (entry.type !== "file" || (whole.length === 0 && stripped.length === 0)) return;
-    const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
-    scanned.member = await sink.add(capture.tee(guard.meter(entry.open())));
-    const binary = await capture.inspect();
+    let binary: BinaryInfo | undefined;
+    if (entry.size < BLOCK) {
+      // Small files are read whole (at most 1 MiB): no scratch copy, no thread-pool round trips.
+      const chunks: Buffer[] = [];
+      for await (const chunk of guard.meter(entry.open())) chunks.push(chunk);
+      const content = Buffer.concat(chunks);
+      scanned.member = await sink.addSmall(content);
+      binary = await inspectBuffer(content, entry.path);
+    } else {
+      const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
+      scanned.member = await sink.add(capture.tee(guard.meter(entry.open())));
+      binary = await capture.inspect();
+    }
     if (binary) scanned.binary = binary;
   });
   return entries;

@@ -6,7 +6,7 @@ import { readElf, type ElfInfo } from "./elf.js";
 import { readMachO, type MachOInfo } from "./macho.js";
 import { binaryFormat } from "./magic.js";
 import { readPe, type PeInfo } from "./pe.js";
-import { BoundedReader, MalformedBinary } from "./reader.js";
+import { BoundedReader, MalformedBinary, bufferSource, type ReadSource } from "./reader.js";
 
 export type BinaryInfo = ElfInfo | MachOInfo | PeInfo;
 
@@ -17,23 +17,31 @@ export type BinaryInfo = ElfInfo | MachOInfo | PeInfo;
 export async function inspectBinary(file: string, name = path.basename(file)): Promise<BinaryInfo | undefined> {
   const fh = await open(file, "r");
   try {
-    const size = (await fh.stat()).size;
-    const head = Buffer.alloc(Math.min(size, 4096));
-    await fh.read(head, 0, head.length, 0);
-    const format = binaryFormat(head);
-    if (!format) return undefined;
-    const reader = new BoundedReader(fh, size);
-    try {
-      if (format === "ELF") return await readElf(reader);
-      if (format === "Mach-O") return await readMachO(reader);
-      return await readPe(reader);
-    } catch (e) {
-      if (e instanceof MalformedBinary || e instanceof RangeError) {
-        fail(`${name} looks like ${format === "ELF" ? "an" : "a"} ${format} file, but its headers are malformed (${e.message}). The upstream asset may be damaged; no wheel was written.`);
-      }
-      throw e;
-    }
+    return await inspectSource(fh, (await fh.stat()).size, name);
   } finally {
     await fh.close();
+  }
+}
+
+/** The same for a file whose content is in memory. */
+export function inspectBuffer(content: Buffer, name: string): Promise<BinaryInfo | undefined> {
+  return inspectSource(bufferSource(content), content.length, name);
+}
+
+async function inspectSource(source: ReadSource, size: number, name: string): Promise<BinaryInfo | undefined> {
+  const head = Buffer.alloc(Math.min(size, 4096));
+  await source.read(head, 0, head.length, 0);
+  const format = binaryFormat(head);
+  if (!format) return undefined;
+  const reader = new BoundedReader(source, size);
+  try {
+    if (format === "ELF") return await readElf(reader);
+    if (format === "Mach-O") return await readMachO(reader);
+    return await readPe(reader);
+  } catch (e) {
+    if (e instanceof MalformedBinary || e instanceof RangeError) {
+      fail(`${name} looks like ${format === "ELF" ? "an" : "a"} ${format} file, but its headers are malformed (${e.message}). The upstream asset may be damaged; no wheel was written.`);
+    }
+    throw e;
   }
 }

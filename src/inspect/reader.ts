@@ -1,13 +1,23 @@
 // Bounded positional reads of a file that may be hostile: every offset and length is checked
 // against the file's size and a cap, so a malformed header is an error, never a crash or a
 // huge allocation.
-import type { FileHandle } from "node:fs/promises";
-
 export class MalformedBinary extends Error {}
+
+/** Positional reads: a FileHandle, or a Buffer through `bufferSource`. */
+export interface ReadSource {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+/** A ReadSource over bytes already in memory (small files are inspected without a scratch copy). */
+export function bufferSource(content: Buffer): ReadSource {
+  return {
+    read: async (buffer, offset, length, position) => ({ bytesRead: content.copy(buffer, offset, position, Math.min(position + length, content.length)) }),
+  };
+}
 
 export class BoundedReader {
   constructor(
-    private readonly fh: FileHandle,
+    private readonly fh: ReadSource,
     readonly size: number,
   ) {}
 

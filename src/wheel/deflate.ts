@@ -11,7 +11,7 @@ import { constants, crc32, deflateRaw } from "node:zlib";
 const deflateRawAsync = promisify(deflateRaw) as (buf: Buffer, options: object) => Promise<Buffer>;
 
 export const LEVEL = 6;
-const BLOCK = 1 << 20;
+export const BLOCK = 1 << 20;
 const WINDOW = 32 << 10;
 /** Blocks compressing at once: enough to keep two cores busy while this thread reads and hashes. */
 const IN_FLIGHT = 3;

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { BinaryInfo } from "../inspect/inspect.js";
 import type { EntryType } from "../archive/entries.js";
 import { deflateStream } from "./deflate.js";
-import { memberOf, type Member, type MemberSink } from "./member.js";
+import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
 
 /** Changes whenever the deflate output for the same input would (level, block size, method). */
 const FORMAT = "deflate6-pigz1m-v1";
@@ -63,6 +63,18 @@ export class MemberCache implements MemberSink {
       await fh.close().catch(() => {});
       await rm(temp, { force: true });
     }
+  }
+
+  async addSmall(content: Buffer): Promise<Member> {
+    const member = memberFromBuffer(content);
+    const target = this.blob(member.sha256);
+    if (!existsSync(target)) {
+      mkdirSync(path.dirname(target), { recursive: true });
+      const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+      await writeFile(temp, member.data as Buffer);
+      await rename(temp, target);
+    }
+    return { ...member, data: { file: target, offset: 0 } };
   }
 
   /** A member recorded in a manifest, if its deflate stream is still here. */

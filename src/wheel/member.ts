@@ -21,9 +21,15 @@ export interface Member {
   data: Buffer | { file: string; offset: number };
 }
 
-/** Where large members' deflate streams go: a spool file, or the member cache. */
+/** Where members' deflate streams go: a spool file, or the member cache. */
 export interface MemberSink {
+  /** Deflates a stream (in parallel blocks). */
   add(source: AsyncIterable<Buffer>): Promise<Member>;
+  /**
+   * Stores a file smaller than one deflate block, compressed in one go: the same bytes `add`
+   * would give (a single final block), without the thread pool's round trips.
+   */
+  addSmall(content: Buffer): Promise<Member>;
 }
 
 export function memberOf(deflated: Deflated, data: Member["data"]): Member {
@@ -68,6 +74,15 @@ export class Spool implements MemberSink {
       this.position += chunk.length;
     });
     return memberOf(deflated, { file: this.file, offset });
+  }
+
+  async addSmall(content: Buffer): Promise<Member> {
+    const member = memberFromBuffer(content);
+    const compressed = member.data as Buffer;
+    const offset = this.position;
+    await this.fh.write(compressed, 0, compressed.length, offset);
+    this.position += compressed.length;
+    return { ...member, data: { file: this.file, offset } };
   }
 
   async close(): Promise<void> {

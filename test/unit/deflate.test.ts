@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { LEVEL, deflateStream } from "../../src/wheel/deflate.js";
+import { memberFromBuffer } from "../../src/wheel/member.js";
 
 const BLOCK = 1 << 20;
 
@@ -47,6 +48,12 @@ describe("deflateStream", () => {
       expect(output.equals(reference(data))).toBe(true);
       expect(result.size).toBe(data.length);
       expect(result.compressedSize).toBe(output.length);
+    }
+  });
+
+  it("gives files smaller than a block the same bytes in one go (the small-file path)", async () => {
+    for (const data of [Buffer.alloc(0), text.subarray(0, 1000), mixed.subarray(0, BLOCK - 1)]) {
+      expect((memberFromBuffer(data).data as Buffer).equals((await parallel(data, 65536)).output)).toBe(true);
     }
   });
 
