@@ -18,6 +18,7 @@ import type { TargetPlan } from "../target/plan.js";
 import { BLOCK } from "../wheel/deflate.js";
 import type { Member, MemberSink } from "../wheel/member.js";
 import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
+import type { ArchiveEntry } from "./entries.js";
 import { ArchiveGuard } from "./guard.js";
 import { readArchive } from "./read.js";
 
@@ -104,7 +105,7 @@ function fromManifest(cache: MemberCache, assetSha256: string, rules: Rule[]): S
 async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberSink, scratch: string): Promise<Scanned[]> {
   const guard = new ArchiveGuard(plan.assetName, statSync(file).size);
   const entries: Scanned[] = [];
-  await readArchive(file, plan.target.archive, plan.assetName, async (entry) => {
+  const onEntry = async (entry: ArchiveEntry) => {
     if (entry.path === "") return;
     guard.check(entry);
     const scanned: Scanned = { path: entry.path, type: entry.type, mode: entry.mode, ...(entry.linkTarget !== undefined && { linkTarget: entry.linkTarget }) };
@@ -115,17 +116,18 @@ async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberS
     if (entry.size < BLOCK) {
       // Small files are read whole (at most 1 MiB): no scratch copy, no thread-pool round trips.
       const chunks: Buffer[] = [];
-      for await (const chunk of guard.meter(entry.open())) chunks.push(chunk);
+      for await (const chunk of entry.open()) chunks.push(chunk);
       const content = Buffer.concat(chunks);
       scanned.member = await sink.addSmall(content);
       binary = await inspectBuffer(content, entry.path);
     } else {
       const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
-      scanned.member = await sink.add(capture.tee(guard.meter(entry.open())));
+      scanned.member = await sink.add(capture.tee(entry.open()));
       binary = await capture.inspect();
     }
     if (binary) scanned.binary = binary;
-  });
+  };
+  await readArchive(file, plan.target.archive, plan.assetName, onEntry, (bytes) => guard.count(bytes));
   return entries;
 }
 

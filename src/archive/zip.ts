@@ -29,7 +29,8 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFDIR = 0o040000;
 
-export async function readZip(file: string, archive: string, onEntry: EntryHandler): Promise<void> {
+/** `onInflated` sees the decompressed byte count of every member read, and may throw to stop. */
+export async function readZip(file: string, archive: string, onEntry: EntryHandler, onInflated: (bytes: number) => void = () => {}): Promise<void> {
   const bad = (why: string): never => fail(`${archive} is not a readable .zip archive (${why}). Check the asset name and archive type.`);
   const fh = await open(file, "r");
   try {
@@ -43,7 +44,7 @@ export async function readZip(file: string, archive: string, onEntry: EntryHandl
       const type: EntryType = entry.name.endsWith("/") || unixType === S_IFDIR ? "directory"
         : unixType === S_IFLNK ? "symlink"
         : unixType === 0 || unixType === 0o100000 ? "file" : "other";
-      const content = () => memberStream(file, entry, dataStart, bad);
+      const content = () => memberStream(file, entry, dataStart, bad, onInflated);
       let linkTarget: string | undefined;
       if (type === "symlink") {
         if (entry.size > 4096) bad(`the symlink "${entry.name}" is too long`);
@@ -138,7 +139,7 @@ function readZip64Extra(entry: CentralEntry, extra: Buffer): void {
   }
 }
 
-function memberStream(file: string, entry: CentralEntry, start: number, bad: (why: string) => never): AsyncIterable<Buffer> {
+function memberStream(file: string, entry: CentralEntry, start: number, bad: (why: string) => never, onInflated: (bytes: number) => void): AsyncIterable<Buffer> {
   if (entry.method !== 0 && entry.method !== 8) bad(`"${entry.name}" uses compression method ${entry.method}; only stored and deflate are supported`);
   const raw = entry.compressedSize === 0
     ? Readable.from([])
@@ -150,8 +151,13 @@ function memberStream(file: string, entry: CentralEntry, start: number, bad: (wh
       crc = crc32(chunk, crc);
       size += chunk.length;
       // Stop at once when a member inflates past its declared size (a lying central directory).
-      if (size > entry.size) done(new Error(`"${entry.name}" inflates past the ${entry.size} bytes it declares`));
-      else done(null, chunk);
+      if (size > entry.size) return done(new Error(`"${entry.name}" inflates past the ${entry.size} bytes it declares`));
+      try {
+        onInflated(chunk.length);
+      } catch (e) {
+        return done(e as Error);
+      }
+      done(null, chunk);
     },
     flush(done) {
       const ok = size === entry.size && crc >>> 0 === entry.crc >>> 0;
