@@ -2,7 +2,7 @@
 // (research/wheel-spec.md §2): field syntax, fields newer than the declared version, and what
 // PyPI refuses (local versions, direct URL requirements, long URL labels, Private classifiers).
 import { normalizeName } from "../names.js";
-import { normalizeVersion } from "../pep440.js";
+import { isLocalVersion, normalizeVersion } from "../pep440.js";
 import { parseRequirement } from "../requirements.js";
 import { canonicalizeLicenseExpression } from "../spdx.js";
 
@@ -67,7 +67,7 @@ export function checkCoreMetadata(meta: CoreMetadata, context: MetadataContext):
   const ver = one("Version");
   const normalized = ver === undefined ? null : normalizeVersion(ver);
   if (normalized === null) problems.push(`Version ${ver ? `"${ver}" is not a PEP 440 version` : "is missing"}`);
-  else if (normalized.includes("+")) problems.push(`Version ${ver} is a local version, which PyPI refuses`);
+  else if (isLocalVersion(normalized)) problems.push(`Version ${ver} is a local version, which PyPI refuses`);
   const summary = one("Summary");
   if (summary !== undefined && (summary.includes("\n") || summary.length > 512)) problems.push("Summary must be one line of at most 512 characters");
   const dct = one("Description-Content-Type");

@@ -186,7 +186,7 @@ function readLicense(project: Table, root: string): Pick<ProjectMetadata, "licen
     } catch (e) {
       fail(`pyproject.toml: [project] license "${value}" is not a valid SPDX license expression: ${(e as Error).message}. Example: "MIT" or "Apache-2.0 OR MIT".`);
     }
-    return { licenseExpression, licenseFiles: findLicenseFiles(project, root, globs) };
+    return { licenseExpression, licenseFiles: findLicenseFiles(root, globs) };
   }
   if (value !== undefined) {
     // The legacy table form (PEP 621): { text = "..." } or { file = "..." }.
@@ -204,10 +204,10 @@ function readLicense(project: Table, root: string): Pick<ProjectMetadata, "licen
     readProjectFile(root, file!, table.key("file"));
     return { licenseFiles: [licenseFile(root, file!)] };
   }
-  return { licenseFiles: findLicenseFiles(project, root, globs) };
+  return { licenseFiles: findLicenseFiles(root, globs) };
 }
 
-function findLicenseFiles(project: Table, root: string, globs: string[] | undefined): LicenseFile[] {
+function findLicenseFiles(root: string, globs: string[] | undefined): LicenseFile[] {
   const found = new Map<string, LicenseFile>();
   for (const glob of globs ?? DEFAULT_LICENSE_GLOBS) {
     if (glob.startsWith("/") || glob.split("/").includes("..") || glob.includes("\\")) {

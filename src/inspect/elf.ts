@@ -33,17 +33,19 @@ const EF_ARM_EABI_MASK = 0xff000000;
 const EF_ARM_EABI_VER5 = 0x05000000;
 const EF_ARM_ABI_FLOAT_HARD = 0x400;
 
+/** (e_machine, class, byte order) -> wheel-tag architecture, as auditwheel names them. */
+const ARCHES: Record<string, string> = {
+  "62/64/le": "x86_64", "3/32/le": "i686", "183/64/le": "aarch64", "21/64/le": "ppc64le",
+  "21/64/be": "ppc64", "22/64/be": "s390x", "243/64/le": "riscv64", "258/64/le": "loongarch64",
+};
+
 function archOf(machine: number, bits: number, little: boolean, flags: number): string {
   const key = `${machine}/${bits}/${little ? "le" : "be"}`;
-  const known: Record<string, string> = {
-    "62/64/le": "x86_64", "3/32/le": "i686", "183/64/le": "aarch64", "21/64/le": "ppc64le",
-    "21/64/be": "ppc64", "22/64/be": "s390x", "243/64/le": "riscv64", "258/64/le": "loongarch64",
-  };
   if (key === "40/32/le") {
     const hardFloat = (flags & EF_ARM_EABI_MASK) >>> 0 === EF_ARM_EABI_VER5 && (flags & EF_ARM_ABI_FLOAT_HARD) !== 0;
     return hardFloat ? "armv7l" : "arm (soft-float or pre-EABI5)";
   }
-  return known[key] ?? `ELF machine ${machine} (${bits}-bit ${little ? "little" : "big"}-endian)`;
+  return ARCHES[key] ?? `ELF machine ${machine} (${bits}-bit ${little ? "little" : "big"}-endian)`;
 }
 
 export async function readElf(r: BoundedReader): Promise<ElfInfo> {

@@ -67,9 +67,6 @@ export class GitHubReleases {
     this.octokit = makeOctokit(access, fetchImpl);
   }
 
-  get host(): string {
-    return new URL(this.access.apiUrl).host;
-  }
 
   /** The published release tagged `tag`, with all its assets. */
   async release(owner: string, repo: string, tag: string): Promise<Release> {

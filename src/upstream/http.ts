@@ -42,7 +42,7 @@ export class Transient extends Error {
 const ATTEMPTS = 4;
 const BACKOFF_MS = [500, 1000, 2000];
 /** Rate-limit waits longer than this fail at once: a build should not sleep for an hour. */
-export const MAX_RATE_LIMIT_WAIT = 60;
+const MAX_RATE_LIMIT_WAIT = 60;
 
 /** Runs `attempt` up to four times while it throws Transient; `what` names the work in messages. */
 export async function withRetries<T>(what: string, attempt: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 // binwheel check catches each defect it claims to: every case breaks one rule of a good wheel or
 // sdist (rewritten with Python's zipfile/tarfile), and the good ones pass.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
