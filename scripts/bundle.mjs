@@ -3,6 +3,7 @@
 //
 // undici (1 MB, needed only behind a proxy) goes into a file of its own, _undici.mjs, imported
 // on demand: parsing it on every start would cost 40 ms, half of Node's own start-up.
+import { copyFileSync } from "node:fs";
 import { build } from "esbuild";
 
 // Some bundled dependencies are CommonJS and call require() for Node built-ins.
@@ -45,3 +46,6 @@ await build({
   outExtension: { ".js": ".mjs" },
   plugins: [undiciBeside],
 });
+
+// The deflate engine is loaded from beside the module that uses it (src/wheel/libdeflate.ts).
+for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/wheel/libdeflate.wasm", `${dir}/libdeflate.wasm`);

@@ -15,7 +15,7 @@ import { BinaryCapture } from "../inspect/capture.js";
 import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { detail } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
-import { BLOCK } from "../wheel/deflate.js";
+import { BLOCK } from "../wheel/libdeflate.js";
 import type { Member, MemberSink } from "../wheel/member.js";
 import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
 import type { ArchiveEntry } from "./entries.js";

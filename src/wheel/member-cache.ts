@@ -13,7 +13,7 @@ import { deflateStream } from "./deflate.js";
 import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
 
 /** Changes whenever the deflate output for the same input would (level, block size, method). */
-const FORMAT = "deflate6-pigz1m-v1";
+const FORMAT = "libdeflate1.23-6-1m-v1";
 
 export interface ManifestEntry {
   path: string;

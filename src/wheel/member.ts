@@ -8,8 +8,9 @@ import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createInflateRaw, crc32, deflateRawSync } from "node:zlib";
-import { LEVEL, deflateStream, type Deflated } from "./deflate.js";
+import { createInflateRaw, crc32 } from "node:zlib";
+import { deflateStream, type Deflated } from "./deflate.js";
+import { deflateSync } from "./libdeflate.js";
 
 export interface Member {
   size: number;
@@ -26,8 +27,8 @@ export interface MemberSink {
   /** Deflates a stream (in parallel blocks). */
   add(source: AsyncIterable<Buffer>): Promise<Member>;
   /**
-   * Stores a file smaller than one deflate block, compressed in one go: the same bytes `add`
-   * would give (a single final block), without the thread pool's round trips.
+   * Stores a file smaller than one deflate block, compressed on this thread: the same bytes `add`
+   * would give (a single final block), without the workers' round trips.
    */
   addSmall(content: Buffer): Promise<Member>;
 }
@@ -44,7 +45,7 @@ export function memberOf(deflated: Deflated, data: Member["data"]): Member {
 
 /** Compresses a small in-memory file (metadata, Python sources). */
 export function memberFromBuffer(content: Buffer): Member {
-  const compressed = deflateRawSync(content, { level: LEVEL });
+  const compressed = deflateSync(content);
   return {
     size: content.length,
     crc32: crc32(content),

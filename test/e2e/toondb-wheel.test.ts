@@ -1,5 +1,6 @@
 // The main job, as a user runs it: pip builds the ToonDB SDK's wheel with binwheel from a
 // (stand-in) GitHub release, the wheel passes strict validation, installs, and its commands run.
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,6 +28,11 @@ let project: string;
 let wheel: string;
 /** The manylinux tags the compiled tool needs on this machine (its highest GLIBC_ version). */
 let hostTags: string[];
+/**
+ * toondb-grpc-server: the compiled tool with 3.3 MiB of random and repetitive bytes appended (an
+ * ELF still runs), so that it spans several deflate blocks compressed on worker threads.
+ */
+let largeTool: Buffer;
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "binwheel-e2e-"));
@@ -36,7 +42,9 @@ beforeAll(async () => {
   const minor = Math.max(17, ...[...stdout.matchAll(/Name: GLIBC_2\.(\d+)/g)].map((m) => Number(m[1])));
   hostTags = minor === 17 ? ["manylinux_2_17_x86_64", "manylinux2014_x86_64"] : [`manylinux_2_${minor}_x86_64`];
   github = await GitHubStandIn.start();
-  github.addRelease(await toondbRelease("0.3.2", { tools: { "toondb-bulk": readFileSync(path.join(work, "toondb-bulk")) } }));
+  const tool = readFileSync(path.join(work, "toondb-bulk"));
+  largeTool = Buffer.concat([tool, randomBytes(1_500_000), Buffer.from("toondb grpc ".repeat(150_000))]);
+  github.addRelease(await toondbRelease("0.3.2", { tools: { "toondb-bulk": tool, "toondb-grpc-server": largeTool } }));
   project = assembleExampleProject(path.join(work, "toondb-client"));
   const dist = path.join(work, "dist");
   const built = await pipWheel("python3", project, dist, { env: { GITHUB_API_URL: github.apiUrl } });
@@ -110,6 +118,10 @@ describe("pip wheel of the ToonDB SDK", () => {
     expect(args.stdout).toBe(`argv0=${path.join(bin, "toondb-bulk")} args=2`);
     const exit = await execa(path.join(bin, "toondb-bulk"), ["--exit", "3"], { reject: false });
     expect(exit.exitCode).toBe(3);
+    const grpc = await execa(path.join(bin, "toondb-grpc-server"), ["--help"]);
+    expect(grpc.stdout).toBe("usage: toondb-bulk [--exit CODE] (compiled test build)");
+    const site = await execa(path.join(bin, "python"), ["-c", "import toondb, os; print(os.path.dirname(toondb.__file__))"]);
+    expect(readFileSync(path.join(site.stdout, "_bin/linux-x86_64/toondb-grpc-server")).equals(largeTool)).toBe(true);
     const server = await execa(path.join(bin, "toondb-server"), ["--help"]);
     expect(server.stdout).toContain("toondb-server (ToonDB fixture build)");
     const sdk = await execa(path.join(bin, "python"), ["-c", "import toondb; print(toondb.Database.open(':memory:').path)"]);

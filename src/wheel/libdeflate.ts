@@ -1,0 +1,69 @@
+// The DEFLATE engine: libdeflate compiled to WebAssembly (native/libdeflate-wasm/, built into
+// libdeflate.wasm beside this module). Measured on this project's L fixture against Node's zlib
+// (the Chromium fork) at level 6: 1.8 % smaller output (0.5 % smaller than CPython's zlib, so
+// wheels are no larger than hatchling's) for 20 % less CPU, in the same 1 MiB blocks.
+//
+// A compressor takes one block of at most BLOCK bytes. A final block ends the stream; any other
+// ends in a sync flush, so the outputs of a file's blocks concatenate into one DEFLATE stream.
+// Blocks are compressed independently (no shared dictionary), so the output depends on the input
+// only, never on how many blocks ran at once.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+
+export const LEVEL = 6;
+export const BLOCK = 1 << 20;
+
+export type BlockCompressor = (input: Uint8Array, final: boolean) => Uint8Array;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled module, shared by this thread's compressor and the worker threads'. */
+export function libdeflateModule(): WebAssembly.Module {
+  // V8 compiles WebAssembly lazily, function by function, on first call: 30 ms more for the
+  // first small file than compiling all 50 kB up front (2 ms, measured).
+  if (!compiled) setFlagsFromString("--no-wasm-lazy-compilation");
+  compiled ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL("./libdeflate.wasm", import.meta.url))));
+  return compiled;
+}
+
+/**
+ * An instance of the module ready to compress blocks. Self-contained (it uses only its
+ * arguments and globals), because the worker threads run its source text (deflate-pool.ts).
+ */
+export function createCompressor(module: WebAssembly.Module, level: number, blockSize: number): BlockCompressor {
+  interface Exports {
+    memory: WebAssembly.Memory;
+    bw_init(level: number): number;
+    bw_block_size(): number;
+    bw_input(): number;
+    bw_output(): number;
+    bw_compress(length: number, final: number): number;
+  }
+  const engine = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  if (!engine.bw_init(level)) throw new Error("libdeflate could not allocate its compressor");
+  if (engine.bw_block_size() !== blockSize) throw new Error(`libdeflate.wasm takes ${engine.bw_block_size()}-byte blocks, not ${blockSize}`);
+  return (input, final) => {
+    if (input.length > blockSize) throw new Error(`a ${input.length}-byte block is larger than ${blockSize}`);
+    new Uint8Array(engine.memory.buffer, engine.bw_input(), input.length).set(input);
+    const size = engine.bw_compress(input.length, final ? 1 : 0);
+    if (size === 0) throw new Error("libdeflate failed to compress a block");
+    // A copy with its own ArrayBuffer: the module reuses its output buffer, and a worker can
+    // transfer this one without copying again.
+    return new Uint8Array(engine.memory.buffer, engine.bw_output(), size).slice();
+  };
+}
+
+let local: BlockCompressor | undefined;
+
+/** Compresses `data` on this thread: the same bytes deflateStream gives (used for small files). */
+export function deflateSync(data: Uint8Array): Buffer {
+  local ??= createCompressor(libdeflateModule(), LEVEL, BLOCK);
+  const parts: Uint8Array[] = [];
+  // As in deflateStream: every full block is followed by another, the last one shorter (maybe empty).
+  for (let at = 0; ; at += BLOCK) {
+    const final = at + BLOCK > data.length;
+    parts.push(local(data.subarray(at, Math.min(at + BLOCK, data.length)), final));
+    if (final) return Buffer.concat(parts);
+  }
+}
