@@ -1,13 +1,13 @@
 // The distribution files of one version: built for every target (and the sdist), or picked up
 // from a folder a previous step built them into.
-import { createHash } from "node:crypto";
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { buildSdist } from "../sdist/build.js";
 import { buildWheel } from "../wheel/build.js";
+import { sha256OfFile } from "../upstream/integrity.js";
 import { distributionStem } from "../wheel/tags.js";
 
 export interface Artifact {
@@ -57,8 +57,7 @@ export async function collectArtifacts(project: Project, dir: string): Promise<A
 
 async function describe(file: string, target: string | undefined): Promise<Artifact> {
   const name = path.basename(file);
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const sha256 = await sha256OfFile(file);
   const wheel = name.endsWith(".whl");
   return {
     file,
@@ -67,6 +66,6 @@ async function describe(file: string, target: string | undefined): Promise<Artif
     ...(target && { target }),
     ...(wheel && { tags: name.slice(0, -4).split("-").pop()! }),
     size: statSync(file).size,
-    sha256: hash.digest("hex"),
+    sha256,
   };
 }

@@ -2,8 +2,7 @@
 // (air-gapped builds), from the download cache, or downloaded from GitHub and checked against the
 // best hash known (a pin, GitHub's digest, a checksum file in the release) before anything uses or
 // caches it.
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fail } from "../errors.js";
@@ -12,7 +11,7 @@ import type { TargetPlan } from "../target/plan.js";
 import { AssetCache, type CacheKey, type IndexEntry } from "./cache.js";
 import { GitHubReleases, githubAccess, type Release, type ReleaseAsset } from "./github.js";
 import { makeFetch } from "./http.js";
-import { checkHash, checksumFileNames, hashFromChecksumFile, hashFromDigest, type ExpectedHash } from "./integrity.js";
+import { checkHash, checksumFileNames, hashFromChecksumFile, hashFromDigest, sha256OfFile, type ExpectedHash } from "./integrity.js";
 
 export interface AssetOptions {
   offline: boolean;
@@ -149,9 +148,7 @@ async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | u
     if (plan.upstream.requireChecksum) fail(`${message} [tool.binwheel.upstream] require-checksum is on, so the build stops here.`);
     warn(`${message} It is used unverified.`);
   }
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  const sha256 = hash.digest("hex");
+  const sha256 = await sha256OfFile(file);
   if (expected) checkHash(plan.assetName, `BINWHEEL_ASSET_DIR=${dir}`, sha256, expected);
   return { file, sha256 };
 }
