@@ -20,6 +20,6 @@ clang-14 --target=wasm32 -O2 -ffreestanding -DFREESTANDING -nostdlib \
   -I"$SRC" -Wall -Wno-unused-function \
   -Wl,--no-entry -Wl,-z,stack-size=262144 -Wl,--strip-all \
   -Wl,--export=bw_init -Wl,--export=bw_input -Wl,--export=bw_output \
-  -Wl,--export=bw_block_size -Wl,--export=bw_compress \
+  -Wl,--export=bw_block_size -Wl,--export=bw_output_capacity -Wl,--export=bw_compress \
   -o "$OUT" "$HERE/glue.c" "$SRC/lib/deflate_compress.c" "$SRC/lib/utils.c"
 sha256sum "$OUT"

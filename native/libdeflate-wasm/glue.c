@@ -59,6 +59,8 @@ int bw_init(int level)
 uint8_t *bw_input(void) { return in_buf; }
 uint8_t *bw_output(void) { return out_buf; }
 size_t bw_block_size(void) { return BW_BLOCK; }
+/* The most bw_compress() can return. */
+size_t bw_output_capacity(void) { return out_cap + BW_MARKER; }
 
 /* ---- a DEFLATE block walker: finds where the last block starts and where the stream ends ---- */
 

@@ -3,12 +3,19 @@
 // writes. Workers start on the first large file and do not keep the process alive when idle.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { BLOCK, LEVEL, createCompressor, libdeflateModule } from "./libdeflate.js";
+import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, libdeflateModule } from "./libdeflate.js";
 
-export interface CompressedBlock {
-  output: Buffer;
-  /** The input block, handed back (it travelled to the worker) for reuse. */
+/** Buffers that travel to a worker and back: their ArrayBuffers move, so they must own them. */
+export interface BlockBuffers {
+  /** BLOCK bytes, the first `length` of which are compressed. */
   input: Buffer;
+  /** OUTPUT_CAPACITY bytes to compress into. */
+  output: Buffer;
+}
+
+export interface CompressedBlock extends BlockBuffers {
+  /** The compressed bytes: a view of `output`. */
+  compressed: Buffer;
 }
 
 interface Job {
@@ -19,7 +26,8 @@ interface Job {
 interface Reply {
   id: number;
   input: ArrayBuffer;
-  output?: Uint8Array;
+  output: ArrayBuffer;
+  size?: number;
   error?: string;
 }
 
@@ -27,16 +35,22 @@ interface Reply {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const createCompressor = ${createCompressor.toString()};
-const compress = createCompressor(workerData.module, workerData.level, workerData.blockSize);
-parentPort.on("message", ({ id, input, length, final }) => {
+const compress = createCompressor(workerData.module, workerData.level, workerData.blockSize, workerData.outputCapacity);
+parentPort.on("message", ({ id, input, output, length, final }) => {
   try {
-    const output = compress(new Uint8Array(input, 0, length), final);
-    parentPort.postMessage({ id, input, output }, [input, output.buffer]);
+    const { length: size } = compress(new Uint8Array(input, 0, length), final, new Uint8Array(output));
+    parentPort.postMessage({ id, input, output, size }, [input, output]);
   } catch (e) {
-    parentPort.postMessage({ id, input, error: String(e && e.message) }, [input]);
+    parentPort.postMessage({ id, input, output, error: String(e && e.message) }, [input, output]);
   }
 });
 `;
+
+function owned(buffer: Buffer, size: number): ArrayBuffer {
+  const whole = buffer.buffer;
+  if (!(whole instanceof ArrayBuffer) || buffer.byteOffset !== 0 || whole.byteLength !== size) throw new Error(`a block buffer must own its ${size}-byte ArrayBuffer`);
+  return whole;
+}
 
 class CompressWorker {
   readonly jobs = new Map<number, Job>();
@@ -45,7 +59,7 @@ class CompressWorker {
   constructor(onExit: (w: CompressWorker) => void) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: libdeflateModule(), level: LEVEL, blockSize: BLOCK },
+      workerData: { module: libdeflateModule(), level: LEVEL, blockSize: BLOCK, outputCapacity: OUTPUT_CAPACITY },
       // The worker allocates little on its JavaScript heap; small limits keep its RSS small.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
       stdout: false,
@@ -56,8 +70,12 @@ class CompressWorker {
       const job = this.jobs.get(reply.id)!;
       this.jobs.delete(reply.id);
       if (this.jobs.size === 0) this.worker.unref();
-      if (reply.error !== undefined) job.reject(new Error(`compressing a block failed: ${reply.error}`));
-      else job.resolve({ output: Buffer.from(reply.output!.buffer, reply.output!.byteOffset, reply.output!.length), input: Buffer.from(reply.input) });
+      if (reply.error !== undefined) {
+        job.reject(new Error(`compressing a block failed: ${reply.error}`));
+        return;
+      }
+      const output = Buffer.from(reply.output);
+      job.resolve({ input: Buffer.from(reply.input), output, compressed: output.subarray(0, reply.size) });
     });
     const fail = (error: Error) => {
       for (const job of this.jobs.values()) job.reject(error);
@@ -68,14 +86,13 @@ class CompressWorker {
     this.worker.on("exit", (code) => fail(new Error(`a compression worker exited (code ${code})`)));
   }
 
-  /** Sends `input` (its whole ArrayBuffer moves to the worker) and waits for the result. */
-  compress(id: number, input: Buffer, length: number, final: boolean): Promise<CompressedBlock> {
-    const buffer = input.buffer;
-    if (!(buffer instanceof ArrayBuffer) || input.byteOffset !== 0 || buffer.byteLength !== input.length) throw new Error("a block must own its ArrayBuffer");
+  /** Sends the buffers (their ArrayBuffers move to the worker) and waits for the result. */
+  compress(id: number, { input, output }: BlockBuffers, length: number, final: boolean): Promise<CompressedBlock> {
+    const moving = [owned(input, BLOCK), owned(output, OUTPUT_CAPACITY)];
     if (this.jobs.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
-      this.worker.postMessage({ id, input: buffer, length, final }, [buffer]);
+      this.worker.postMessage({ id, input: moving[0], output: moving[1], length, final }, moving);
     });
   }
 }
@@ -90,13 +107,13 @@ export class DeflatePool {
     this.inFlight = 2 * size;
   }
 
-  /** Compresses the first `length` bytes of `input`, which must own its ArrayBuffer (it moves). */
-  compress(input: Buffer, length: number, final: boolean): Promise<CompressedBlock> {
+  /** Compresses the first `length` bytes of `buffers.input` into `buffers.output`. */
+  compress(buffers: BlockBuffers, length: number, final: boolean): Promise<CompressedBlock> {
     if (this.workers.length < this.size) {
       this.workers.push(new CompressWorker((dead) => this.workers.splice(this.workers.indexOf(dead) >>> 0, 1)));
     }
     const least = this.workers.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-    return least.compress(this.nextId++, input, length, final);
+    return least.compress(this.nextId++, buffers, length, final);
   }
 }
 

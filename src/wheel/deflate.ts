@@ -7,8 +7,8 @@
 // size of the file.
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { deflatePool, type CompressedBlock } from "./deflate-pool.js";
-import { BLOCK } from "./libdeflate.js";
+import { deflatePool, type BlockBuffers, type CompressedBlock } from "./deflate-pool.js";
+import { BLOCK, OUTPUT_CAPACITY } from "./libdeflate.js";
 
 export interface Deflated {
   size: number;
@@ -26,22 +26,26 @@ export async function deflateStream(source: AsyncIterable<Buffer>, sink: (chunk:
   let size = 0;
   let compressedSize = 0;
   const pending: Promise<CompressedBlock>[] = [];
-  // Input blocks come back from the workers and are reused: memory stays a few MiB.
-  const free: Buffer[] = [];
-  let block: Buffer = Buffer.allocUnsafe(BLOCK);
+  // Buffers come back from the workers and are reused: memory stays a few MiB, and no garbage
+  // is left for the collector whatever the size of the file.
+  const free: BlockBuffers[] = [];
+  const fresh = (): BlockBuffers => ({ input: Buffer.allocUnsafe(BLOCK), output: Buffer.allocUnsafe(OUTPUT_CAPACITY) });
+  let buffers = fresh();
+  let block = buffers.input;
   let filled = 0;
 
   const drainOne = async () => {
-    const { output, input } = await pending.shift()!;
-    compressedSize += output.length;
-    await sink(output);
-    free.push(input);
+    const { compressed, input, output } = await pending.shift()!;
+    compressedSize += compressed.length;
+    await sink(compressed);
+    free.push({ input, output });
   };
   const submit = async (final: boolean) => {
-    const job = pool.compress(block, filled, final);
+    const job = pool.compress(buffers, filled, final);
     job.catch(() => {}); // awaited in order by drainOne; this only silences an early rejection
     pending.push(job);
-    block = free.pop() ?? Buffer.allocUnsafe(BLOCK);
+    buffers = free.pop() ?? fresh();
+    block = buffers.input;
     filled = 0;
     if (pending.length >= pool.inFlight) await drainOne();
   };

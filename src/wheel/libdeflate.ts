@@ -13,8 +13,14 @@ import { setFlagsFromString } from "node:v8";
 
 export const LEVEL = 6;
 export const BLOCK = 1 << 20;
+/** Room for any block's output: libdeflate's bound for BLOCK bytes plus the sync flush. */
+export const OUTPUT_CAPACITY = BLOCK + (64 << 10);
 
-export type BlockCompressor = (input: Uint8Array, final: boolean) => Uint8Array;
+/**
+ * Compresses one block, into `output` when given (it must hold OUTPUT_CAPACITY bytes; the
+ * result is then a view of it), else into a new buffer.
+ */
+export type BlockCompressor = (input: Uint8Array, final: boolean, output?: Uint8Array) => Uint8Array;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -31,26 +37,31 @@ export function libdeflateModule(): WebAssembly.Module {
  * An instance of the module ready to compress blocks. Self-contained (it uses only its
  * arguments and globals), because the worker threads run its source text (deflate-pool.ts).
  */
-export function createCompressor(module: WebAssembly.Module, level: number, blockSize: number): BlockCompressor {
+export function createCompressor(module: WebAssembly.Module, level: number, blockSize: number, outputCapacity: number): BlockCompressor {
   interface Exports {
     memory: WebAssembly.Memory;
     bw_init(level: number): number;
     bw_block_size(): number;
+    bw_output_capacity(): number;
     bw_input(): number;
     bw_output(): number;
     bw_compress(length: number, final: number): number;
   }
   const engine = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
   if (!engine.bw_init(level)) throw new Error("libdeflate could not allocate its compressor");
-  if (engine.bw_block_size() !== blockSize) throw new Error(`libdeflate.wasm takes ${engine.bw_block_size()}-byte blocks, not ${blockSize}`);
-  return (input, final) => {
+  if (engine.bw_block_size() !== blockSize || engine.bw_output_capacity() > outputCapacity) {
+    throw new Error(`libdeflate.wasm takes ${engine.bw_block_size()}-byte blocks and needs ${engine.bw_output_capacity()} bytes of output room`);
+  }
+  return (input, final, output) => {
     if (input.length > blockSize) throw new Error(`a ${input.length}-byte block is larger than ${blockSize}`);
     new Uint8Array(engine.memory.buffer, engine.bw_input(), input.length).set(input);
     const size = engine.bw_compress(input.length, final ? 1 : 0);
     if (size === 0) throw new Error("libdeflate failed to compress a block");
-    // A copy with its own ArrayBuffer: the module reuses its output buffer, and a worker can
-    // transfer this one without copying again.
-    return new Uint8Array(engine.memory.buffer, engine.bw_output(), size).slice();
+    // Copied out: the module reuses its output buffer for the next block.
+    const result = new Uint8Array(engine.memory.buffer, engine.bw_output(), size);
+    if (!output) return result.slice();
+    output.set(result);
+    return output.subarray(0, size);
   };
 }
 
@@ -58,7 +69,7 @@ let local: BlockCompressor | undefined;
 
 /** Compresses `data` on this thread: the same bytes deflateStream gives (used for small files). */
 export function deflateSync(data: Uint8Array): Buffer {
-  local ??= createCompressor(libdeflateModule(), LEVEL, BLOCK);
+  local ??= createCompressor(libdeflateModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
   const parts: Uint8Array[] = [];
   // As in deflateStream: every full block is followed by another, the last one shorter (maybe empty).
   for (let at = 0; ; at += BLOCK) {

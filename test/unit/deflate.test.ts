@@ -3,7 +3,7 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { deflateStream } from "../../src/wheel/deflate.js";
 import { DeflatePool } from "../../src/wheel/deflate-pool.js";
-import { BLOCK, LEVEL, createCompressor, deflateSync, libdeflateModule } from "../../src/wheel/libdeflate.js";
+import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, deflateSync, libdeflateModule } from "../../src/wheel/libdeflate.js";
 import { memberFromBuffer } from "../../src/wheel/member.js";
 
 /** The same algorithm, one block at a time on this thread: what any scheduling must produce. */
@@ -51,7 +51,7 @@ describe("deflateStream", () => {
 });
 
 describe("block compressor", () => {
-  const compress = createCompressor(libdeflateModule(), LEVEL, BLOCK);
+  const compress = createCompressor(libdeflateModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
   // Stored (random), fixed-Huffman (tiny), dynamic-Huffman (text) and mixed blocks: each must end
   // in a sync flush that lets another block follow.
   const kinds: [string, Buffer][] = [
@@ -71,19 +71,34 @@ describe("block compressor", () => {
   it("refuses a block larger than the module's", () => {
     expect(() => compress(Buffer.alloc(BLOCK + 1), true)).toThrow(/larger than/);
   });
+
+  it("writes into a given buffer, even for a block of random bytes (the worst case)", () => {
+    const output = Buffer.alloc(OUTPUT_CAPACITY);
+    const data = randomBytes(BLOCK);
+    const view = compress(data, false, output);
+    expect(view.buffer).toBe(output.buffer);
+    expect(view.length).toBeGreaterThan(BLOCK);
+    expect(Buffer.from(view).equals(Buffer.from(compress(data, false)))).toBe(true);
+  });
 });
 
 describe("DeflatePool", () => {
-  it("gives every worker count the same bytes, and hands the input blocks back", async () => {
+  it("gives every worker count the same bytes, and hands the buffers back", async () => {
     const data = Buffer.concat([randomBytes(BLOCK), Buffer.from("toondb ".repeat(BLOCK / 7))]).subarray(0, BLOCK);
     const expected = deflateSync(data.subarray(0, 1000));
     for (const size of [1, 3]) {
       const pool = new DeflatePool(size);
-      const blocks = Array.from({ length: 4 }, () => { const b = Buffer.allocUnsafe(BLOCK); data.copy(b); return b; });
+      const blocks = Array.from({ length: 4 }, () => {
+        const input = Buffer.allocUnsafe(BLOCK);
+        data.copy(input);
+        return { input, output: Buffer.allocUnsafe(OUTPUT_CAPACITY) };
+      });
       const results = await Promise.all(blocks.map((b) => pool.compress(b, 1000, true)));
       for (const r of results) {
-        expect(r.output.equals(expected)).toBe(true);
+        expect(r.compressed.equals(expected)).toBe(true);
+        expect(r.compressed.buffer).toBe(r.output.buffer);
         expect(r.input.length).toBe(BLOCK);
+        expect(r.output.length).toBe(OUTPUT_CAPACITY);
         expect(r.input.subarray(0, 1000).equals(data.subarray(0, 1000))).toBe(true);
       }
     }
