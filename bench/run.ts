@@ -135,8 +135,12 @@ async function main(): Promise<void> {
     const assetDir = path.dirname(archive);
     const out = (name: string) => path.join(work, `out-${name}`);
     const contenders: [string, () => Promise<Sample>][] = [
-      ["binwheel (cold)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bw"), binwheelProject], work,
-        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `cold-cache-${Math.random()}`) }, out("bw"))],
+      ["binwheel (cold)", async () => {
+        const cache = path.join(work, "cold-cache");
+        rmSync(cache, { recursive: true, force: true });
+        return timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bw"), binwheelProject], work,
+          { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: cache }, out("bw"));
+      }],
       ["binwheel (warm)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bww"), binwheelProject], work,
         { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `warm-cache-${size}`) }, out("bww"))],
       ["hatchling (build hook)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("hatch"), hatchProject], work,
