@@ -114,7 +114,7 @@ async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberS
     if (entry.type !== "file" || (whole.length === 0 && stripped.length === 0)) return;
     let binary: BinaryInfo | undefined;
     if (entry.size < BLOCK) {
-      // Small files are read whole (at most 1 MiB): no scratch copy, no thread-pool round trips.
+      // Small files are read whole (at most 1 MiB): no scratch copy, no worker round trips.
       const chunks: Buffer[] = [];
       for await (const chunk of entry.open()) chunks.push(chunk);
       const content = Buffer.concat(chunks);

@@ -15,6 +15,7 @@ import { fetchUpstreamAsset } from "../upstream/asset.js";
 import { cacheDir } from "../upstream/cache.js";
 import { MemberCache } from "./member-cache.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
+import { BLOCK } from "./libdeflate.js";
 import { Spool, memberFromBuffer } from "./member.js";
 import { launcherPath, renderLauncher, renderLocator } from "./runtime.js";
 import { packageFiles } from "./sources.js";
@@ -143,12 +144,12 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
   return modules;
 }
 
-/** The project's packages; files over 1 MiB (data files) stream through the spool. */
+/** The project's packages; files of a deflate block or more (data files) stream through the spool, as in include.ts. */
 async function sourceEntries(project: Project, spool: Spool): Promise<ZipEntry[]> {
   const skip = [...binaryDirsOfAllTargets(project), ...generatedPaths(project)];
   const entries: ZipEntry[] = [];
   for (const f of packageFiles(project.config.packages, skip)) {
-    const member = f.size > 1 << 20 ? await spool.add(createReadStream(f.absolute)) : memberFromBuffer(await readFile(f.absolute));
+    const member = f.size < BLOCK ? memberFromBuffer(await readFile(f.absolute)) : await spool.add(createReadStream(f.absolute));
     entries.push({ name: f.wheelPath, mode: f.mode, member });
   }
   return entries;
