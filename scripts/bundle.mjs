@@ -47,5 +47,5 @@ await build({
   plugins: [undiciBeside],
 });
 
-// The deflate engine is loaded from beside the module that uses it (src/wheel/libdeflate.ts).
-for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/wheel/libdeflate.wasm", `${dir}/libdeflate.wasm`);
+// The compression engine is loaded from beside the module that uses it (src/codec.ts).
+for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/codec.wasm", `${dir}/codec.wasm`);

@@ -13,7 +13,11 @@ export interface ArchiveEntry {
   size: number;
   /** Target of a symlink or hard link, as stored. */
   linkTarget?: string;
-  /** The content of a file entry; read it at most once, before the handler returns. */
+  /**
+   * The content of a file entry; read it at most once, before the handler returns. A chunk may
+   * be a view of a buffer the reader reuses: it is valid until the next chunk is requested, so
+   * copy what must be kept.
+   */
   open(): AsyncIterable<Buffer>;
 }
 

@@ -115,9 +115,9 @@ async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberS
     let binary: BinaryInfo | undefined;
     if (entry.size < BLOCK) {
       // Small files are read whole (at most 1 MiB): no scratch copy, no worker round trips.
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry.open()) chunks.push(chunk);
-      const content = Buffer.concat(chunks);
+      const content = Buffer.allocUnsafe(entry.size);
+      let filled = 0;
+      for await (const chunk of entry.open()) filled += chunk.copy(content, filled);
       scanned.member = await sink.addSmall(content);
       binary = await inspectBuffer(content, entry.path);
     } else {

@@ -30,7 +30,7 @@ export async function checkSdist(file: string): Promise<string[]> {
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of entry.open()) {
-        if (size < 4096 || relative === "PKG-INFO") chunks.push(chunk);
+        if (size < 4096 || relative === "PKG-INFO") chunks.push(Buffer.from(chunk)); // the reader reuses its buffer
         size += chunk.length;
       }
       const content = Buffer.concat(chunks);

@@ -54,7 +54,7 @@ export async function checkWheel(file: string, scratch: string): Promise<string[
       for await (const chunk of capture.tee(entry.open())) {
         hash.update(chunk);
         size += chunk.length;
-        if (keepText && size <= 1 << 20) texts.push(chunk);
+        if (keepText && size <= 1 << 20) texts.push(Buffer.from(chunk)); // the reader may reuse its buffer
       }
       const info = await capture.inspect();
       if (info) binaries.push({ path: entry.path, info });

@@ -46,7 +46,7 @@ export class BinaryCapture {
       if (this.out) await this.write(chunk);
       return;
     }
-    this.head.push(chunk);
+    this.head.push(Buffer.from(chunk)); // chunks may be reused by the reader once passed on
     this.headLength += chunk.length;
     if (this.headLength >= HEAD) await this.decide();
   }

@@ -3,7 +3,8 @@
 // writes. Workers start on the first large file and do not keep the process alive when idle.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, libdeflateModule } from "./libdeflate.js";
+import { codecModule } from "../codec.js";
+import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor } from "./libdeflate.js";
 
 /** Buffers that travel to a worker and back: their ArrayBuffers move, so they must own them. */
 export interface BlockBuffers {
@@ -59,7 +60,7 @@ class CompressWorker {
   constructor(onExit: (w: CompressWorker) => void) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: libdeflateModule(), level: LEVEL, blockSize: BLOCK, outputCapacity: OUTPUT_CAPACITY },
+      workerData: { module: codecModule(), level: LEVEL, blockSize: BLOCK, outputCapacity: OUTPUT_CAPACITY },
       // The worker allocates little on its JavaScript heap; small limits keep its RSS small.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
       stdout: false,

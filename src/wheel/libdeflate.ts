@@ -1,15 +1,13 @@
-// The DEFLATE engine: libdeflate compiled to WebAssembly (native/libdeflate-wasm/, built into
-// libdeflate.wasm beside this module). Measured on this project's L fixture against Node's zlib
-// (the Chromium fork) at level 6: 1.8 % smaller output (0.5 % smaller than CPython's zlib, so
-// wheels are no larger than hatchling's) for 20 % less CPU, in the same 1 MiB blocks.
+// The DEFLATE engine: libdeflate compiled to WebAssembly (the compressor half of ../codec.ts).
+// Measured on this project's L fixture against Node's zlib (the Chromium fork) at level 6: 1.8 %
+// smaller output (0.5 % smaller than CPython's zlib, so wheels are no larger than hatchling's)
+// for 20 % less CPU, in the same 1 MiB blocks.
 //
 // A compressor takes one block of at most BLOCK bytes. A final block ends the stream; any other
 // ends in a sync flush, so the outputs of a file's blocks concatenate into one DEFLATE stream.
 // Blocks are compressed independently (no shared dictionary), so the output depends on the input
 // only, never on how many blocks ran at once.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
+import { codecModule } from "../codec.js";
 
 export const LEVEL = 6;
 export const BLOCK = 1 << 20;
@@ -21,17 +19,6 @@ export const OUTPUT_CAPACITY = BLOCK + (64 << 10);
  * result is then a view of it), else into a new buffer.
  */
 export type BlockCompressor = (input: Uint8Array, final: boolean, output?: Uint8Array) => Uint8Array;
-
-let compiled: WebAssembly.Module | undefined;
-
-/** The compiled module, shared by this thread's compressor and the worker threads'. */
-export function libdeflateModule(): WebAssembly.Module {
-  // V8 compiles WebAssembly lazily, function by function, on first call: 30 ms more for the
-  // first small file than compiling all 50 kB up front (2 ms, measured).
-  if (!compiled) setFlagsFromString("--no-wasm-lazy-compilation");
-  compiled ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL("./libdeflate.wasm", import.meta.url))));
-  return compiled;
-}
 
 /**
  * An instance of the module ready to compress blocks. Self-contained (it uses only its
@@ -69,7 +56,7 @@ let local: BlockCompressor | undefined;
 
 /** Compresses `data` on this thread: the same bytes deflateStream gives (used for small files). */
 export function deflateSync(data: Uint8Array): Buffer {
-  local ??= createCompressor(libdeflateModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
+  local ??= createCompressor(codecModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
   const parts: Uint8Array[] = [];
   // As in deflateStream: every full block is followed by another, the last one shorter (maybe empty).
   for (let at = 0; ; at += BLOCK) {

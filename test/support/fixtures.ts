@@ -142,6 +142,7 @@ export async function rawTarGz(entries: RawTarEntry[]): Promise<Buffer> {
   for (const e of entries) {
     const content = e.content === undefined ? undefined : Buffer.from(e.content);
     const size = e.zeros ?? content?.length ?? 0;
+    if (!Number.isSafeInteger(size)) throw new Error(`rawTarGz: ${e.name} has a size of ${size} bytes`);
     const h = Buffer.alloc(512);
     h.write(e.name, 0, 100, "utf8");
     h.write(`${(e.mode ?? 0o644).toString(8).padStart(7, "0")}\0`, 100);

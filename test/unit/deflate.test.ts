@@ -3,7 +3,8 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { deflateStream } from "../../src/wheel/deflate.js";
 import { DeflatePool } from "../../src/wheel/deflate-pool.js";
-import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, deflateSync, libdeflateModule } from "../../src/wheel/libdeflate.js";
+import { codecModule } from "../../src/codec.js";
+import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, deflateSync } from "../../src/wheel/libdeflate.js";
 import { memberFromBuffer } from "../../src/wheel/member.js";
 
 /** The same algorithm, one block at a time on this thread: what any scheduling must produce. */
@@ -51,7 +52,7 @@ describe("deflateStream", () => {
 });
 
 describe("block compressor", () => {
-  const compress = createCompressor(libdeflateModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
+  const compress = createCompressor(codecModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
   // Stored (random), fixed-Huffman (tiny), dynamic-Huffman (text) and mixed blocks: each must end
   // in a sync flush that lets another block follow.
   const kinds: [string, Buffer][] = [

@@ -1,4 +1,4 @@
-// The part of the WebAssembly JavaScript API that libdeflate.ts uses: Node has it as a global,
+// The part of the WebAssembly JavaScript API that codec.ts and its users need: Node has it as a global,
 // but TypeScript declares it only in the DOM library, which this project does not load.
 declare namespace WebAssembly {
   class Module {

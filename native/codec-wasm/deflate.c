@@ -6,31 +6,17 @@
  * block: a sync flush, as zlib's Z_SYNC_FLUSH writes it. The outputs then concatenate into one
  * valid DEFLATE stream, and each input block is compressed independently of the others.
  *
- * Memory: one input and one output buffer of fixed size, and the compressor, from a bump
- * allocator over the module's memory (one compressor per instance, never freed).
+ * Memory: one input and one output buffer of fixed size, and the compressor, from the module's
+ * bump allocator (bump.c; one compressor per instance, never freed).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include "libdeflate.h"
+#include "bump.h"
 
 #define BW_BLOCK (1u << 20)
 /* Room after libdeflate's worst case for the sync marker (at most 5 bytes). */
 #define BW_MARKER 8
-
-extern unsigned char __heap_base;
-static uintptr_t heap_top = (uintptr_t)&__heap_base;
-
-static void *bump_alloc(size_t size)
-{
-	uintptr_t at = (heap_top + 15) & ~(uintptr_t)15;
-	uintptr_t end = at + size;
-	size_t have = __builtin_wasm_memory_size(0) * 65536u;
-	if (end > have &&
-	    __builtin_wasm_memory_grow(0, (end - have + 65535) / 65536) == (size_t)-1)
-		return NULL;
-	heap_top = end;
-	return (void *)at;
-}
 
 static void bump_free(void *p) { (void)p; }
 
@@ -44,15 +30,15 @@ int bw_init(int level)
 {
 	struct libdeflate_options options = {
 		.sizeof_options = sizeof(options),
-		.malloc_func = bump_alloc,
+		.malloc_func = bw_alloc,
 		.free_func = bump_free,
 	};
 	compressor = libdeflate_alloc_compressor_ex(level, &options);
 	if (!compressor)
 		return 0;
 	out_cap = libdeflate_deflate_compress_bound(compressor, BW_BLOCK);
-	in_buf = bump_alloc(BW_BLOCK);
-	out_buf = bump_alloc(out_cap + BW_MARKER);
+	in_buf = bw_alloc(BW_BLOCK);
+	out_buf = bw_alloc(out_cap + BW_MARKER);
 	return in_buf && out_buf;
 }
 

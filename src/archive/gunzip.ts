@@ -1,0 +1,115 @@
+// Streaming gunzip into one reused buffer: zlib's raw inflate (the decompressor half of
+// ../codec.ts) decompresses into the module's 256 KiB output buffer, and each piece is handed
+// out as a view of it. Node's own gunzip stream allocates a fresh buffer per chunk, which V8
+// frees only when its external-memory heuristics say so: tens of MiB of garbage at any time
+// while a large asset streams by (measured). The gzip framing (RFC 1952) is read here, and the
+// CRC-32 checked with Node's native crc32.
+import { open } from "node:fs/promises";
+import { crc32 } from "node:zlib";
+import { codecModule } from "../codec.js";
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  bw_gz_init(): number;
+  bw_gz_input(): number;
+  bw_gz_output(): number;
+  bw_gz_input_size(): number;
+  bw_gz_reset(): void;
+  bw_gz_inflate(offset: number, length: number): number;
+  bw_gz_input_at(): number;
+  bw_gz_produced(): number;
+  bw_gz_message(): number;
+}
+
+const FHCRC = 0x02;
+const FEXTRA = 0x04;
+const FNAME = 0x08;
+const FCOMMENT = 0x10;
+
+/**
+ * Decompresses a gzip file (all its members), yielding views of the decompressed bytes. A view
+ * is valid only until the next one is requested: copy what must be kept. `bad` turns a reason
+ * into the error to throw; `onInflated` sees every byte count, and may throw to stop.
+ */
+export async function* gunzipFile(file: string, bad: (why: string) => never, onInflated: (bytes: number) => void): AsyncGenerator<Buffer> {
+  const engine = new WebAssembly.Instance(codecModule(), {}).exports as unknown as Exports;
+  if (!engine.bw_gz_init()) throw new Error("zlib could not allocate its decompressor");
+  const fh = await open(file, "r");
+  try {
+    const input = new Uint8Array(engine.memory.buffer, engine.bw_gz_input(), engine.bw_gz_input_size());
+    const outputAt = engine.bw_gz_output();
+    // input[start, end) holds read bytes not yet consumed.
+    let start = 0;
+    let end = 0;
+    let eof = false;
+    /** Reads more of the file, keeping the unconsumed bytes; false at the end of the file. */
+    const refill = async (): Promise<boolean> => {
+      if (eof) return false;
+      input.copyWithin(0, start, end);
+      end -= start;
+      start = 0;
+      const { bytesRead } = await fh.read(input, end, input.length - end, null);
+      end += bytesRead;
+      eof = bytesRead === 0;
+      return !eof;
+    };
+    const byte = async (): Promise<number> => {
+      if (start === end && !(await refill())) bad("unexpected end of file");
+      return input[start++]!;
+    };
+    const uint32 = async (): Promise<number> => ((await byte()) | ((await byte()) << 8) | ((await byte()) << 16) | ((await byte()) << 24)) >>> 0;
+
+    for (let member = 0; ; member++) {
+      if (start === end && !(await refill())) {
+        if (member === 0) bad("the file is empty");
+        return;
+      }
+      // After the first member, anything but another member's magic is ignored, as gzip does.
+      if (member > 0 && input[start] !== 0x1f) return;
+      await readHeader(byte, bad);
+      engine.bw_gz_reset();
+      let crc = 0;
+      let size = 0;
+      for (let ended = false; !ended; ) {
+        if (start === end && !(await refill())) bad("unexpected end of file");
+        const status = engine.bw_gz_inflate(start, end - start);
+        if (status < 0) bad(cString(engine.memory.buffer, engine.bw_gz_message()));
+        start = engine.bw_gz_input_at();
+        ended = status === 1;
+        const produced = engine.bw_gz_produced();
+        if (produced > 0) {
+          onInflated(produced);
+          const view = Buffer.from(engine.memory.buffer, outputAt, produced);
+          crc = crc32(view, crc);
+          size += produced;
+          yield view;
+        }
+      }
+      if ((await uint32()) !== crc >>> 0) bad("its CRC-32 does not match: the file is damaged");
+      if ((await uint32()) !== size % 2 ** 32) bad("its length does not match: the file is damaged");
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads and checks one member's header, leaving the reader at its DEFLATE data. */
+async function readHeader(byte: () => Promise<number>, bad: (why: string) => never): Promise<void> {
+  if ((await byte()) !== 0x1f || (await byte()) !== 0x8b) bad("it does not start like a gzip file");
+  if ((await byte()) !== 8) bad("it uses a compression method other than DEFLATE");
+  const flags = await byte();
+  if (flags & 0xe0) bad("its header has reserved flags set");
+  for (let i = 0; i < 6; i++) await byte(); // mtime, extra flags, OS
+  if (flags & FEXTRA) {
+    const length = (await byte()) | ((await byte()) << 8);
+    for (let i = 0; i < length; i++) await byte();
+  }
+  if (flags & FNAME) while ((await byte()) !== 0);
+  if (flags & FCOMMENT) while ((await byte()) !== 0);
+  if (flags & FHCRC) for (let i = 0; i < 2; i++) await byte();
+}
+
+function cString(memory: ArrayBuffer, at: number): string {
+  const bytes = new Uint8Array(memory, at);
+  return Buffer.from(bytes.subarray(0, bytes.indexOf(0))).toString("latin1");
+}
