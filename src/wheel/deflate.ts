@@ -18,6 +18,15 @@ export interface Deflated {
   compressedSize: number;
 }
 
+// Block buffers come back from the workers and are kept for the next block and the next file:
+// memory stays a few MiB, and no garbage is left for the collector (which frees large buffers
+// only lazily) whatever the size and number of the files.
+const spare: BlockBuffers[] = [];
+
+function takeBuffers(): BlockBuffers {
+  return spare.pop() ?? { input: Buffer.allocUnsafe(BLOCK), output: Buffer.allocUnsafe(OUTPUT_CAPACITY) };
+}
+
 /** Compresses `source`, handing the compressed bytes, in order, to `sink`. */
 export async function deflateStream(source: AsyncIterable<Buffer>, sink: (chunk: Buffer) => Promise<void>): Promise<Deflated> {
   const pool = deflatePool();
@@ -26,11 +35,7 @@ export async function deflateStream(source: AsyncIterable<Buffer>, sink: (chunk:
   let size = 0;
   let compressedSize = 0;
   const pending: Promise<CompressedBlock>[] = [];
-  // Buffers come back from the workers and are reused: memory stays a few MiB, and no garbage
-  // is left for the collector whatever the size of the file.
-  const free: BlockBuffers[] = [];
-  const fresh = (): BlockBuffers => ({ input: Buffer.allocUnsafe(BLOCK), output: Buffer.allocUnsafe(OUTPUT_CAPACITY) });
-  let buffers = fresh();
+  let buffers = takeBuffers();
   let block = buffers.input;
   let filled = 0;
 
@@ -38,13 +43,13 @@ export async function deflateStream(source: AsyncIterable<Buffer>, sink: (chunk:
     const { compressed, input, output } = await pending.shift()!;
     compressedSize += compressed.length;
     await sink(compressed);
-    free.push({ input, output });
+    spare.push({ input, output });
   };
   const submit = async (final: boolean) => {
     const job = pool.compress(buffers, filled, final);
     job.catch(() => {}); // awaited in order by drainOne; this only silences an early rejection
     pending.push(job);
-    buffers = free.pop() ?? fresh();
+    buffers = takeBuffers();
     block = buffers.input;
     filled = 0;
     if (pending.length >= pool.inFlight) await drainOne();
@@ -64,5 +69,6 @@ export async function deflateStream(source: AsyncIterable<Buffer>, sink: (chunk:
   }
   await submit(true);
   while (pending.length) await drainOne();
+  spare.push(buffers);
   return { size, crc32: crc >>> 0, sha256: hash.digest("hex"), compressedSize };
 }

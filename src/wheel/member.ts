@@ -91,15 +91,14 @@ export class Spool implements MemberSink {
   }
 }
 
-/** Copies a member's deflate stream to `out` at `position`. */
-export async function copyMember(member: Member, out: FileHandle, position: number): Promise<void> {
+/** Copies a member's deflate stream to `out` at `position`, through `chunk` (the caller's, reused). */
+export async function copyMember(member: Member, out: FileHandle, position: number, chunk: Buffer): Promise<void> {
   if (Buffer.isBuffer(member.data)) {
     await out.write(member.data, 0, member.data.length, position);
     return;
   }
   const source = await open(member.data.file, "r");
   try {
-    const chunk = Buffer.allocUnsafe(Math.min(member.compressedSize, 1 << 20) || 1);
     for (let done = 0; done < member.compressedSize; ) {
       const want = Math.min(chunk.length, member.compressedSize - done);
       const { bytesRead } = await source.read(chunk, 0, want, member.data.offset + done);

@@ -37,6 +37,8 @@ export class ZipWriter {
   private position = 0;
   private readonly central: Buffer[] = [];
   private readonly names = new Set<string>();
+  /** Members are copied from their spool or cache file through this one buffer. */
+  private readonly copyBuffer = Buffer.allocUnsafe(1 << 20);
 
   constructor(
     private readonly out: FileHandle,
@@ -75,7 +77,7 @@ export class ZipWriter {
     this.central.push(central, name);
 
     await this.write(Buffer.concat([local, name]));
-    await copyMember(member, this.out, this.position);
+    await copyMember(member, this.out, this.position, this.copyBuffer);
     this.position += member.compressedSize;
   }
 
