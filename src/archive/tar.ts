@@ -51,9 +51,10 @@ export async function readTar(file: string, archive: string, onEntry: EntryHandl
       }
       const fields = { ...own, ...global, ...next };
       next = {};
-      const type = TYPES[typeflag] ?? "other";
       const rawPath = pathOf(header, fields);
       if (!rawPath) bad("an entry has no name");
+      // Old (pre-POSIX) archives mark a directory only by the slash that ends its name.
+      const type = (typeflag === "0" || typeflag === "\0") && rawPath.endsWith("/") ? "directory" : (TYPES[typeflag] ?? "other");
       const size = fields.size;
       if (!Number.isSafeInteger(size) || size < 0) bad(`the size of "${rawPath}" is not a number`);
       let opened = false;

@@ -93,6 +93,11 @@ describe("readTar", () => {
     expect((await readAll(gzipSync(tar)))["b256.bin"]).toMatchObject({ size: after.length, sha256: sha256(after) });
   });
 
+  it("takes a regular-file entry whose name ends in a slash for a directory, as old tars wrote them", async () => {
+    const seen = await readAll(await rawTarGz([{ name: "old/", type: "\0" }, { name: "old/file", content: "x" }]));
+    expect(seen).toMatchObject({ old: { type: "directory" }, "old/file": { type: "file", sha256: sha256("x") } });
+  });
+
   it("reads every gzip member and ignores padding after the last", async () => {
     const tar = gunzip(await rawTarGz([{ name: "one", content: "1".repeat(5000) }, { name: "two", content: "2" }]));
     const split = Buffer.concat([gzipSync(tar.subarray(0, 1536)), gzipSync(tar.subarray(1536)), Buffer.alloc(512)]);
