@@ -32,8 +32,9 @@ function report(e: unknown): number {
   return err instanceof BinwheelError || system ? 1 : 2;
 }
 
-// Compression runs on libuv's thread pool: one thread per core beats the default four on small
-// machines (less contention, less memory). Read when the pool starts, so set before any work.
+// libuv's thread pool runs file reads and writes (compression has its own worker threads,
+// src/wheel/deflate-pool.ts): one thread per core, not the default four, keeps small machines
+// from oversubscribing their cores. Read when the pool starts, so set before any work.
 process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallelism(), 2), 8));
 
 process.exitCode = await main(process.argv.slice(2));

@@ -9,7 +9,9 @@
 // machine's own executables, so they compress like real code. Every contender builds the same
 // SDK's wheel through its usual front door: `python -m build --wheel --no-isolation` for
 // binwheel and hatchling. "binwheel (warm)" is a second build of the same asset, as a second
-// target or a cibuildwheel per-Python build is. Wall, cpu and peak RSS come from /usr/bin/time.
+// target or a cibuildwheel per-Python build is. The floor is that front door with a backend that
+// does nothing (bench/incumbents/floor): the part of every such row no backend can save. Wall,
+// cpu and peak RSS come from /usr/bin/time.
 import { cpSync, existsSync, mkdirSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
@@ -113,6 +115,8 @@ async function main(): Promise<void> {
   const hatchProject = path.join(work, "hatchling");
   cpSync(path.join(REPO, "bench/incumbents/hatchling"), hatchProject, { recursive: true });
   cpSync(path.join(REPO, "examples/toondb-sdk/toondb"), path.join(hatchProject, "toondb"), { recursive: true });
+  const floorProject = path.join(work, "floor");
+  cpSync(path.join(REPO, "bench/incumbents/floor"), floorProject, { recursive: true });
   const maturinProject = path.join(work, "maturin");
   cpSync(path.join(REPO, "bench/incumbents/maturin"), maturinProject, { recursive: true });
   cpSync(path.join(REPO, "examples/toondb-sdk/toondb"), path.join(maturinProject, "python/toondb"), { recursive: true });
@@ -145,6 +149,8 @@ async function main(): Promise<void> {
         { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `warm-cache-${size}`) }, out("bww"))],
       ["hatchling (build hook)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("hatch"), hatchProject], work,
         { PATH: `${bin}:${process.env["PATH"]}`, TOONDB_ARCHIVE: archive }, out("hatch"))],
+      ["floor: python -m build, no-op backend", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("floor"), floorProject], work,
+        { PATH: `${bin}:${process.env["PATH"]}` }, out("floor"))],
       ["direct script (zipfile)", () => timed([python, path.join(REPO, "bench/incumbents/direct.py"), archive, path.join(REPO, "examples/toondb-sdk"), out("direct")], work, {}, out("direct"))],
       ...(maturin ? [["maturin (stub crate)", () => timed(["sh", "build.sh"], maturinProject,
         { PATH: `${bin}:${process.env["PATH"]}`, TOONDB_ARCHIVE: archive }, path.join(maturinProject, "dist"))] as [string, () => Promise<Sample>]] : []),
@@ -169,7 +175,7 @@ async function main(): Promise<void> {
       "",
       "| paired wall ratio | median (min-max) |",
       "|---|---|",
-      ...contenders.filter(([name]) => !name.startsWith("binwheel")).flatMap(([name]) =>
+      ...contenders.filter(([name]) => !name.startsWith("binwheel") && !name.startsWith("floor")).flatMap(([name]) =>
         ["binwheel (cold)", "binwheel (warm)"].map((ours) => {
           const ratios = get(ours).map((s, i) => s.wall / get(name)[i]!.wall);
           return `| ${ours} / ${name} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}) |`;
