@@ -173,23 +173,20 @@ class ByteStream {
   }
 
   /** Copies the next `n` bytes into `target`; returns how many there were (fewer only at the end). */
-  async copy(target: Buffer, n: number): Promise<number> {
-    let done = 0;
-    while (done < n && (await this.more())) {
-      const take = Math.min(n - done, this.view.length - this.at);
-      this.view.copy(target, done, this.at, this.at + take);
-      this.at += take;
-      this.position += take;
-      done += take;
-    }
-    return done;
+  copy(target: Buffer, n: number): Promise<number> {
+    return this.advance(n, target);
   }
 
   /** Skips up to `n` bytes; returns how many there were. */
-  async skip(n: number): Promise<number> {
+  skip(n: number): Promise<number> {
+    return this.advance(n);
+  }
+
+  private async advance(n: number, target?: Buffer): Promise<number> {
     let done = 0;
     while (done < n && (await this.more())) {
       const take = Math.min(n - done, this.view.length - this.at);
+      target?.set(this.view.subarray(this.at, this.at + take), done);
       this.at += take;
       this.position += take;
       done += take;
