@@ -1,20 +1,69 @@
-// Walking the project tree: glob matches (license files) and the files of a Python package.
-import { readdirSync, statSync } from "node:fs";
+// The project's own files: paths named by pyproject.toml (readme, license files, version file),
+// glob matches and the files of a Python package. All of them must stay inside the project root
+// once links are followed: a link out of the project (to /etc/passwd, to a home folder) or a link
+// loop is an error naming it, never a silent copy into an artifact.
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
+import { fail } from "./errors.js";
+
+/** True when `inner` is `outer` or lies below it (both absolute, links resolved). */
+export function isInside(outer: string, inner: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === "" || (!relative.startsWith(`..${path.sep}`) && relative !== ".." && !path.isAbsolute(relative));
+}
+
+/**
+ * A file named by `key` (relative to the project root, "/"-separated), checked: no absolute path,
+ * no "..", a regular file that is inside the root after following links. Returns its normalized
+ * relative path and its absolute path.
+ */
+export function projectFile(root: string, relative: string, key: string): { relative: string; absolute: string } {
+  if (relative === "" || relative.startsWith("/") || /^[A-Za-z]:/.test(relative) || relative.includes("\\") || relative.split("/").includes("..")) {
+    fail(`pyproject.toml: ${key} "${relative}" must be a path inside the project: relative to the folder of pyproject.toml, with "/" separators and no "..".`);
+  }
+  const normalized = path.posix.normalize(relative).replace(/^\.\//, "");
+  const absolute = path.join(root, ...normalized.split("/"));
+  let real: string;
+  try {
+    real = realpathSync(absolute);
+  } catch {
+    fail(`pyproject.toml: ${key} names "${relative}", which does not exist in ${root}.`);
+  }
+  if (!isInside(realpathSync(root), real)) {
+    fail(`pyproject.toml: ${key} names "${relative}", which is a link to ${real}, outside the project. Copy the file into the project instead.`);
+  }
+  if (!statSync(real).isFile()) fail(`pyproject.toml: ${key} names "${relative}", which is not a regular file.`);
+  return { relative: normalized, absolute };
+}
+
+/** A text file's content; bytes that are not UTF-8 are an error naming the file (never U+FFFD). */
+export function readUtf8(file: string, what: string): string {
+  const bytes = readFileSync(file);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = bytes.toString("utf8");
+    const line = lossy.slice(0, lossy.indexOf("\uFFFD")).split("\n").length;
+    fail(`${what} is not valid UTF-8: line ${line} holds bytes that are not. Save the file as UTF-8.`);
+  }
+}
 
 /**
  * Files under `root` matching `glob` (PEP 639 glob syntax), as sorted `/`-separated paths;
- * `skipDir` prunes folders by their path relative to `root`.
+ * `skipDir` prunes folders by their path relative to `root`. Only as deep as the pattern can
+ * reach; folders that link out of the project are not searched, and the caller checks each
+ * match with projectFile (a matched file may itself be a link out).
  */
 export function globFiles(root: string, glob: string, skipDir: (relative: string) => boolean = () => false): string[] {
   const { base, isGlob } = picomatch.scan(glob);
-  if (!isGlob) return isFile(path.join(root, glob)) ? [glob] : [];
   const isMatch = picomatch(glob, { dot: true });
   const start = path.join(root, base);
+  const depth = glob.includes("**") ? Infinity : glob.split("/").length - (base ? base.split("/").length : 0);
   const out: string[] = [];
-  for (const relative of walkFiles(start, (dir) => skipDir(base ? `${base}/${dir}` : dir))) {
-    const fromRoot = base ? `${base}/${relative}` : relative;
+  const found = isGlob ? walk(start, root, { skipDir: (dir) => skipDir(base ? `${base}/${dir}` : dir), maxDepth: depth, strict: false }) : isFile(path.join(root, glob)) ? [""] : [];
+  for (const relative of found) {
+    const fromRoot = isGlob ? (base ? `${base}/${relative}` : relative) : glob;
     if (isMatch(fromRoot)) out.push(fromRoot);
   }
   return out.sort();
@@ -29,12 +78,27 @@ function isFile(file: string): boolean {
 }
 
 /**
- * Every regular file below `dir` (following symlinks), relative to it with `/` separators.
- * `skipDir` prunes folders by their relative path.
+ * Every regular file below `dir` (following links that stay inside `root`), relative to it with
+ * `/` separators. `skipDir` prunes folders by their relative path. A link that leaves `root`, or
+ * a folder link back to a folder being walked (a loop), is an error naming it.
  */
-export function walkFiles(dir: string, skipDir: (relative: string) => boolean = () => false): string[] {
+export function walkFiles(dir: string, root: string, skipDir: (relative: string) => boolean = () => false): string[] {
+  return walk(dir, root, { skipDir, maxDepth: Infinity, strict: true });
+}
+
+interface WalkOptions {
+  skipDir: (relative: string) => boolean;
+  /** How many folder levels to read (1: only `dir` itself). */
+  maxDepth: number;
+  /** Links out of the root and link loops: errors (strict), or not followed (a search). */
+  strict: boolean;
+}
+
+function walk(dir: string, root: string, options: WalkOptions): string[] {
+  const realRoot = realpathSync(root);
+  const shown = (relative: string) => path.relative(root, path.join(dir, relative)).split(path.sep).join("/");
   const out: string[] = [];
-  const visit = (relative: string) => {
+  const visit = (relative: string, chain: string[]) => {
     let names: string[];
     try {
       names = readdirSync(path.join(dir, relative));
@@ -43,19 +107,37 @@ export function walkFiles(dir: string, skipDir: (relative: string) => boolean = 
     }
     for (const name of names.sort()) {
       const child = relative ? `${relative}/${name}` : name;
-      let stat;
+      const absolute = path.join(dir, child);
+      let real = absolute;
       try {
-        stat = statSync(path.join(dir, child));
+        if (lstatSync(absolute).isSymbolicLink()) real = realpathSync(absolute);
       } catch {
-        continue; // a dangling symlink
+        continue; // a dangling link: nothing to copy
       }
+      const outside = real !== absolute && !isInside(realRoot, real);
+      if (outside && options.strict) {
+        fail(`${shown(child)} is a link to ${real}, outside the project ${root}; binwheel copies only files inside the project. Remove the link or copy the file in.`);
+      }
+      const stat = statSync(real);
       if (stat.isDirectory()) {
-        if (!skipDir(child)) visit(child);
+        if (outside || chain.length >= options.maxDepth || options.skipDir(child)) continue;
+        const realDir = realpathSync(real);
+        if (chain.includes(realDir)) {
+          if (options.strict) fail(`${shown(child)} is a link to a folder that contains it (a link loop); remove the link.`);
+          continue;
+        }
+        visit(child, [...chain, realDir]);
       } else if (stat.isFile()) {
         out.push(child);
       }
     }
   };
-  visit("");
+  let start: string;
+  try {
+    start = realpathSync(dir);
+  } catch {
+    return out;
+  }
+  visit("", [start]);
   return out;
 }

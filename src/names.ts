@@ -18,3 +18,11 @@ export function escapedName(name: string): string {
 
 /** Extra names are normalized like project names (PEP 685). */
 export const normalizeExtra = normalizeName;
+
+/**
+ * A console command's name becomes a file name in the environment's scripts folder: letters,
+ * digits, "_", "." and "-", starting with a letter, digit or "_" (so never "." or "..").
+ */
+export function isValidCommandName(name: string): boolean {
+  return /^[A-Za-z0-9_][\w.-]*$/.test(name);
+}

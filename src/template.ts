@@ -22,3 +22,18 @@ export function checkTemplate(template: string, allowed: readonly Placeholder[],
 export function expand(template: string, values: Partial<Record<Placeholder, string>>): string {
   return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => values[name as Placeholder] ?? whole);
 }
+
+/**
+ * An upstream version, checked where it enters (a -C setting, an environment variable or
+ * pyproject.toml): it fills {version} in tags, asset names and wheel paths, so it is one name of
+ * safe characters, never a path. Returns it unchanged.
+ */
+export function checkedUpstreamVersion(value: string, source: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+~-]{0,99}$/.test(value)) {
+    fail(
+      `${source} ${JSON.stringify(value)} is not a usable upstream version: it fills {version} in tags, asset names and paths, ` +
+        'so it may hold only letters, digits, ".", "_", "+", "~" and "-", start with a letter or digit, and be at most 100 characters.',
+    );
+  }
+  return value;
+}

@@ -24,11 +24,15 @@ export interface ArchiveEntry {
 /** Called once per entry, in order; the next entry is read only after it resolves. */
 export type EntryHandler = (entry: ArchiveEntry) => Promise<void>;
 
-/** Normalizes an archive member name, refusing names that would escape the archive. */
+/**
+ * Normalizes an archive member name ("./a//b/" -> "a/b"), refusing names that would escape the
+ * archive or that no file system stores faithfully (control characters, NUL among them).
+ * Spellings of one path collapse to one name, so the guard sees "a/b" and "a//b" as the same entry.
+ */
 export function cleanEntryPath(raw: string, archive: string): string {
-  const name = raw.replace(/\\/g, "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-  if (name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.split("/").includes("..")) {
-    fail(`${archive} holds an entry with an unsafe path ("${raw}"): absolute paths and ".." are refused.`);
-  }
-  return name;
+  const unsafe = (why: string): never => fail(`${archive} holds an entry with an unsafe path (${JSON.stringify(raw)}): ${why}. binwheel refuses the archive.`);
+  if (/[\x00-\x1f\x7f]/.test(raw)) unsafe("control characters in names are refused");
+  const segments = raw.replace(/\\/g, "/").split("/").filter((s) => s !== "" && s !== ".");
+  if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw) || segments.includes("..")) unsafe('absolute paths and ".." are refused');
+  return segments.join("/");
 }

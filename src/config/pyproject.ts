@@ -1,8 +1,9 @@
 // pyproject.toml -> a validated Project: the first step of every build.
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { fail } from "../errors.js";
+import { readUtf8 } from "../files.js";
 import { projectName, readProject, type ProjectMetadata } from "./project.js";
 import { readTool, type BinwheelConfig } from "./tool.js";
 import { Table, isTable } from "./values.js";
@@ -18,12 +19,8 @@ export interface Project {
 /** `upstreamVersion` is the `-C upstream-version` override, which a dynamic version may follow. */
 export function loadProject(root: string, upstreamVersion?: string): Project {
   const file = path.join(root, "pyproject.toml");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    fail(`no pyproject.toml in ${root}: binwheel builds projects configured by a pyproject.toml with a [project] table.`);
-  }
+  if (!existsSync(file)) fail(`no pyproject.toml in ${root}: binwheel builds projects configured by a pyproject.toml with a [project] table.`);
+  const text = readUtf8(file, file);
   let data: unknown;
   try {
     data = toml.parse(text);

@@ -1,6 +1,7 @@
 // Per-build knobs: PEP 517 config_settings (`-C key=value`) first, then BINWHEEL_* variables.
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
+import { checkedUpstreamVersion } from "../template.js";
 
 export type ConfigSettings = Record<string, string | string[] | undefined> | null | undefined;
 
@@ -28,7 +29,11 @@ export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): B
     return Array.isArray(value) ? value[value.length - 1] : value;
   };
   const target = setting("target") ?? nonEmpty(env["BINWHEEL_TARGET"]);
-  const upstreamVersion = setting("upstream-version") ?? nonEmpty(env["BINWHEEL_UPSTREAM_VERSION"]);
+  const fromSetting = setting("upstream-version");
+  const fromEnv = nonEmpty(env["BINWHEEL_UPSTREAM_VERSION"]);
+  const upstreamVersion = fromSetting !== undefined ? checkedUpstreamVersion(fromSetting.trim(), "-C upstream-version (--upstream-version)")
+    : fromEnv !== undefined ? checkedUpstreamVersion(fromEnv, "BINWHEEL_UPSTREAM_VERSION")
+    : undefined;
   const flag = (key: "offline" | "verbose", variable: string) => {
     const value = setting(key);
     return value !== undefined ? parseFlag(value, `-C ${key}`) : parseFlag(env[variable] ?? "false", variable);

@@ -1,9 +1,10 @@
 // [tool.binwheel] -> where the upstream binaries come from, which targets ship, what goes where.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
-import { escapedName } from "../names.js";
-import { ALL_PLACEHOLDERS, checkTemplate } from "../template.js";
+import { isInside, projectFile } from "../files.js";
+import { escapedName, isValidCommandName } from "../names.js";
+import { ALL_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion } from "../template.js";
 import { KNOWN_TRIPLES, targetInfo, type Os } from "../target/triples.js";
 import { Table, quoteKey } from "./values.js";
 
@@ -100,7 +101,7 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
   if (scripts.length > 0 && !packages.some((p) => !p.isModule)) {
     fail("pyproject.toml: [tool.binwheel.scripts] needs a package folder (with __init__.py) in [tool.binwheel] packages to hold its launcher module.");
   }
-  const version = readVersionSource(t);
+  const version = readVersionSource(t, root);
   const locator = readLocator(t, packages, upstream);
   return {
     packages,
@@ -123,9 +124,9 @@ function readPackages(t: Table, projectName: string, root: string): PackageSourc
     }
     for (const base of [root, path.join(root, "src")]) {
       const dir = path.join(base, name);
-      if (existsSync(path.join(dir, "__init__.py"))) return { name, path: dir, isModule: false };
+      if (existsSync(path.join(dir, "__init__.py"))) return { name, path: insideProject(root, dir), isModule: false };
       const module = `${dir}.py`;
-      if (existsSync(module) && statSync(module).isFile()) return { name, path: module, isModule: true };
+      if (existsSync(module) && statSync(module).isFile()) return { name, path: insideProject(root, module), isModule: true };
     }
     fail(
       names
@@ -133,6 +134,15 @@ function readPackages(t: Table, projectName: string, root: string): PackageSourc
         : `pyproject.toml: no Python package named "${name}" (the project name) was found in ${root} or ${root}/src; set [tool.binwheel] packages = ["<import name>"].`,
     );
   });
+}
+
+/** `file`, after checking that following its links keeps it inside the project. */
+function insideProject(root: string, file: string): string {
+  const real = realpathSync(file);
+  if (!isInside(realpathSync(root), real)) {
+    fail(`pyproject.toml: [tool.binwheel] packages: ${path.relative(root, file)} is a link to ${real}, outside the project; binwheel packages only files inside the project. Move the package into the project.`);
+  }
+  return file;
 }
 
 function readUpstream(t: Table): UpstreamConfig | undefined {
@@ -162,6 +172,7 @@ function readUpstream(t: Table): UpstreamConfig | undefined {
     sha256.set(triple, hex.toLowerCase());
   }
   const version = u.string("version");
+  if (version !== undefined) checkedUpstreamVersion(version, `pyproject.toml: ${u.key("version")}`);
   return {
     owner: match[1]!,
     repo: match[2]!,
@@ -202,9 +213,6 @@ function readInclude(t: Table): IncludeRule[] {
         fail(`pyproject.toml: ${rule.key(key)} "${value}" must be a relative path with "/" separators and no "..".`);
       }
     }
-    if (/(^|\/)[^/]*\.(dist-info|data)(\/|$)/.test(to)) {
-      fail(`pyproject.toml: ${rule.key("to")} "${to}" points into the wheel's .dist-info or .data folder; use a package folder such as "mypkg/_bin/{platform}".`);
-    }
     return { from, to: to.replace(/\/+$/, ""), label: `[[tool.binwheel.include]] #${i + 1} (from = "${from}")` };
   });
 }
@@ -212,7 +220,7 @@ function readInclude(t: Table): IncludeRule[] {
 function readScripts(t: Table): [string, string][] {
   return t.stringTable("scripts").map(([name, executable]) => {
     const key = t.key(`scripts.${quoteKey(name)}`);
-    if (!/^[\w.-]+$/.test(name)) fail(`pyproject.toml: ${key}: a command name may only contain letters, digits, "_", "." and "-".`);
+    if (!isValidCommandName(name)) fail(`pyproject.toml: ${key}: a command name may only contain letters, digits, "_", "." and "-", and must start with a letter, digit or "_".`);
     if (RESERVED_COMMANDS.test(name)) fail(`pyproject.toml: ${key}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
     if (!/^[^/\\]+$/.test(executable)) {
       fail(`pyproject.toml: ${key} = "${executable}" must be the executable's file name (no folders), e.g. "toondb-bulk".`);
@@ -221,7 +229,7 @@ function readScripts(t: Table): [string, string][] {
   });
 }
 
-function readVersionSource(t: Table): VersionSource | undefined {
+function readVersionSource(t: Table, root: string): VersionSource | undefined {
   const v = t.table("version");
   if (!v) return undefined;
   v.onlyKeys(["file", "upstream"]);
@@ -230,10 +238,7 @@ function readVersionSource(t: Table): VersionSource | undefined {
   if ((file !== undefined) === (upstream === true)) {
     fail(`pyproject.toml: ${t.key("version")} must be { file = "<path>" } (a __version__ in a Python file, or a Cargo.toml) or { upstream = true } (the upstream release's version).`);
   }
-  if (file !== undefined) {
-    if (file.startsWith("/") || file.split("/").includes("..")) fail(`pyproject.toml: ${v.key("file")} "${file}" must be a path inside the project.`);
-    return { file };
-  }
+  if (file !== undefined) return { file: projectFile(root, file, v.key("file")).relative };
   return { upstream: true };
 }
 
@@ -244,7 +249,7 @@ function readLocator(t: Table, packages: PackageSource[], upstream: UpstreamConf
   if (!upstream) fail(`pyproject.toml: ${key} finds bundled binaries at run time, so it needs [tool.binwheel.upstream].`);
   const parts = locator.split("/");
   const inPackage = packages.some((p) => !p.isModule && p.name === parts[0]);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*\.py$/.test(locator) || parts.length < 2 || !inPackage) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*\.py$/.test(locator) || parts.length < 2 || !inPackage || /^(__init__|__main__|_binwheel_scripts)\.py$/.test(parts[parts.length - 1]!)) {
     fail(`pyproject.toml: ${key} = "${locator}" must be the path of a new module inside one of the packages (${packages.map((p) => p.name).join(", ")}), e.g. "${packages[0]?.name ?? "mypkg"}/_binaries.py".`);
   }
   return locator;

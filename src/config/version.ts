@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { fail } from "../errors.js";
+import { readUtf8 } from "../files.js";
 import { checkedVersion } from "./project.js";
 import type { UpstreamConfig, VersionSource } from "./tool.js";
 
@@ -35,10 +36,8 @@ export function dynamicVersion(
     }
     return checkedVersion(version, "the upstream version");
   }
-  const file = path.join(root, source.file);
   const key = `[tool.binwheel] version.file "${source.file}"`;
-  if (!existsSync(file)) fail(`pyproject.toml: ${key} does not exist in ${root}.`);
-  const text = readFileSync(file, "utf8");
+  const text = readUtf8(path.join(root, source.file), source.file);
   if (/\.toml$/i.test(source.file)) {
     let cargo: { package?: { version?: unknown }; workspace?: { package?: { version?: unknown } } };
     try {

@@ -3,15 +3,14 @@
 // [tool.binwheel.sdist] adds or removes. It never carries upstream binaries: wheels built from it
 // fetch them, and the wheel built from the unpacked sdist equals the one built from the tree.
 import { statSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import picomatch from "picomatch";
+import { ArtifactPaths } from "../artifact-path.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { buildTimestamp } from "../epoch.js";
 import { fail } from "../errors.js";
-import { globFiles } from "../files.js";
+import { globFiles, projectFile } from "../files.js";
 import { fileBinaryFormat } from "../inspect/magic.js";
 import { info } from "../log.js";
 import { binaryDirsOfAllTargets } from "../target/plan.js";
@@ -19,6 +18,7 @@ import { generatedPaths } from "../wheel/build.js";
 import { renderMetadata } from "../wheel/metadata.js";
 import { packageFiles } from "../wheel/sources.js";
 import { distributionStem } from "../wheel/tags.js";
+import { writeThroughTemporary } from "../tempfiles.js";
 import { writeTarGz, type TarMember } from "./tar.js";
 
 export interface SdistRequest {
@@ -52,21 +52,10 @@ export async function buildSdist(req: SdistRequest): Promise<string> {
     }),
   ];
   const fileName = `${stem}.tar.gz`;
-  const temp = path.join(req.outDir, `.${fileName}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const out = await open(temp, "wx");
-  let complete = false;
-  try {
-    const size = await writeTarGz(out, members, buildTimestamp(req.env));
-    await out.close();
-    await rename(temp, path.join(req.outDir, fileName));
-    complete = true;
-    info(`built ${fileName} (${members.length} files, ${(size / 1024).toFixed(1)} KiB)`);
-  } finally {
-    if (!complete) {
-      await out.close().catch(() => {});
-      await rm(temp, { force: true });
-    }
-  }
+  const paths = new ArtifactPaths(`the sdist ${fileName}`);
+  for (const m of members) paths.add(m.name, m.name === `${stem}/PKG-INFO` ? "binwheel's PKG-INFO" : `the project file ${m.name.slice(stem.length + 1)}`);
+  const size = await writeThroughTemporary(path.join(req.outDir, fileName), (out) => writeTarGz(out, members, buildTimestamp(req.env)));
+  info(`built ${fileName} (${members.length} files, ${(size / 1024).toFixed(1)} KiB)`);
   return fileName;
 }
 
@@ -80,15 +69,15 @@ function selectFiles(project: Project): string[] {
     ...(config.version && "file" in config.version ? [{ relative: normalize(config.version.file), reason: "[tool.binwheel] version.file" }] : []),
   ];
   const binaryDirs = binaryDirsOfAllTargets(project);
-  const skip = [...binaryDirs, ...generatedPaths(project)];
-  const packaged: Candidate[] = packageFiles(config.packages, skip).map((f) => ({
+  const packaged: Candidate[] = packageFiles(root, config.packages, binaryDirs, generatedPaths(project)).map((f) => ({
     relative: path.relative(root, f.absolute).split(path.sep).join("/"),
     reason: "a file of the package",
   }));
   const included: Candidate[] = config.sdist.include.flatMap((glob) => {
     const matches = globFiles(root, glob, (dir) => NEVER.test(dir)).filter((f) => !NEVER.test(f));
     if (matches.length === 0) fail(`pyproject.toml: [tool.binwheel.sdist] include pattern "${glob}" matches no file in ${root}.`);
-    return matches.map((relative) => ({ relative, reason: `[tool.binwheel.sdist] include pattern "${glob}"` }));
+    const reason = `[tool.binwheel.sdist] include pattern "${glob}"`;
+    return matches.map((relative) => ({ relative: projectFile(root, relative, reason).relative, reason }));
   });
 
   const excluded = config.sdist.exclude.map((glob) => ({ glob, matches: picomatch(glob, { dot: true }) }));

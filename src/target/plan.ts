@@ -1,5 +1,6 @@
 // Config + options + host -> the plan for one target: its triple, the upstream release and
 // asset to fetch, the wheel tags and the include rules with placeholders filled in.
+import { pathProblem, printable } from "../artifact-path.js";
 import { fail } from "../errors.js";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
@@ -49,21 +50,46 @@ export function planTarget(project: Project, options: BuildOptions, host: HostFa
     archive: target.archive,
   };
   const pinnedSha256 = upstream.sha256.get(triple);
+  const assetKey = upstream.assets.has(triple) ? `[tool.binwheel.upstream] assets."${triple}"` : "[tool.binwheel.upstream] asset";
+  const releaseTag = expand(upstream.tag, placeholders);
+  if (/[\x00-\x20\x7f]/.test(releaseTag)) fail(`pyproject.toml: [tool.binwheel.upstream] tag gives ${JSON.stringify(releaseTag)} for ${triple}, which holds spaces or control characters; a release tag cannot.`);
+  const assetName = expand(upstream.assets.get(triple) ?? upstream.asset, placeholders);
+  const problem = pathProblem(assetName);
+  if (problem || assetName.includes("/")) {
+    fail(`pyproject.toml: ${assetKey} gives ${JSON.stringify(assetName)} for ${triple}, which ${problem ?? 'holds a "/"'}; an asset name is one file name.`);
+  }
   return {
     target,
     tagSetting: entry[1],
     upstream,
     upstreamVersion,
-    releaseTag: expand(upstream.tag, placeholders),
-    assetName: expand(upstream.assets.get(triple) ?? upstream.asset, placeholders),
+    releaseTag,
+    assetName,
     ...(pinnedSha256 !== undefined && { pinnedSha256 }),
     include: config.include.map((rule) => ({
       ...rule,
       fromGlob: expand(rule.from, placeholders),
-      toDir: expand(rule.to, placeholders),
+      toDir: checkedDestination(project, rule, expand(rule.to, placeholders)),
     })),
     placeholders,
   };
+}
+
+/**
+ * An include rule's folder once its placeholders are filled: a clean relative path inside one of
+ * the project's package folders (so neither a wheel nor an editable install can put upstream
+ * files next to .dist-info, into a .pth file, or outside the packages).
+ */
+function checkedDestination(project: Project, rule: IncludeRule, toDir: string): string {
+  const packages = project.config.packages.filter((p) => !p.isModule).map((p) => p.name);
+  const top = toDir.split("/")[0]!;
+  const problem = pathProblem(toDir)
+    ?? (!packages.includes(top) ? `is not inside one of the package folders (${packages.join(", ") || "none"})`
+      : toDir === top ? "is the package folder itself, which holds the project's own files" : undefined);
+  if (problem) {
+    fail(`pyproject.toml: ${rule.label}: to = "${rule.to}" gives "${printable(toDir)}", which ${problem}. Send the files into a package folder, e.g. "${packages[0] ?? "mypkg"}/_bin/{platform}".`);
+  }
+  return toDir;
 }
 
 /** The wheel folders the include rules fill, for every configured target. */

@@ -1,6 +1,6 @@
 // build_wheel: project -> (upstream asset -> included binaries + generated modules) + Python
 // packages + .dist-info -> one zip. The binary part is shared with build_editable.
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,16 +8,17 @@ import { includeFromArchive, type IncludedFile } from "../archive/include.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
+import { warn } from "../log.js";
 import { platformTags } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
 import { fetchUpstreamAsset } from "../upstream/asset.js";
-import { cacheDir } from "../upstream/cache.js";
+import { AssetCache } from "../upstream/cache.js";
 import { MemberCache } from "./member-cache.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "./libdeflate.js";
-import { Spool, memberFromBuffer } from "./member.js";
-import { launcherPath, renderLauncher, renderLocator } from "./runtime.js";
+import { DamagedCacheFile, Spool, memberFromBuffer } from "./member.js";
+import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "./runtime.js";
 import { packageFiles } from "./sources.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
 import { writeWheel } from "./write.js";
@@ -48,15 +49,25 @@ export interface Bundle {
   generated: GeneratedModule[];
 }
 
-/** Runs `body` with a scratch folder and a spool, both removed afterwards. */
+/**
+ * Runs `body` with a scratch folder and a spool, both removed afterwards. A damaged cache file
+ * found on the way is deleted, reported in one line, and the build starts again, which rebuilds
+ * the entry from the asset (a damaged asset is downloaded again): at most a few times.
+ */
 export async function withScratch<T>(body: (scratch: string, spool: Spool) => Promise<T>): Promise<T> {
-  const scratch = await mkdtemp(path.join(tmpdir(), "binwheel-"));
-  const spool = await Spool.create(path.join(scratch, "spool"));
-  try {
-    return await body(scratch, spool);
-  } finally {
-    await spool.close();
-    await rm(scratch, { recursive: true, force: true });
+  for (let attempt = 1; ; attempt++) {
+    const scratch = await mkdtemp(path.join(tmpdir(), "binwheel-"));
+    const spool = await Spool.create(path.join(scratch, "spool"));
+    try {
+      return await body(scratch, spool);
+    } catch (e) {
+      if (!(e instanceof DamagedCacheFile) || attempt === 3) throw e;
+      e.remove();
+      warn(`${e.file} in the download cache was damaged; deleted it and building again.`);
+    } finally {
+      await spool.close();
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 }
 
@@ -70,8 +81,8 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
       const bundle = await bundleBinaries(project, req, scratch, spool);
       tags = binaryTags(bundle.platformTags);
       entries.push(
-        ...bundle.included.map((f) => ({ name: f.wheelPath, mode: f.mode, member: f.member })),
-        ...bundle.generated.map((m) => ({ name: m.wheelPath, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
+        ...bundle.included.map((f) => ({ name: f.wheelPath, origin: `${bundle.plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
+        ...bundle.generated.map((m) => ({ name: m.wheelPath, origin: `binwheel's generated module ${m.wheelPath}`, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
       );
     }
     entries.push(...(await sourceEntries(project, spool)));
@@ -92,7 +103,8 @@ export async function bundleBinaries(project: Project, req: WheelRequest, scratc
   const plan = planTarget(project, req.options, req.host, req.env);
   const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options);
   // Compressed members go to the cache (kept for the next build of this asset) when there is one.
-  const members = MemberCache.open(cacheDir(req.env));
+  const cache = AssetCache.open(req.env);
+  const members = cache && MemberCache.open(cache.dir);
   const included = await includeFromArchive(asset, plan, members ?? spool, scratch, members);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
   const tags = platformTags(plan.target, plan.tagSetting, binaries, {
@@ -102,13 +114,27 @@ export async function bundleBinaries(project: Project, req: WheelRequest, scratc
   return { plan, included, platformTags: tags, generated: generatedModules(project, plan, included) };
 }
 
-/** Wheel paths of the modules binwheel generates; the source tree's copies (editable) are skipped. */
+/**
+ * Wheel paths of the modules binwheel generates; the source tree's copies (editable) are skipped.
+ * A file of the project's own at such a path is an error: it would silently be replaced.
+ */
 export function generatedPaths(project: Project): string[] {
   const pkg = launcherPackage(project);
-  return [
+  const paths = [
     ...(pkg && project.config.scripts.length > 0 ? [launcherPath(pkg)] : []),
     ...(project.config.locator ? [project.config.locator] : []),
   ];
+  for (const wheelPath of paths) {
+    const owner = project.config.packages.find((p) => p.name === wheelPath.split("/")[0])!;
+    const file = path.join(path.dirname(owner.path), ...wheelPath.split("/"));
+    if (existsSync(file) && !isGeneratedModule(file)) {
+      fail(
+        `${wheelPath} exists in the project, but binwheel generates a module at that path (${wheelPath === project.config.locator ? "[tool.binwheel] locator" : "the launcher of [tool.binwheel.scripts]"}) and would replace it. ` +
+          "Rename your module, or choose another locator path.",
+      );
+    }
+  }
+  return paths;
 }
 
 function generatedModules(project: Project, plan: TargetPlan, included: IncludedFile[]): GeneratedModule[] {
@@ -146,11 +172,10 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
 
 /** The project's packages; files of a deflate block or more (data files) stream through the spool, as in include.ts. */
 async function sourceEntries(project: Project, spool: Spool): Promise<ZipEntry[]> {
-  const skip = [...binaryDirsOfAllTargets(project), ...generatedPaths(project)];
   const entries: ZipEntry[] = [];
-  for (const f of packageFiles(project.config.packages, skip)) {
+  for (const f of packageFiles(project.root, project.config.packages, binaryDirsOfAllTargets(project), generatedPaths(project))) {
     const member = f.size < BLOCK ? memberFromBuffer(await readFile(f.absolute)) : await spool.add(createReadStream(f.absolute));
-    entries.push({ name: f.wheelPath, mode: f.mode, member });
+    entries.push({ name: f.wheelPath, origin: `the project file ${path.relative(project.root, f.absolute).split(path.sep).join("/")}`, mode: f.mode, member });
   }
   return entries;
 }

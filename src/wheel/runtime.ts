@@ -2,12 +2,25 @@
 // tree): the launcher behind [tool.binwheel.scripts], and the runtime locator that tells the
 // SDK's own code where its bundled executables and libraries are. Both find their files relative
 // to their own location, so they work from site-packages and from a source checkout alike.
+import { closeSync, openSync, readSync } from "node:fs";
 
 export interface BundledFile {
   /** The executable's name without ".exe" (the locator's key), e.g. "toondb-bulk". */
   name: string;
   /** Path inside the wheel, e.g. "toondb/_bin/linux-x86_64/toondb-bulk". */
   wheelPath: string;
+}
+
+/** True when `file` starts like a module binwheel generated (its docstring says so). */
+export function isGeneratedModule(file: string): boolean {
+  const head = Buffer.alloc(200);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.toString("utf8").split("\n")[0]!.includes("(written by binwheel");
 }
 
 /** The launcher module's path in the wheel: inside the first package. */

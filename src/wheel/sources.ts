@@ -2,7 +2,9 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { PackageSource } from "../config/tool.js";
+import { fail } from "../errors.js";
 import { walkFiles } from "../files.js";
+import { readEditableRecord } from "./editable-record.js";
 
 export interface SourceFile {
   wheelPath: string;
@@ -12,20 +14,31 @@ export interface SourceFile {
 }
 
 /**
- * Every file of the packages except caches, hidden files and `skipDirs` (wheel paths of binary
- * folders, which a development checkout may hold from an earlier build for some platform).
+ * Every file of the packages except caches, hidden files, `generated` (wheel paths of binwheel's
+ * generated modules) and what editable installs wrote into `binaryDirs` (wheel paths of include
+ * destinations). Any other file in a binary folder is the author's: an error, never dropped.
  */
-export function packageFiles(packages: PackageSource[], skipDirs: string[]): SourceFile[] {
-  const skipped = (wheelPath: string) => skipDirs.some((d) => wheelPath === d || wheelPath.startsWith(`${d}/`));
+export function packageFiles(root: string, packages: PackageSource[], binaryDirs: string[], generated: string[]): SourceFile[] {
+  const inBinaryDir = (wheelPath: string) => binaryDirs.find((d) => wheelPath.startsWith(`${d}/`));
+  const written = readEditableRecord(root);
   const out: SourceFile[] = [];
   for (const pkg of packages) {
     const files = pkg.isModule
       ? [{ wheelPath: `${pkg.name}.py`, absolute: pkg.path }]
-      : walkFiles(pkg.path, (dir) => isJunk(dir) || skipped(`${pkg.name}/${dir}`))
+      : walkFiles(pkg.path, root, isJunk)
           .filter((relative) => !isJunk(relative) && !/\.py[co]$/.test(relative))
-          .map((relative) => ({ wheelPath: `${pkg.name}/${relative}`, absolute: path.join(pkg.path, relative) }))
-          .filter((f) => !skipped(f.wheelPath));
+          .map((relative) => ({ wheelPath: `${pkg.name}/${relative}`, absolute: path.join(pkg.path, relative) }));
     for (const file of files) {
+      if (generated.includes(file.wheelPath)) continue;
+      const binaryDir = inBinaryDir(file.wheelPath);
+      if (binaryDir) {
+        const relative = path.relative(root, file.absolute).split(path.sep).join("/");
+        if (relative in written) continue;
+        fail(
+          `${relative} is in ${binaryDir}, a folder [[tool.binwheel.include]] fills with upstream files, but binwheel did not put it there. ` +
+            "binwheel leaves those folders out of wheels and sdists, so the file would be lost: move it elsewhere in the package, or delete it.",
+        );
+      }
       const stat = statSync(file.absolute);
       out.push({ ...file, mode: stat.mode & 0o111 ? 0o755 : 0o644, size: stat.size });
     }

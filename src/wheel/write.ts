@@ -1,13 +1,12 @@
 // Writing a wheel file: entries in order (sorted, .dist-info last, RECORD at the very end) into
 // a temporary file in the output folder, renamed into place only when complete.
-import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { buildTimestamp } from "../epoch.js";
-import { fail } from "../errors.js";
+import { ArtifactPaths } from "../artifact-path.js";
 import { info } from "../log.js";
 import { memberFromBuffer } from "./member.js";
 import { renderRecord } from "./record.js";
+import { writeThroughTemporary } from "../tempfiles.js";
 import { ZipWriter, dosTime, type ZipEntry } from "./zip-writer.js";
 
 export async function writeWheel(
@@ -17,37 +16,22 @@ export async function writeWheel(
   entries: ZipEntry[],
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const ordered = orderForWheel(entries, distInfo);
-  const temp = path.join(outDir, `.${fileName}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const out = await open(temp, "wx");
-  let complete = false;
-  try {
+  const ordered = orderForWheel(entries, distInfo, fileName);
+  const size = await writeThroughTemporary(path.join(outDir, fileName), async (out) => {
     const zip = new ZipWriter(out, dosTime(buildTimestamp(env)));
     for (const entry of ordered) await zip.add(entry);
     const recordPath = `${distInfo}/RECORD`;
     const record = renderRecord(ordered.map((e) => ({ path: e.name, sha256: e.member.sha256, size: e.member.size })), recordPath);
     await zip.add({ name: recordPath, mode: 0o644, member: memberFromBuffer(Buffer.from(record, "utf8")) });
-    const size = await zip.finish();
-    await out.close();
-    await rename(temp, path.join(outDir, fileName));
-    complete = true;
-    info(`built ${fileName} (${ordered.length + 1} files, ${(size / 1048576).toFixed(1)} MiB)`);
-  } finally {
-    if (!complete) {
-      await out.close().catch(() => {});
-      await rm(temp, { force: true });
-    }
-  }
+    return zip.finish();
+  });
+  info(`built ${fileName} (${ordered.length + 1} files, ${(size / 1048576).toFixed(1)} MiB)`);
 }
 
-/** Sorted by path, the .dist-info folder last; two entries for one path is an error. */
-function orderForWheel(entries: ZipEntry[], distInfo: string): ZipEntry[] {
+/** Sorted by path, the .dist-info folder last; every path through the gate (artifact-path.ts). */
+function orderForWheel(entries: ZipEntry[], distInfo: string, fileName: string): ZipEntry[] {
+  const paths = new ArtifactPaths(`the wheel ${fileName}`);
+  for (const e of entries) paths.add(e.name, e.origin ?? `binwheel's ${e.name}`, e.origin === undefined);
   const key = (e: ZipEntry) => (e.name.startsWith(`${distInfo}/`) ? `1${e.name}` : `0${e.name}`);
-  const sorted = [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  sorted.forEach((e, i) => {
-    if (i > 0 && sorted[i - 1]!.name === e.name) {
-      fail(`two files would go to ${e.name} in the wheel: one from the project's sources and one from the upstream archive or binwheel's generated modules. Move the include destination or remove the file from the source tree.`);
-    }
-  });
-  return sorted;
+  return [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

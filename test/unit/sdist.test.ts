@@ -39,8 +39,10 @@ describe("buildSdist", () => {
       "LICENSE": "license",
       "toondb/__init__.py": "",
       "toondb/secret.py": "",
+      // What an editable install wrote, and recorded as its own.
       "toondb/_bin/linux-x86_64/toondb-bulk": ELF,
       "toondb/lib/macos-aarch64/libtoondb_index.dylib": "lib",
+      ".binwheel-editable.json": JSON.stringify({ "toondb/_bin/linux-x86_64/toondb-bulk": "x", "toondb/lib/macos-aarch64/libtoondb_index.dylib": "x" }),
       "toondb/__pycache__/x.pyc": "",
       "docs/guide.md": "guide",
       "dist/old.whl": "",
@@ -74,7 +76,11 @@ describe("buildSdist", () => {
   });
 
   it.each([
-    ["an include that pulls in a binary folder", { "pyproject.toml": toondb(`[tool.binwheel.sdist]\ninclude = ["toondb/_bin/**"]`), "toondb/_bin/linux-x86_64/notes.txt": "x" },
+    ["an include that pulls in a binary folder", {
+      "pyproject.toml": toondb(`[tool.binwheel.sdist]\ninclude = ["toondb/_bin/**"]`),
+      "toondb/_bin/linux-x86_64/notes.txt": "x",
+      ".binwheel-editable.json": JSON.stringify({ "toondb/_bin/linux-x86_64/notes.txt": "x" }),
+    },
       /\[tool\.binwheel\.sdist\] include pattern "toondb\/_bin\/\*\*" would put toondb\/_bin\/linux-x86_64\/notes\.txt \(in the binary folder toondb\/_bin\/linux-x86_64\) in the sdist/],
     ["an include that pulls in an executable", { "pyproject.toml": toondb(`[tool.binwheel.sdist]\ninclude = ["tools/*"]`), "tools/helper": ELF },
       /\[tool\.binwheel\.sdist\] include pattern "tools\/\*" would put tools\/helper \(an ELF binary\) in the sdist\. An sdist carries no binaries/],
