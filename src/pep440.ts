@@ -41,3 +41,33 @@ export function normalizeVersion(version: string): string | null {
 export function isLocalVersion(normalized: string): boolean {
   return normalized.includes("+");
 }
+
+/** `1.2`, `v1!2.3`: epoch and release only, the part before a `.*` wildcard. */
+const RELEASE_PREFIX = /^v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*$/i;
+
+/**
+ * Why `text` is not a PEP 440 specifier set (comma-separated clauses such as `>=3.9,!=3.9.1`),
+ * or undefined when it is one. The rules are packaging's Specifier: `.*` only after `==`/`!=`,
+ * local versions only with `==`/`!=`, `~=` needs two release numbers, `===` takes any string.
+ */
+export function specifierSetError(text: string): string | undefined {
+  for (const clause of text.split(",")) {
+    const m = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*(\S*)\s*$/.exec(clause);
+    if (!m) return `"${clause.trim()}" is not a version specifier (an operator such as >=, ==, ~= or < followed by a version)`;
+    const op = m[1]!;
+    const version = m[2]!;
+    if (op === "===") {
+      if (version === "") return `"${clause.trim()}" has no version`;
+      continue;
+    }
+    const wildcard = version.endsWith(".*");
+    const normalized = wildcard ? null : normalizeVersion(version);
+    const valid = wildcard
+      ? (op === "==" || op === "!=") && RELEASE_PREFIX.test(version.slice(0, -2))
+      : normalized !== null &&
+        (op === "==" || op === "!=" || !isLocalVersion(normalized)) &&
+        (op !== "~=" || /^(?:[0-9]+!)?[0-9]+\.[0-9]+/.test(normalized));
+    if (!valid) return `"${clause.trim()}" is not a valid version specifier`;
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 // PEP 508 dependency specifiers: checked before they reach METADATA (pip rejects a wheel with a
 // malformed Requires-Dist only at install time), and split so optional dependencies can get
-// their `extra == "..."` marker.
+// their `extra == "..."` marker. Version specifiers are checked by pep440's specifierSetError.
+import { specifierSetError } from "./pep440.js";
 
 const NAME = "[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?";
 const EXTRAS = `\\[\\s*(?:${NAME}(?:\\s*,\\s*${NAME})*)?\\s*\\]`;
@@ -8,7 +9,7 @@ const VERSION_ONE = "(?:~=|===|==|!=|<=|>=|<|>)\\s*[A-Za-z0-9.*+!_-]+";
 const VERSION_SPEC = `${VERSION_ONE}(?:\\s*,\\s*${VERSION_ONE})*`;
 const REQUIREMENT = new RegExp(
   `^\\s*(?<name>${NAME})\\s*(?:${EXTRAS})?\\s*` +
-    `(?:@\\s*(?<url>\\S+)|\\(\\s*${VERSION_SPEC}\\s*\\)|${VERSION_SPEC})?\\s*$`,
+    `(?:@\\s*(?<url>\\S+)|\\(\\s*(?<parenthesized>${VERSION_SPEC})\\s*\\)|(?<specifiers>${VERSION_SPEC}))?\\s*$`,
 );
 
 const MARKER_VARIABLES = new Set([
@@ -36,9 +37,13 @@ export function parseRequirement(text: string): Requirement {
   const cut = isUrl ? text.search(/\s;/) : text.indexOf(";");
   const spec = (cut < 0 ? text : text.slice(0, cut)).trim();
   const marker = cut < 0 ? undefined : text.slice(text.indexOf(";", cut) + 1).trim();
-  if (!REQUIREMENT.test(spec)) {
+  const groups = REQUIREMENT.exec(spec)?.groups;
+  if (!groups) {
     throw new Error(`"${text}" is not a valid PEP 508 requirement (expected a name, optional [extras], then version specifiers or "@ URL")`);
   }
+  const specifiers = groups.parenthesized ?? groups.specifiers;
+  const why = specifiers === undefined ? undefined : specifierSetError(specifiers);
+  if (why) throw new Error(`"${text}" is not a valid PEP 508 requirement: ${why}`);
   if (marker !== undefined) checkMarker(marker, text);
   return marker === undefined ? { spec, isUrl } : { spec, marker, isUrl };
 }

@@ -85,8 +85,7 @@ export function checkCoreMetadata(meta: CoreMetadata, context: MetadataContext):
   for (const field of ["Author-email", "Maintainer-email"]) {
     for (const value of all(field)) {
       for (const address of splitAddresses(value)) {
-        const m = /^(?:(.*?)\s*<([^>]*)>|([^<>]*))$/.exec(address.trim());
-        const email = m?.[2] ?? m?.[3]?.trim();
+        const email = addrSpec(address);
         if (!email || !EMAIL.test(email)) problems.push(`${field} "${address.trim()}" is not a valid address`);
       }
     }
@@ -137,6 +136,12 @@ export function checkCoreMetadata(meta: CoreMetadata, context: MetadataContext):
 function splitOnce(value: string, separator: string): [string, string | undefined] {
   const i = value.indexOf(separator);
   return i < 0 ? [value, undefined] : [value.slice(0, i), value.slice(i + 1)];
+}
+
+/** The address of one mailbox: `a@b.c`, `Name <a@b.c>` or `"Quoted, Name" <a@b.c>` (RFC 822). */
+function addrSpec(mailbox: string): string | undefined {
+  const m = /^(?:(?:"(?:[^"\\]|\\.)*"|[^"<>]*?)\s*<([^<>]*)>|([^"<>]*))$/s.exec(mailbox.trim());
+  return m?.[1] ?? m?.[2]?.trim();
 }
 
 /** Splits an RFC 822 address list on commas outside quotes. */

@@ -1,14 +1,13 @@
 // [project] (PEP 621) -> the core metadata of the distribution. Files it names (readme,
 // license files) are read here, so everything after this step is pure data.
-import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
-import { isValidProjectName, normalizeExtra } from "../names.js";
-import { normalizeVersion } from "../pep440.js";
+import { globFiles, projectFile, readUtf8 } from "../files.js";
+import { isValidCommandName, isValidProjectName, normalizeExtra } from "../names.js";
+import { normalizeVersion, specifierSetError } from "../pep440.js";
 import { parseRequirement } from "../requirements.js";
 import { canonicalizeLicenseExpression } from "../spdx.js";
-import { globFiles } from "../files.js";
-import { Table, quoteKey } from "./values.js";
+import { Table, isTable, quoteKey } from "./values.js";
 
 export interface Person {
   name?: string;
@@ -61,6 +60,8 @@ const PROJECT_KEYS = [
 /** PEP 639's defaults when `license-files` is absent (the same as hatchling and setuptools). */
 const DEFAULT_LICENSE_GLOBS = ["LICEN[CS]E*", "COPYING*", "NOTICE*", "AUTHORS*"];
 const ENTRY_POINT_NAME = /^[\w.-]+$/;
+/** Entry point group names (entry points spec): dotted words, as `\w` matches them in Python. */
+const ENTRY_POINT_GROUP = /^[\p{L}\p{N}_]+(\.[\p{L}\p{N}_]+)*$/u;
 const OBJECT_REFERENCE = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*(:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*)?$/;
 
 /**
@@ -112,18 +113,19 @@ export function readProject(project: Table, root: string, dynamicVersion: () => 
     fail("pyproject.toml: [project] description must be a single line (it becomes the Summary field); put longer text in the readme.");
   }
 
+  const readme = readReadme(project, root);
   const license = readLicense(project, root);
   return {
     name,
     version,
     ...(description !== undefined && { description }),
-    ...optional("readme", readReadme(project, root)),
-    ...optional("requiresPython", project.string("requires-python")),
+    ...optional("readme", readme),
+    ...optional("requiresPython", readRequiresPython(project)),
     ...license,
     authors: readPeople(project, "authors"),
     maintainers: readPeople(project, "maintainers"),
     keywords: readKeywords(project),
-    classifiers: project.stringArray("classifiers") ?? [],
+    classifiers: readClassifiers(project, license.licenseExpression),
     urls: readUrls(project),
     dependencies: readRequirements(project, "dependencies", project.stringArray("dependencies") ?? []),
     optionalDependencies: readOptionalDependencies(project),
@@ -145,8 +147,9 @@ function readReadme(project: Table, root: string): Readme | undefined {
     if (!contentType) {
       fail(`pyproject.toml: [project] readme "${value}" has an unknown extension; use .md, .rst or .txt, or write readme = { file = "${value}", content-type = "text/markdown" }.`);
     }
-    return { text: readProjectFile(root, value, project.key("readme")), contentType, file: value };
+    return { ...readProjectText(root, value, project.key("readme")), contentType };
   }
+  if (!isTable(value)) project.wrong("readme", 'a file name such as "README.md" or a table such as { file = "README.md", content-type = "text/markdown" }');
   const table = project.table("readme")!;
   table.onlyKeys(["file", "text", "content-type"]);
   const file = table.string("file");
@@ -154,13 +157,13 @@ function readReadme(project: Table, root: string): Readme | undefined {
   if ((file === undefined) === (text === undefined)) {
     fail(`pyproject.toml: ${project.key("readme")} must have exactly one of "file" or "text".`);
   }
+  const readme = file === undefined ? { text: text! } : readProjectText(root, file, table.key("file"));
   const contentType = table.requiredString("content-type", 'the readme\'s type: "text/markdown", "text/x-rst" or "text/plain"');
   const base = contentType.split(";")[0]!.trim().toLowerCase();
   if (!["text/markdown", "text/x-rst", "text/plain"].includes(base)) {
     fail(`pyproject.toml: ${table.key("content-type")} "${contentType}" is not supported; use "text/markdown", "text/x-rst" or "text/plain".`);
   }
-  if (file === undefined) return { text: text!, contentType };
-  return { text: readProjectFile(root, file, table.key("file")), contentType, file };
+  return { ...readme, contentType };
 }
 
 function contentTypeFor(file: string): string | undefined {
@@ -168,12 +171,17 @@ function contentTypeFor(file: string): string | undefined {
   return { ".md": "text/markdown", ".rst": "text/x-rst", ".txt": "text/plain" }[ext];
 }
 
-function readProjectFile(root: string, relative: string, key: string): string {
-  const absolute = path.resolve(root, relative);
-  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-    fail(`pyproject.toml: ${key} names "${relative}", which does not exist in ${root}.`);
-  }
-  return readFileSync(absolute, "utf8");
+/** A text file named by `key`: inside the project (projectFile) and UTF-8. */
+function readProjectText(root: string, relative: string, key: string): { text: string; file: string } {
+  const file = projectFile(root, relative, key);
+  return { text: readUtf8(file.absolute, `${file.relative} (${key})`), file: file.relative };
+}
+
+function readRequiresPython(project: Table): string | undefined {
+  const value = project.string("requires-python");
+  const why = value === undefined ? undefined : specifierSetError(value);
+  if (why) fail(`pyproject.toml: [project] requires-python "${value}" is not a PEP 440 specifier set: ${why}. Example: ">=3.9".`);
+  return value;
 }
 
 function readLicense(project: Table, root: string): Pick<ProjectMetadata, "licenseExpression" | "licenseText" | "licenseFiles"> {
@@ -190,6 +198,7 @@ function readLicense(project: Table, root: string): Pick<ProjectMetadata, "licen
   }
   if (value !== undefined) {
     // The legacy table form (PEP 621): { text = "..." } or { file = "..." }.
+    if (!isTable(value)) project.wrong("license", 'an SPDX license expression such as "MIT" (or the legacy table { file = "LICENSE" })');
     const table = project.table("license")!;
     table.onlyKeys(["text", "file"]);
     if (globs !== undefined) {
@@ -201,8 +210,7 @@ function readLicense(project: Table, root: string): Pick<ProjectMetadata, "licen
       fail(`pyproject.toml: ${project.key("license")} must have exactly one of "text" or "file" (or better, be an SPDX expression string such as "MIT").`);
     }
     if (text !== undefined) return { licenseText: text, licenseFiles: [] };
-    readProjectFile(root, file!, table.key("file"));
-    return { licenseFiles: [licenseFile(root, file!)] };
+    return { licenseFiles: [licenseFile(root, file!, table.key("file"))] };
   }
   return { licenseFiles: findLicenseFiles(root, globs) };
 }
@@ -217,14 +225,17 @@ function findLicenseFiles(root: string, globs: string[] | undefined): LicenseFil
     if (matches.length === 0 && globs !== undefined) {
       fail(`pyproject.toml: [project] license-files pattern "${glob}" matches no file in ${root}. Fix the pattern or add the file.`);
     }
-    for (const relative of matches) found.set(relative, licenseFile(root, relative));
+    const key = globs === undefined ? `[project] license-files (absent, so the default pattern "${glob}")` : `[project] license-files pattern "${glob}"`;
+    for (const relative of matches) found.set(relative, licenseFile(root, relative, key));
   }
   return [...found.values()].sort((a, b) => (a.relative < b.relative ? -1 : 1));
 }
 
-function licenseFile(root: string, relative: string): LicenseFile {
-  const normalized = path.relative(root, path.resolve(root, relative)).split(path.sep).join("/");
-  return { relative: normalized, absolute: path.join(root, normalized) };
+/** A license file: inside the project and UTF-8 (PEP 639), its path as License-File writes it. */
+function licenseFile(root: string, relative: string, key: string): LicenseFile {
+  const file = projectFile(root, relative, key);
+  readUtf8(file.absolute, `${file.relative} (${key})`);
+  return file;
 }
 
 function readPeople(project: Table, key: "authors" | "maintainers"): Person[] {
@@ -235,14 +246,21 @@ function readPeople(project: Table, key: "authors" | "maintainers"): Person[] {
     if (name === undefined && email === undefined) {
       fail(`pyproject.toml: ${person.where} needs a "name", an "email" or both.`);
     }
-    if (name !== undefined && name.includes(",")) {
-      fail(`pyproject.toml: ${person.key("name")} "${name}" must not contain a comma (names are joined with commas in the metadata).`);
-    }
     if (email !== undefined && !/^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/.test(email)) {
       fail(`pyproject.toml: ${person.key("email")} "${email}" is not a valid email address.`);
     }
     return { ...optional("name", name), ...optional("email", email) };
   });
+}
+
+/** `License ::` classifiers are superseded by an SPDX `license` (PEP 639; flit and setuptools refuse both). */
+function readClassifiers(project: Table, licenseExpression: string | undefined): string[] {
+  const classifiers = project.stringArray("classifiers") ?? [];
+  const legacy = classifiers.find((c) => /^License\s*::/.test(c));
+  if (legacy !== undefined && licenseExpression !== undefined) {
+    fail(`pyproject.toml: [project] classifiers lists "${legacy}", but [project] license is an SPDX expression, which supersedes License :: classifiers (PEP 639). Remove the License :: classifiers.`);
+  }
+  return classifiers;
 }
 
 function readKeywords(project: Table): string[] {
@@ -274,13 +292,13 @@ function readUrls(project: Table): [string, string][] {
 }
 
 function readRequirements(table: Table, key: string, requirements: string[]): string[] {
-  for (const requirement of requirements) {
+  requirements.forEach((requirement, i) => {
     try {
       parseRequirement(requirement);
     } catch (e) {
-      fail(`pyproject.toml: ${table.key(key)}: ${(e as Error).message}.`);
+      fail(`pyproject.toml: ${table.key(key)}[${i}]: ${(e as Error).message}.`);
     }
-  }
+  });
   return requirements;
 }
 
@@ -306,11 +324,16 @@ function readOptionalDependencies(project: Table): [string, string[]][] {
 
 function readEntryPointTable(table: Table, key: string): [string, string][] {
   const entries = table.stringTable(key);
+  // [project] scripts and gui-scripts name commands: files in the environment's scripts folder.
+  const isScript = table.where === "[project]";
   for (const [name, reference] of entries) {
-    const where = table.key(`${key}.${quoteKey(name)}`);
+    const where = table.key(`${quoteKey(key)}.${quoteKey(name)}`);
+    if (isScript && !isValidCommandName(name)) {
+      fail(`pyproject.toml: ${where}: a command name may only contain letters, digits, "_", "." and "-", and must start with a letter, digit or "_".`);
+    }
     if (!ENTRY_POINT_NAME.test(name)) fail(`pyproject.toml: ${where}: the name may only contain letters, digits, "_", "." and "-".`);
     const ref = reference.replace(/\s+/g, "");
-    if (!OBJECT_REFERENCE.test(ref) || ((key === "scripts" || key === "gui-scripts") && !ref.includes(":"))) {
+    if (!OBJECT_REFERENCE.test(ref) || (isScript && !ref.includes(":"))) {
       fail(`pyproject.toml: ${where} "${reference}" must be an object reference such as "package.module:function".`);
     }
   }
@@ -324,6 +347,9 @@ function readEntryPoints(project: Table): [string, [string, string][]][] {
     if (group === "console_scripts" || group === "gui_scripts") {
       const table = group === "console_scripts" ? "scripts" : "gui-scripts";
       fail(`pyproject.toml: [project.entry-points.${group}] is not allowed; use [project.${table}] instead.`);
+    }
+    if (!ENTRY_POINT_GROUP.test(group)) {
+      fail(`pyproject.toml: ${groups.key(quoteKey(group))} is not a valid entry point group name: use letters, digits and "_", in parts joined by "." (e.g. "myapp.plugins").`);
     }
     return [group, readEntryPointTable(groups, group)];
   });

@@ -61,12 +61,7 @@ export class Table {
   }
 
   stringArray(name: string): string[] | undefined {
-    const value = this.data[name];
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-      this.wrong(name, "an array of strings");
-    }
-    return value as string[];
+    return this.array(name, "string", (v) => typeof v === "string") as string[] | undefined;
   }
 
   table(name: string): Table | undefined {
@@ -88,10 +83,18 @@ export class Table {
   }
 
   tableArray(name: string): Table[] | undefined {
+    const value = this.array(name, "table", isTable) as TomlTable[] | undefined;
+    return value?.map((v, i) => new Table(`${this.key(quoteKey(name))}[${i}]`, v));
+  }
+
+  /** An array whose items are all `item`s; a wrong item is named by its index (`dependencies[1]`). */
+  private array(name: string, item: string, isItem: (v: unknown) => boolean): unknown[] | undefined {
     const value = this.data[name];
     if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.some((v) => !isTable(v))) this.wrong(name, "an array of tables");
-    return (value as TomlTable[]).map((v, i) => new Table(`${this.key(name)}[${i}]`, v));
+    if (!Array.isArray(value)) this.wrong(name, `an array of ${item}s`);
+    const i = value.findIndex((v) => !isItem(v));
+    if (i >= 0) fail(`pyproject.toml: ${this.key(quoteKey(name))}[${i}] must be a ${item}, but it is ${describe(value[i])}.`);
+    return value;
   }
 
   /** Fails on keys this table does not define, suggesting the closest known one. */

@@ -40,10 +40,13 @@ function addPeople(add: (field: string, value: string | undefined) => void, fiel
   add(`${field}-email`, people.filter((p) => p.email !== undefined).map((p) => formatAddress(p.name, p.email!)).join(", "));
 }
 
-/** `Name <email>`, quoting the name when it holds RFC 822 specials (as email.headerregistry does). */
+/**
+ * `Name <email>`, the name quoted when it holds an RFC 822 special such as "," or "." (flit's
+ * str(email.headerregistry.Address(name, addr_spec=email))): `"Jane, Doe" <j@example.com>`.
+ */
 export function formatAddress(name: string | undefined, email: string): string {
   if (!name) return email;
-  const display = /[()<>@,:;."[\]]/.test(name) ? `"${name.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"` : name;
+  const display = /[()<>@,:;.\\"[\]]/.test(name) ? `"${name.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"` : name;
   return `${display} <${email}>`;
 }
 
