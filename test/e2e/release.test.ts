@@ -172,7 +172,7 @@ describe("binwheel init-ci", () => {
     expect(workflow.permissions).toEqual({});
     expect(workflow.jobs.pypi.environment.name).toBe("pypi");
     expect(workflow.jobs.pypi.permissions).toEqual({ "id-token": "write" });
-    expect(workflow.jobs.pypi.steps.map((s: { uses?: string }) => s.uses)).toContain("pypa/gh-action-pypi-publish@release/v1");
+    expect(workflow.jobs.pypi.steps.map((s: { uses?: string }) => s.uses)).toContainEqual(expect.stringMatching(/^pypa\/gh-action-pypi-publish@[0-9a-f]{40}$/));
     expect(workflow.jobs.build.permissions).toMatchObject({ "id-token": "write", attestations: "write" });
     expect(workflow.jobs.smoke.strategy.matrix.os).toEqual(["ubuntu-latest", "macos-latest", "windows-latest"]);
     expect(workflow.jobs["github-publish"].needs).toBe("pypi");
