@@ -1,6 +1,7 @@
 // Entry point of the bundled executable (python_shim/binwheel/_core.mjs).
 import { availableParallelism } from "node:os";
-import { BinwheelError, redact } from "../src/errors.js";
+import { BinwheelError, describeSystemError, redact } from "../src/errors.js";
+import { removeTemporariesOnSignals } from "../src/tempfiles.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
 
@@ -23,7 +24,7 @@ function report(e: unknown): number {
   if (err instanceof BinwheelError) {
     message = `binwheel: error: ${err.message}`;
   } else if (typeof system === "string" && /^E[A-Z]+$/.test(system)) {
-    message = `binwheel: error: ${err.message}. Check that the folder exists and is writable, and that there is free space.`;
+    message = `binwheel: error: ${describeSystemError(err)}`;
   } else {
     message = `binwheel: internal error: ${err.message}. This is a bug in binwheel: please report it, with the output of the same command run with BINWHEEL_DEBUG=1.`;
   }
@@ -37,4 +38,5 @@ function report(e: unknown): number {
 // from oversubscribing their cores. Read when the pool starts, so set before any work.
 process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallelism(), 2), 8));
 
+removeTemporariesOnSignals();
 process.exitCode = await main(process.argv.slice(2));

@@ -24,3 +24,26 @@ export function redact(text: string): string {
   for (const secret of secrets) out = out.split(secret).join("***");
   return out;
 }
+
+/** What a file-system error means for the user, in words, naming the path (for errors with a code). */
+export function describeSystemError(err: NodeJS.ErrnoException & { dest?: string }): string {
+  const where = err.path ? ` (${err.path}${err.dest ? ` -> ${err.dest}` : ""})` : "";
+  switch (err.code) {
+    case "ENAMETOOLONG":
+      return `a file name is too long for the file system${where}. Use a shorter output folder or shorter names in pyproject.toml.`;
+    case "ENOSPC":
+    case "EDQUOT":
+      return `there is no space left on the device${where}. Free some space and try again.`;
+    case "EACCES":
+    case "EPERM":
+      return `permission was denied${where}. Check that the folder is writable by this user.`;
+    case "EROFS":
+      return `the file system is read-only${where}. Write to another folder.`;
+    case "ENOENT":
+      return `a file or folder does not exist${where}. Check the path.`;
+    case "EIO":
+      return `the device reported an input/output error${where}. Check the disk.`;
+    default:
+      return `${err.message}. Check that the folder exists and is writable, and that there is free space.`;
+  }
+}

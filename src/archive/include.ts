@@ -16,7 +16,8 @@ import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { detail } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
 import { BLOCK } from "../wheel/libdeflate.js";
-import type { Member, MemberSink } from "../wheel/member.js";
+import { sha256OfFile } from "../upstream/integrity.js";
+import { DamagedCacheFile, type Member, type MemberSink } from "../wheel/member.js";
 import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
 import type { ArchiveEntry } from "./entries.js";
 import { ArchiveGuard } from "./guard.js";
@@ -35,6 +36,8 @@ export interface IncludedFile {
 export interface Asset {
   file: string;
   sha256: string;
+  /** Taken from the download cache: hashed again before it is read, since the disk may have changed it. */
+  cached?: boolean;
 }
 
 interface Rule {
@@ -75,6 +78,7 @@ export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: M
   if (entries) {
     detail(`${plan.assetName}: using the compressed members cached from an earlier build`);
   } else {
+    if (asset.cached && (await sha256OfFile(asset.file)) !== asset.sha256) throw new DamagedCacheFile(asset.file, `the cached ${plan.assetName}`);
     entries = await scan(asset.file, plan, rules, sink, scratch);
     await cache?.saveManifest(asset.sha256, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
   }

@@ -4,6 +4,7 @@
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { inspectBinary, type BinaryInfo } from "./inspect.js";
 import { binaryFormat } from "./magic.js";
+import { writeFully } from "../write-fully.js";
 
 /** Enough to see an ELF/Mach-O magic and a PE header behind its DOS stub. */
 const HEAD = 4096;
@@ -62,7 +63,7 @@ export class BinaryCapture {
   }
 
   private async write(chunk: Buffer): Promise<void> {
-    await this.out!.write(chunk, 0, chunk.length, this.written);
+    await writeFully(this.out!, chunk, this.written);
     this.written += chunk.length;
   }
 }

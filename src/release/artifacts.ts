@@ -1,6 +1,6 @@
 // The distribution files of one version: built for every target (and the sdist), or picked up
 // from a folder a previous step built them into.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
@@ -22,23 +22,44 @@ export interface Artifact {
   sha256: string;
 }
 
-/** Builds the sdist (if asked) and every configured target's wheel, two targets at a time. */
+/**
+ * Builds the sdist (if asked) and every configured target's wheel, two targets at a time. If any
+ * build fails, the files this call wrote are removed before the error is passed on.
+ */
 export async function buildArtifacts(project: Project, outDir: string, options: BuildOptions, env: NodeJS.ProcessEnv, sdist: boolean): Promise<Artifact[]> {
   const built: { file: string; target?: string }[] = [];
-  if (sdist) built.push({ file: await buildSdist({ projectDir: project.root, outDir, options, env }) });
   const jobs: (string | undefined)[] = project.config.upstream ? project.config.targets.map(([t]) => t) : [undefined];
   let next = 0;
+  let failed = false;
   // Two builds at a time: downloads overlap with compression, and there are two cores.
   const worker = async () => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !failed) {
       const target = jobs[next++];
-      const wheel = await buildWheel({ projectDir: project.root, outDir, options: { ...options, ...(target && { target }) }, env });
-      built.push({ file: wheel, ...(target && { target }) });
+      try {
+        const wheel = await buildWheel({ projectDir: project.root, outDir, options: { ...options, ...(target && { target }) }, env });
+        built.push({ file: wheel, ...(target && { target }) });
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
-  await Promise.all([worker(), worker()]);
+  try {
+    if (sdist) built.push({ file: await buildSdist({ projectDir: project.root, outDir, options, env }) });
+    const outcomes = await Promise.allSettled([worker(), worker()]);
+    const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (rejected) throw rejected.reason;
+  } catch (e) {
+    removeArtifacts(outDir, built.map((b) => b.file));
+    throw e;
+  }
   built.sort((a, b) => (a.file < b.file ? -1 : 1));
   return Promise.all(built.map((b) => describe(path.join(outDir, b.file), b.target)));
+}
+
+/** Removes distributions a failed run wrote (the README promises a failure leaves nothing). */
+export function removeArtifacts(outDir: string, names: string[]): void {
+  for (const name of names) rmSync(path.join(outDir, name), { force: true });
 }
 
 /** The version's wheels and sdist found in `dir` (files of other projects or versions are ignored). */

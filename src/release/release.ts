@@ -14,9 +14,9 @@ import { normalizeName } from "../names.js";
 import { githubAccess, makeOctokit } from "../upstream/github.js";
 import { makeFetch } from "../upstream/http.js";
 import { expand } from "../template.js";
-import { buildArtifacts, collectArtifacts, type Artifact } from "./artifacts.js";
+import { buildArtifacts, collectArtifacts, removeArtifacts, type Artifact } from "./artifacts.js";
 import { ReleaseRepository, matches, type RemoteRelease, type Upload } from "./github-release.js";
-import { renderNotes, renderSummary, type ReleaseFacts } from "./notes.js";
+import { releasePageUrl, renderNotes, renderSummary, type ReleaseFacts } from "./notes.js";
 
 export interface ReleaseRequest {
   projectDir: string;
@@ -33,6 +33,18 @@ export interface ReleaseRequest {
 }
 
 export async function release(req: ReleaseRequest): Promise<void> {
+  const built: string[] = [];
+  try {
+    await releaseBuilt(req, built);
+  } catch (e) {
+    // What this run built is removed on failure, as for binwheel build (a --from folder is left alone).
+    removeArtifacts(req.outDir, built);
+    throw e;
+  }
+}
+
+/** The release; `built` collects the names of the files it builds, for cleanup on failure. */
+async function releaseBuilt(req: ReleaseRequest, built: string[]): Promise<void> {
   const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(req.repo);
   if (!match) fail(`--repo "${req.repo}" must be "owner/name", e.g. "toondb/toondb-python-sdk".`);
   const access = githubAccess(req.env);
@@ -46,6 +58,7 @@ export async function release(req: ReleaseRequest): Promise<void> {
   } else {
     mkdirSync(req.outDir, { recursive: true });
     artifacts = await buildArtifacts(project, req.outDir, req.options, req.env, true);
+    built.push(...artifacts.map((a) => a.name));
   }
   const results = await checkFiles(artifacts.map((a) => a.file));
   process.stdout.write(formatReport(results));
@@ -139,7 +152,7 @@ function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact
     repo: req.repo,
     tag: `v${metadata.version}`,
     ...(upstream && upstreamTag && {
-      upstream: { repo: `${upstream.owner}/${upstream.repo}`, tag: upstreamTag, url: `${server}/${upstream.owner}/${upstream.repo}/releases/tag/${upstreamTag}` },
+      upstream: { repo: `${upstream.owner}/${upstream.repo}`, tag: upstreamTag, url: releasePageUrl(server, `${upstream.owner}/${upstream.repo}`, upstreamTag) },
     }),
     artifacts,
     pypiUrl: `https://pypi.org/project/${normalizeName(metadata.name)}/${metadata.version}/`,

@@ -6,6 +6,7 @@ import { createReadStream } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { createDeflateRaw, crc32 } from "node:zlib";
 import { once } from "node:events";
+import { writeFully } from "../write-fully.js";
 
 export interface TarMember {
   /** Path inside the archive, `/`-separated. */
@@ -51,7 +52,7 @@ export async function writeTarGz(out: FileHandle, members: TarMember[], mtime: n
   gzipHeader.writeUInt32LE(mtime, 4);
   let position = 0;
   const write = async (buf: Buffer) => {
-    await out.write(buf, 0, buf.length, position);
+    await writeFully(out, buf, position);
     position += buf.length;
   };
   await write(gzipHeader);

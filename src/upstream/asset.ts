@@ -1,14 +1,15 @@
 // The upstream asset of one target, as a verified file on disk: from BINWHEEL_ASSET_DIR
 // (air-gapped builds), from the download cache, or downloaded from GitHub and checked against the
 // best hash known (a pin, GitHub's digest, a checksum file in the release) before anything uses or
-// caches it.
+// caches it. A file from the cache says so (`cached`): the caller re-hashes it while reading, and
+// deleting a blob that fails makes the next call download it again.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fail } from "../errors.js";
 import { detail, info, warn } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
-import { AssetCache, type CacheKey, type IndexEntry } from "./cache.js";
+import { discard } from "../tempfiles.js";
+import { AssetCache, diskError, type CacheKey, type IndexEntry } from "./cache.js";
 import { GitHubReleases, githubAccess, type Release, type ReleaseAsset } from "./github.js";
 import { makeFetch } from "./http.js";
 import { checkHash, checksumFileNames, hashFromChecksumFile, hashFromDigest, sha256OfFile, type ExpectedHash } from "./integrity.js";
@@ -21,6 +22,8 @@ export interface FetchedAsset {
   file: string;
   /** The asset's sha256 (hex): its identity for the member cache. */
   sha256: string;
+  /** From the download cache (not verified by this call): re-hash it before trusting it. */
+  cached: boolean;
 }
 
 /** The plan's asset, verified; `scratch` holds downloads when there is no cache. */
@@ -39,7 +42,7 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
   if (entry && (!pin || entry.sha256 === pin.sha256) && (entry.immutable || options.offline)) return cached(cache!, entry.sha256, plan.assetName);
   if (options.offline) {
     fail(
-      `offline mode is on (-C offline / BINWHEEL_OFFLINE) and ${plan.assetName} (${where}) is not in the download cache ${cache?.dir ?? ""}. ` +
+      `offline mode is on (-C offline / BINWHEEL_OFFLINE) and ${plan.assetName} (${where}) is not in ${cache ? `the download cache ${cache.dir}` : "a download cache (there is none; see the warning above)"}. ` +
         "Build once online to fill the cache, or put the asset in a folder named by BINWHEEL_ASSET_DIR.",
     );
   }
@@ -61,30 +64,34 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
     (!pin || e.sha256 === pin.sha256) && (hashFromDigest(asset.digest) ?? e.sha256) === e.sha256;
   if (cache && current(entry)) return cached(cache, entry!.sha256, plan.assetName);
 
-  const unlock = cache ? await cache.lock(key) : undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
+    unlock = await cache?.lock(key);
     // Another build may have downloaded it while this one waited for the lock.
     const now = cache?.entry(key);
     if (cache && current(now)) return cached(cache, now!.sha256, plan.assetName);
-    const expected = pin ?? expectedFromDigest(asset) ?? (await expectedFromChecksumFile(github, release, asset, where, scratch));
+    const expected = pin ?? expectedFromDigest(asset) ?? (await expectedFromChecksumFile(github, release, asset, where));
     if (!expected) {
       const message = `no sha256 is known for ${asset.name} (${where}): no pin in [tool.binwheel.upstream] sha256, no digest from GitHub, no checksum file in the release.`;
       if (upstream.requireChecksum) fail(`${message} [tool.binwheel.upstream] require-checksum is on, so the build stops here. Pin the hash.`);
       warn(`${message} It is used unverified; pin it to be safe.`);
     }
     const file = cache ? cache.temporary() : path.join(scratch, "asset");
-    info(`downloading ${asset.name} (${(asset.size / 1048576).toFixed(1)} MiB) from ${where}`);
-    const downloaded = await github.download(asset, file, where, progress(asset));
     try {
+      info(`downloading ${asset.name} (${(asset.size / 1048576).toFixed(1)} MiB) from ${where}`);
+      const downloaded = await github.download(asset, file, where, progress(asset));
       if (expected) checkHash(asset.name, where, downloaded.sha256, expected);
-    } catch (e) {
-      await rm(file, { force: true });
-      throw e;
+      if (!cache) return { file, sha256: downloaded.sha256, cached: false };
+      const blob = await cache.adopt(file, downloaded.sha256);
+      await cache.record(key, { sha256: downloaded.sha256, size: downloaded.size, assetId: asset.id, ...(asset.updated_at && { updatedAt: asset.updated_at }), immutable: release.immutable });
+      return { file: blob, sha256: downloaded.sha256, cached: false };
+    } finally {
+      // Renamed into the cache, or left by a failure: either way no temporary file stays.
+      if (cache) discard(file);
     }
-    if (!cache) return { file, sha256: downloaded.sha256 };
-    const blob = await cache.adopt(file, downloaded.sha256);
-    await cache.record(key, { sha256: downloaded.sha256, size: downloaded.size, assetId: asset.id, ...(asset.updated_at && { updatedAt: asset.updated_at }), immutable: release.immutable });
-    return { file: blob, sha256: downloaded.sha256 };
+  } catch (e) {
+    // A full disk (or a read-only one) is said as such, not as a network failure.
+    throw cache ? cache.diskError(e) : diskError(e, `the build's temporary folder ${scratch}`, "TMPDIR");
   } finally {
     await unlock?.();
   }
@@ -92,7 +99,7 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
 
 function cached(cache: AssetCache, sha256: string, name: string): FetchedAsset {
   detail(`using ${name} from the download cache (${cache.blob(sha256)})`);
-  return { file: cache.blob(sha256), sha256 };
+  return { file: cache.blob(sha256), sha256, cached: true };
 }
 
 function expectedFromDigest(asset: ReleaseAsset): ExpectedHash | undefined {
@@ -100,10 +107,10 @@ function expectedFromDigest(asset: ReleaseAsset): ExpectedHash | undefined {
   return sha256 ? { sha256, source: "GitHub's digest of the asset" } : undefined;
 }
 
-async function expectedFromChecksumFile(github: GitHubReleases, release: Release, asset: ReleaseAsset, where: string, scratch: string): Promise<ExpectedHash | undefined> {
+async function expectedFromChecksumFile(github: GitHubReleases, release: Release, asset: ReleaseAsset, where: string): Promise<ExpectedHash | undefined> {
   for (const name of checksumFileNames(asset.name, release.assets.map((a) => a.name))) {
     const file = release.assets.find((a) => a.name === name)!;
-    const sha256 = hashFromChecksumFile(await github.text(file, where, path.join(scratch, "checksums")), name, asset.name);
+    const sha256 = hashFromChecksumFile(await github.text(file, where), name, asset.name);
     if (sha256) return { sha256, source: `the release's ${name}` };
   }
   return undefined;
@@ -150,5 +157,5 @@ async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | u
   }
   const sha256 = await sha256OfFile(file);
   if (expected) checkHash(plan.assetName, `BINWHEEL_ASSET_DIR=${dir}`, sha256, expected);
-  return { file, sha256 };
+  return { file, sha256, cached: false };
 }

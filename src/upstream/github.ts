@@ -2,11 +2,12 @@
 // the asset API URL (which works for private repositories; fetch drops the Authorization header on
 // the cross-origin redirect to the storage host, so the token never reaches it).
 import { createHash } from "node:crypto";
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { Octokit } from "@octokit/rest";
 import { BinwheelError, fail, registerSecret } from "../errors.js";
 import { VERSION } from "../version.js";
-import { Transient, classifyStatus, timeoutSeconds, withRetries, type Fetch } from "./http.js";
+import { Transient, boundedFetch, classifyStatus, contentLength, describeNetworkError, readBody, timeoutSeconds, withRetries, type Fetch } from "./http.js";
+import { writeFully } from "../write-fully.js";
 
 export interface GitHubAccess {
   apiUrl: string;
@@ -91,66 +92,89 @@ export class GitHubReleases {
 
   /**
    * Streams the asset into `file` while hashing it; memory does not depend on its size. Retried
-   * from the start when the connection drops or the body is shorter than promised.
+   * from the start when the connection drops or the body is shorter than promised; a failing
+   * write (a full disk) and a body longer than promised are not retried.
    */
   async download(asset: ReleaseAsset, file: string, where: string, onProgress?: (bytes: number) => void): Promise<Downloaded> {
     return withRetries(`downloading ${asset.name}`, async () => {
-      const controller = new AbortController();
-      let timer = setTimeout(() => controller.abort(), this.timeoutMs);
-      const alive = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(), this.timeoutMs);
-      };
       const hash = createHash("sha256");
-      let size = 0;
       const out = await open(file, "w");
       try {
-        let response: Response;
-        try {
-          response = await this.fetchImpl(asset.url, {
-            headers: {
-              accept: "application/octet-stream",
-              "user-agent": `binwheel/${VERSION}`,
-              ...(this.access.token && { authorization: `token ${this.access.token}` }),
-            },
-            redirect: "follow",
-            signal: controller.signal,
-          });
-        } catch (e) {
-          throw new Transient(`could not reach ${new URL(asset.url).host} (${describeNetworkError(e)})`);
-        }
-        if (!response.ok) {
-          await response.body?.cancel();
-          const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download ${asset.name} from ${where}`, !!this.access.token);
-          if (problem instanceof Transient) throw problem;
-          fail(`${problem.message} (${new URL(response.url || asset.url).host}).`);
-        }
-        try {
-          // A pull loop: each chunk is hashed and written before the next is read.
-          for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-            alive();
-            hash.update(chunk);
-            await out.write(chunk, 0, chunk.length, size);
-            size += chunk.length;
-            onProgress?.(size);
-          }
-        } catch (e) {
-          throw new Transient(`the connection broke after ${size} of ${asset.size} bytes (${describeNetworkError(e)})`);
-        }
-        if (size !== asset.size) throw new Transient(`the download stopped at ${size} of ${asset.size} bytes`);
+        const size = await this.fetchAsset(asset, where, async (chunk, position) => {
+          hash.update(chunk);
+          await writeFully(out, chunk, position);
+          onProgress?.(position + chunk.length);
+        });
+        await out.close();
         return { sha256: hash.digest("hex"), size };
       } finally {
-        clearTimeout(timer);
-        await out.close();
+        await out.close().catch(() => {});
       }
     });
   }
 
-  /** A small asset (a checksum file) as text; at most `limit` bytes. */
-  async text(asset: ReleaseAsset, where: string, file: string, limit = 1 << 20): Promise<string> {
+  /** A small asset (a checksum file) as text; at most `limit` bytes, counted while reading. */
+  async text(asset: ReleaseAsset, where: string, limit = 1 << 20): Promise<string> {
     if (asset.size > limit) fail(`the checksum file ${asset.name} in ${where} is larger than ${limit} bytes; it is not a checksum list.`);
-    await this.download(asset, file, where);
-    return readFile(file, "utf8");
+    return withRetries(`downloading ${asset.name}`, async () => {
+      const chunks: Uint8Array[] = [];
+      await this.fetchAsset(asset, where, (chunk) => void chunks.push(chunk));
+      return Buffer.concat(chunks).toString("utf8");
+    });
+  }
+
+  /**
+   * One attempt at the asset's bytes, each chunk handed to `sink` with its offset; returns the
+   * size. The body may be no longer than the release says (nor than its Content-Length): more is
+   * an error at once, fewer is a Transient.
+   */
+  private async fetchAsset(asset: ReleaseAsset, where: string, sink: (chunk: Uint8Array, position: number) => unknown): Promise<number> {
+    const controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      let response: Response;
+      try {
+        response = await this.fetchImpl(asset.url, {
+          headers: {
+            accept: "application/octet-stream",
+            "user-agent": `binwheel/${VERSION}`,
+            ...(this.access.token && { authorization: `token ${this.access.token}` }),
+          },
+          redirect: "follow",
+          signal: controller.signal,
+        });
+      } catch (e) {
+        throw new Transient(`could not reach ${new URL(asset.url).host} (${describeNetworkError(e)})`);
+      }
+      const host = new URL(response.url || asset.url).host;
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {});
+        const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download ${asset.name} from ${where}`, !!this.access.token);
+        if (problem instanceof Transient) throw problem;
+        fail(`${problem.message} (${host}).`);
+      }
+      const declared = contentLength(response);
+      const misbehaving = (what: string) =>
+        new BinwheelError(
+          `${host} ${what} for ${asset.name} (${where}), which the release lists at ${asset.size} bytes${declared !== undefined ? ` (Content-Length: ${declared})` : ""}; ` +
+            "binwheel stopped reading and did not retry. The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner.",
+        );
+      if (declared !== undefined && declared !== asset.size) {
+        await response.body?.cancel().catch(() => {});
+        throw misbehaving(`declared ${declared} bytes`);
+      }
+      let position = 0;
+      const size = await readBody(response, asset.size, () => misbehaving(`sent more than ${asset.size} bytes`), async (chunk) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        await sink(chunk, position);
+        position += chunk.length;
+      });
+      if (size !== asset.size) throw new Transient(`the download stopped at ${size} of ${asset.size} bytes`);
+      return size;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private privateHint(): string {
@@ -174,6 +198,9 @@ export function apiCall<T>(access: GitHubAccess, action: string, call: () => Pro
     try {
       return await call();
     } catch (e) {
+      // Octokit wraps what its fetch throws (an answer too large) as a 500 without a response.
+      const cause = (e as { cause?: unknown }).cause;
+      if (cause instanceof BinwheelError) throw cause;
       const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> }; name?: string };
       if (err.name === "AbortError" || err.name === "TimeoutError") throw new Transient("no answer in time");
       if (err.status === 500 && !err.response) throw new Transient(`could not reach ${host} (${err.message ?? "network error"})`);
@@ -206,14 +233,9 @@ export function makeOctokit(access: GitHubAccess, fetchImpl: Fetch): Octokit {
     baseUrl: access.apiUrl,
     userAgent: `binwheel/${VERSION}`,
     headers: { "x-github-api-version": "2022-11-28" },
-    request: { fetch: fetchImpl },
+    // API answers are read with a bound (a release object is a few hundred KiB at most).
+    request: { fetch: boundedFetch(fetchImpl) },
     // Octokit logs failed requests itself; binwheel reports them in its own words.
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });
-}
-
-function describeNetworkError(e: unknown): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err.name === "AbortError" || err.name === "TimeoutError") return "no data for too long";
-  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
 }

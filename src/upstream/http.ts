@@ -2,7 +2,8 @@
 // fetch ignores them, so undici's EnvHttpProxyAgent does the work, loaded only when one is set),
 // time limits, and retries with backoff for the failures that pass: 5xx answers, dropped or reset
 // connections, bodies cut short. Rate limits wait when the wait is short, else fail with when.
-import { fail } from "../errors.js";
+// Bodies are read with a bound: a server never makes binwheel read more than it promised.
+import { BinwheelError, fail } from "../errors.js";
 import { info } from "../log.js";
 
 export type Fetch = typeof globalThis.fetch;
@@ -79,4 +80,72 @@ export function classifyStatus(status: number, headers: Record<string, string | 
   }
   if (status >= 500) return new Transient(`GitHub answered ${status}`);
   return new Error(`GitHub answered ${status} when binwheel tried to ${what}`);
+}
+
+/** The body length the server declares; undefined when absent, or when fetch decodes the body (Content-Encoding). */
+export function contentLength(response: Response): number | undefined {
+  const encoding = response.headers.get("content-encoding");
+  if (encoding && encoding.toLowerCase() !== "identity") return undefined;
+  const value = response.headers.get("content-length")?.trim();
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * Reads `response`'s body chunk by chunk into `sink` (each chunk is handled before the next is
+ * read) and returns its length. More than `limit` bytes throw `tooLarge()` at once and drop the
+ * connection; a failing read is Transient; a failing sink (a disk error) propagates as it is.
+ */
+export async function readBody(response: Response, limit: number, tooLarge: () => Error, sink: (chunk: Uint8Array) => unknown): Promise<number> {
+  if (!response.body) return 0;
+  const reader = response.body.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      let next: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        throw new Transient(`the connection broke after ${size} bytes (${describeNetworkError(e)})`);
+      }
+      if (next.done) return size;
+      size += next.value.length;
+      if (size > limit) throw tooLarge();
+      await sink(next.value);
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** The largest API answer binwheel reads (release objects with many assets are well below it). */
+export const API_ANSWER_LIMIT = 16 << 20;
+
+/**
+ * fetch for Octokit: each answer is read whole here, at most `limit` bytes, and handed on as a new
+ * Response (Octokit would read any length, and swallows errors while reading JSON).
+ */
+export function boundedFetch(fetchImpl: Fetch, limit = API_ANSWER_LIMIT): Fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const response = await fetchImpl(input, init);
+    const url = new URL(response.url || (input instanceof Request ? input.url : String(input)));
+    const tooLarge = () =>
+      new BinwheelError(`${url.host} sent an answer larger than ${limit >> 20} MiB to ${init?.method ?? "GET"} ${url.pathname}; binwheel stopped reading it. The server is misbehaving: check GITHUB_API_URL, or try again later.`);
+    if ((contentLength(response) ?? 0) > limit) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    await readBody(response, limit, tooLarge, (chunk) => chunks.push(chunk));
+    const noBody = [204, 205, 304].includes(response.status);
+    const bounded = new Response(noBody ? null : Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+    Object.defineProperty(bounded, "url", { value: response.url });
+    return bounded;
+  }) as Fetch;
+}
+
+/** A network error in a few words: its code ("ECONNRESET") or message. */
+export function describeNetworkError(e: unknown): string {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === "AbortError" || err.name === "TimeoutError") return "no data for too long";
+  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
 }

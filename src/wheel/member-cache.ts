@@ -3,17 +3,25 @@
 // upstream asset listing its entries and which members they compressed to. A second build from
 // the same asset (another Python under cibuildwheel, a rebuild) then copies members into the new
 // zip without decompressing or compressing anything.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { open, rename, rm, writeFile } from "node:fs/promises";
+//
+// Nothing here is trusted on sight: each manifest carries the sha256 of its own entries (a flipped
+// byte in a recorded CRC or size would otherwise reach a zip header), and each member records the
+// sha256 of its deflate stream, checked while the stream is copied (member.ts). A damaged manifest
+// is reported, deleted and rebuilt by scanning the asset again.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import type { BinaryInfo } from "../inspect/inspect.js";
 import type { EntryType } from "../archive/entries.js";
+import { warn } from "../log.js";
+import { discard, sweepTemporaries, temporaryPath, writeThroughTemporary } from "../tempfiles.js";
 import { deflateStream } from "./deflate.js";
 import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
+import { writeFully } from "../write-fully.js";
 
-/** Changes whenever the deflate output for the same input would (level, block size, method). */
-const FORMAT = "libdeflate1.23-6-1m-v1";
+/** Changes whenever the deflate output for the same input would (level, block size, method) or the layout does. */
+const FORMAT = "libdeflate1.23-6-1m-v2";
 
 export interface ManifestEntry {
   path: string;
@@ -24,6 +32,14 @@ export interface ManifestEntry {
   binary?: BinaryInfo;
 }
 
+interface ManifestFile {
+  entries: ManifestEntry[];
+  /** sha256 (hex) of JSON.stringify(entries). */
+  sha256: string;
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+
 export class MemberCache implements MemberSink {
   private constructor(private readonly dir: string) {}
 
@@ -32,6 +48,7 @@ export class MemberCache implements MemberSink {
     const dir = path.join(cacheDir, FORMAT);
     try {
       mkdirSync(path.join(dir, "manifests"), { recursive: true });
+      sweepTemporaries(dir);
       return new MemberCache(dir);
     } catch {
       return undefined;
@@ -44,57 +61,74 @@ export class MemberCache implements MemberSink {
   }
 
   async add(source: AsyncIterable<Buffer>): Promise<Member> {
-    const temp = path.join(this.dir, `.member-${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
-    const fh = await open(temp, "w");
-    let position = 0;
+    const hash = createHash("sha256");
+    // The blob's name (its content's hash) is known only at the end: write beside the blobs, then rename.
+    const temp = temporaryPath(path.join(this.dir, "member"));
     try {
-      const deflated = await deflateStream(source, async (chunk) => {
-        await fh.write(chunk, 0, chunk.length, position);
-        position += chunk.length;
-      });
-      await fh.close();
-      const member = memberOf(deflated, { file: "", offset: 0 });
+      const fh = await open(temp, "wx");
+      let deflated;
+      try {
+        let position = 0;
+        deflated = await deflateStream(source, async (chunk) => {
+          hash.update(chunk);
+          await writeFully(fh, chunk, position);
+          position += chunk.length;
+        });
+      } finally {
+        await fh.close();
+      }
+      const member = { ...memberOf(deflated, { file: "", offset: 0 }), deflatedSha256: hash.digest("hex") };
       const target = this.blob(member.sha256);
       mkdirSync(path.dirname(target), { recursive: true });
-      if (existsSync(target)) await rm(temp, { force: true });
-      else await rename(temp, target);
+      // Fresh bytes replace whatever is there: an older copy may be the damaged one.
+      await rename(temp, target);
       return { ...member, data: { file: target, offset: 0 } };
     } finally {
-      await fh.close().catch(() => {});
-      await rm(temp, { force: true });
+      discard(temp);
     }
   }
 
   async addSmall(content: Buffer): Promise<Member> {
     const member = memberFromBuffer(content);
+    const compressed = member.data as Buffer;
     const target = this.blob(member.sha256);
-    if (!existsSync(target)) {
-      mkdirSync(path.dirname(target), { recursive: true });
-      const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-      await writeFile(temp, member.data as Buffer);
-      await rename(temp, target);
-    }
-    return { ...member, data: { file: target, offset: 0 } };
+    mkdirSync(path.dirname(target), { recursive: true });
+    await writeThroughTemporary(target, (fh) => fh.writeFile(compressed));
+    return { ...member, deflatedSha256: createHash("sha256").update(compressed).digest("hex"), data: { file: target, offset: 0 } };
   }
 
-  /** A member recorded in a manifest, if its deflate stream is still here. */
+  /** A member recorded in a manifest, if its deflate stream is still here (it is verified when copied). */
   member(recorded: Omit<Member, "data">): Member | undefined {
     const file = this.blob(recorded.sha256);
-    return existsSync(file) ? { ...recorded, data: { file, offset: 0 } } : undefined;
+    return recorded.deflatedSha256 && existsSync(file) ? { ...recorded, data: { file, offset: 0 } } : undefined;
   }
 
+  /** The asset's manifest, if present and intact; a damaged one is reported and removed. */
   manifest(assetSha256: string): ManifestEntry[] | undefined {
+    const file = this.manifestFile(assetSha256);
+    let text: string;
     try {
-      return JSON.parse(readFileSync(path.join(this.dir, "manifests", `${assetSha256}.json`), "utf8")) as ManifestEntry[];
+      text = readFileSync(file, "utf8");
     } catch {
       return undefined;
     }
+    try {
+      const parsed = JSON.parse(text) as ManifestFile;
+      if (Array.isArray(parsed.entries) && parsed.sha256 === digest(JSON.stringify(parsed.entries))) return parsed.entries;
+    } catch {
+      // reported below
+    }
+    warn(`the member cache's manifest ${file} is damaged; deleted it, the asset is read again.`);
+    rmSync(file, { force: true });
+    return undefined;
   }
 
   async saveManifest(assetSha256: string, entries: ManifestEntry[]): Promise<void> {
-    const file = path.join(this.dir, "manifests", `${assetSha256}.json`);
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(temp, JSON.stringify(entries));
-    await rename(temp, file);
+    const body: ManifestFile = { entries, sha256: digest(JSON.stringify(entries)) };
+    await writeThroughTemporary(this.manifestFile(assetSha256), (fh) => fh.writeFile(JSON.stringify(body)));
+  }
+
+  private manifestFile(assetSha256: string): string {
+    return path.join(this.dir, "manifests", `${assetSha256}.json`);
   }
 }

@@ -2,15 +2,16 @@
 // headers need (size, CRC-32, sha256). Large members are deflated (in parallel, see deflate.ts)
 // into a file while they stream out of the archive, so the zip can then be written in sorted
 // order without holding any binary in memory and with sizes known up front (no data descriptors).
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
-import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { createHash } from "node:crypto";
+import { createReadStream, rmSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { Readable, Transform, pipeline } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
+import { BinwheelError } from "../errors.js";
+import { writeThroughTemporary } from "../tempfiles.js";
 import { deflateStream, type Deflated } from "./deflate.js";
 import { deflateSync } from "./libdeflate.js";
+import { writeFully } from "../write-fully.js";
 
 export interface Member {
   size: number;
@@ -18,8 +19,30 @@ export interface Member {
   /** urlsafe base64 sha256 without padding, as RECORD wants it. */
   sha256: string;
   compressedSize: number;
+  /**
+   * sha256 (hex) of the deflate stream, for members kept in the member cache: checked while the
+   * stream is copied or extracted, so a damaged cache file never reaches a wheel.
+   */
+  deflatedSha256?: string;
   /** The deflate stream itself, or the file (and offset) holding it. */
   data: Buffer | { file: string; offset: number };
+}
+
+/**
+ * A cache file that failed its check. The build deletes it (remove), says so in one line and
+ * builds again, which recreates the entry from the asset (downloaded again if the asset is bad).
+ */
+export class DamagedCacheFile extends BinwheelError {
+  constructor(
+    readonly file: string,
+    what: string,
+  ) {
+    super(`${what} in the download cache is damaged (${file}); delete it or run "binwheel cache clean"`);
+  }
+
+  remove(): void {
+    rmSync(this.file, { force: true });
+  }
 }
 
 /** Where members' deflate streams go: a spool file, or the member cache. */
@@ -71,7 +94,7 @@ export class Spool implements MemberSink {
   async add(source: AsyncIterable<Buffer>): Promise<Member> {
     const offset = this.position;
     const deflated = await deflateStream(source, async (chunk) => {
-      await this.fh.write(chunk, 0, chunk.length, this.position);
+      await writeFully(this.fh, chunk, this.position);
       this.position += chunk.length;
     });
     return memberOf(deflated, { file: this.file, offset });
@@ -81,7 +104,7 @@ export class Spool implements MemberSink {
     const member = memberFromBuffer(content);
     const compressed = member.data as Buffer;
     const offset = this.position;
-    await this.fh.write(compressed, 0, compressed.length, offset);
+    await writeFully(this.fh, compressed, offset);
     this.position += compressed.length;
     return { ...member, data: { file: this.file, offset } };
   }
@@ -94,39 +117,67 @@ export class Spool implements MemberSink {
 /** Copies a member's deflate stream to `out` at `position`, through `chunk` (the caller's, reused). */
 export async function copyMember(member: Member, out: FileHandle, position: number, chunk: Buffer): Promise<void> {
   if (Buffer.isBuffer(member.data)) {
-    await out.write(member.data, 0, member.data.length, position);
+    await writeFully(out, member.data, position);
     return;
   }
-  const source = await open(member.data.file, "r");
+  const { file, offset } = member.data;
+  const hash = member.deflatedSha256 ? createHash("sha256") : undefined;
+  const source = await open(file, "r");
   try {
     for (let done = 0; done < member.compressedSize; ) {
       const want = Math.min(chunk.length, member.compressedSize - done);
-      const { bytesRead } = await source.read(chunk, 0, want, member.data.offset + done);
-      if (bytesRead === 0) throw new Error(`${member.data.file} is shorter than expected`);
-      await out.write(chunk, 0, bytesRead, position + done);
+      const { bytesRead } = await source.read(chunk, 0, want, offset + done);
+      if (bytesRead === 0) {
+        if (hash) throw new DamagedCacheFile(file, "a compressed file");
+        throw new Error(`${file} is shorter than expected`);
+      }
+      hash?.update(chunk.subarray(0, bytesRead));
+      await writeFully(out, chunk.subarray(0, bytesRead), position + done);
       done += bytesRead;
     }
   } finally {
     await source.close();
   }
+  if (hash && hash.digest("hex") !== member.deflatedSha256) throw new DamagedCacheFile(file, "a compressed file");
 }
 
 /**
  * Writes a member's content to `file` (editable installs), through a temporary name so that a
- * running copy of an executable is replaced, not truncated.
+ * running copy of an executable is replaced, not truncated. The content's size and CRC-32 are
+ * checked as it inflates.
  */
 export async function extractMember(member: Member, file: string, mode: number): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
   const compressed = Buffer.isBuffer(member.data)
     ? Readable.from([member.data])
     : member.compressedSize === 0
       ? Readable.from([])
       : createReadStream(member.data.file, { start: member.data.offset, end: member.data.offset + member.compressedSize - 1 });
-  try {
-    await pipeline(compressed, createInflateRaw(), createWriteStream(temp, { mode }));
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
+  const damaged = () => (Buffer.isBuffer(member.data) ? new Error(`a member to extract to ${file} is damaged`) : new DamagedCacheFile(member.data.file, "a compressed file"));
+  let crc = 0;
+  let size = 0;
+  const check = new Transform({
+    transform(piece: Buffer, _encoding, done) {
+      crc = crc32(piece, crc);
+      size += piece.length;
+      done(size > member.size ? damaged() : null, piece);
+    },
+    flush(done) {
+      done(size !== member.size || crc >>> 0 !== member.crc32 >>> 0 ? damaged() : null);
+    },
+  });
+  await writeThroughTemporary(
+    file,
+    async (out) => {
+      try {
+        let position = 0;
+        for await (const piece of pipeline(compressed, createInflateRaw(), check, () => {}) as AsyncIterable<Buffer>) {
+          await writeFully(out, piece, position);
+          position += piece.length;
+        }
+      } catch (e) {
+        throw e instanceof BinwheelError || (e as NodeJS.ErrnoException).syscall ? e : damaged();
+      }
+    },
+    mode,
+  );
 }

@@ -5,9 +5,12 @@
 import type { FileHandle } from "node:fs/promises";
 import { fail } from "../errors.js";
 import { copyMember, type Member } from "./member.js";
+import { writeFully } from "../write-fully.js";
 
 export interface ZipEntry {
   name: string;
+  /** Where the file comes from, for messages ("the project file pkg/x.py"); undefined for binwheel's own metadata. */
+  origin?: string;
   /** Permission bits: 0o755 for executables, 0o644 otherwise. */
   mode: number;
   member: Member;
@@ -99,7 +102,7 @@ export class ZipWriter {
   }
 
   private async write(buf: Buffer): Promise<void> {
-    await this.out.write(buf, 0, buf.length, this.position);
+    await writeFully(this.out, buf, this.position);
     this.position += buf.length;
   }
 }

@@ -56,7 +56,8 @@ describe("eight concurrent builds sharing one empty cache", () => {
     expect(downloadsOf(before)).toBe(1);
     const wheels = results.map((r) => readFileSync(onlyWheel(r.out)));
     expect(wheels.every((w) => w.equals(wheels[0]!))).toBe(true);
-    expect(readdirSync(path.join(cache, "sha256")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(readdirSync(path.join(cache, "sha256")).filter((f) => f.endsWith("tmp"))).toEqual([]);
+    expect(readFileSync(path.join(cache, "CACHEDIR.TAG"), "utf8")).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55\n# .*binwheel/);
     expect(readdirSync(path.join(cache, "locks"))).toEqual([]);
   });
 });
@@ -138,8 +139,39 @@ describe("binwheel cache", () => {
     const cache = path.join(work, "shared-cache");
     const env = { BINWHEEL_CACHE_DIR: cache };
     expect((await execa("node", [CORE, "cache", "dir"], { env })).stdout).toBe(cache);
-    await execa("node", [CORE, "cache", "clean"], { env });
+    expect((await execa("node", [CORE, "cache", "clean"], { env })).stdout).toBe(`removed ${cache}`);
     expect(existsSync(cache)).toBe(false);
     expect((await execa("node", [CORE, "cache", "dir"], { env: { XDG_CACHE_HOME: "/x/y", BINWHEEL_CACHE_DIR: "" } })).stdout).toBe("/x/y/binwheel");
   });
+
+  it("cleans nothing in a folder that is not binwheel's, \".\" included", async () => {
+    const folder = assembleExampleProject(path.join(work, "not-a-cache"));
+    const before = listing(folder);
+    for (const [cwd, dir] of [[work, folder], [folder, "."]] as const) {
+      const r = await execa("node", [CORE, "cache", "clean"], { env: { BINWHEEL_CACHE_DIR: dir }, cwd, reject: false });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toBe(`binwheel: error: ${folder} is not marked as binwheel's download cache (it has no CACHEDIR.TAG written by binwheel), so binwheel cache clean deleted nothing. ` +
+        "Check BINWHEEL_CACHE_DIR (binwheel cache dir prints the folder); delete the folder by hand if it really is a cache.");
+    }
+    expect(listing(folder)).toEqual(before);
+  });
+
+  it("a build never writes into a BINWHEEL_CACHE_DIR that is not binwheel's (the project itself)", async () => {
+    const folder = assembleExampleProject(path.join(work, "cache-is-project"));
+    const before = listing(folder);
+    const r = await execa("node", [CORE, "build", ".", "--out-dir", path.join(work, "out-project-cache")], {
+      env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: "." },
+      cwd: folder,
+      reject: false,
+      all: true,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(new RegExp(`binwheel: warning: BINWHEEL_CACHE_DIR=${folder} already holds files`));
+    expect(listing(folder)).toEqual(before);
+  });
 });
+
+/** Every path under `dir` (recursively), sorted. */
+function listing(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).sort();
+}

@@ -2,7 +2,8 @@
 // server because pip runs the backend in a child process. Asset downloads redirect to a second
 // origin that, like GitHub's storage host, refuses any request carrying an Authorization header.
 // Reads (releases, assets, pagination), writes (create, upload, delete, publish) and injected
-// faults (5xx, resets, bodies cut short, rate limits, uploads that leave a broken asset).
+// faults (5xx, resets, bodies cut short, rate limits, uploads that leave a broken asset, bodies
+// longer than promised, a lying Content-Length, endless API answers).
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -35,6 +36,12 @@ export type Fault = { origin: Origin; skip?: number } & (
   | { cut: true }
   | { rateLimit: { retryAfter?: number; reset?: number } }
   | { brokenUpload: true }
+  /** Serves the body and then filler, `total` bytes in all, without a Content-Length (API: an endless JSON answer). */
+  | { oversize: number }
+  /** Declares this Content-Length, then serves the real body. */
+  | { contentLength: number }
+  /** Sends the headers and half the body, then nothing more (a download in progress, for killing). */
+  | { stall: true }
 );
 
 export interface LoggedRequest {
@@ -67,6 +74,8 @@ interface StoredRelease extends StandInRelease {
 
 export class GitHubStandIn {
   readonly requests: LoggedRequest[] = [];
+  /** Bytes the `oversize` faults managed to send before the client hung up. */
+  oversizeSent = 0;
   readonly releases: StoredRelease[] = [];
   private readonly faults: Fault[] = [];
   private nextId = 1000;
@@ -161,6 +170,10 @@ export class GitHubStandIn {
   private serveFault(fault: Fault, req: IncomingMessage, res: ServerResponse, body?: Buffer | { file: string }): void {
     if ("reset" in fault) {
       req.socket.destroy();
+    } else if ("stall" in fault) {
+      const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": data.length });
+      res.write(data.subarray(0, data.length >> 1));
     } else if ("cut" in fault) {
       const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": data.length });
@@ -176,7 +189,28 @@ export class GitHubStandIn {
       res.end(JSON.stringify({ message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest" }));
     } else if ("status" in fault) {
       json(res, fault.status, { message: "Server Error" });
+    } else if ("oversize" in fault) {
+      const data = Buffer.isBuffer(body) ? body : Buffer.from("{\"assets\": [");
+      res.writeHead(200, { "content-type": Buffer.isBuffer(body) ? "application/octet-stream" : "application/json; charset=utf-8" });
+      void this.stream(res, data, fault.oversize);
+    } else if ("contentLength" in fault) {
+      const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": fault.contentLength });
+      res.write(data);
     }
+  }
+
+  /** Writes `head`, then spaces, `total` bytes in all, as fast as the client reads; stops when it hangs up. */
+  private async stream(res: ServerResponse, head: Buffer, total: number): Promise<void> {
+    const filler = Buffer.alloc(64 << 10, 0x20);
+    let sent = 0;
+    while (sent < total && !res.destroyed) {
+      const part = sent === 0 ? head.subarray(0, total) : filler.subarray(0, Math.min(filler.length, total - sent));
+      sent += part.length;
+      this.oversizeSent += part.length;
+      if (!res.write(part)) await new Promise((resolve) => { res.once("drain", resolve); res.once("close", resolve); });
+    }
+    res.end();
   }
 
   private async handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,190 @@
+// Downloads are bounded by what was promised, and disk failures are not network failures: a body
+// longer than the release says, a lying Content-Length, an endless API answer, an oversized
+// checksum file, a full or read-only cache disk. After each, no temporary file is left.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadProject } from "../../src/config/pyproject.js";
+import { redact } from "../../src/errors.js";
+import { planTarget } from "../../src/target/plan.js";
+import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
+import { GitHubStandIn, type StandInAsset } from "../support/github-standin.js";
+import { TOONDB_PYPROJECT, tempDir, tempProject } from "../support/tmp.js";
+
+const ASSET = "toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz";
+const CONTENT = Buffer.from("the x86_64 asset ".repeat(5000)); // 85,000 bytes
+const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+
+let github: GitHubStandIn | undefined;
+const mounts: string[] = [];
+afterEach(async () => {
+  await github?.close();
+  github = undefined;
+  for (const dir of mounts.splice(0)) {
+    execFileSync("umount", [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function standIn(assets: StandInAsset[] = [{ name: ASSET, data: CONTENT }]) {
+  github = await GitHubStandIn.start();
+  github.addRelease({ owner: "toondb", repo: "toondb", tag: "v0.3.2", assets });
+  return github;
+}
+
+async function fetchAsset(env: Record<string, string>, options: { offline?: boolean } = {}) {
+  const root = tempProject({ "pyproject.toml": TOONDB_PYPROJECT, "toondb/__init__.py": "" });
+  const plan = planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
+  return fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false });
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    return redact((e as Error).message);
+  }
+  throw new Error("expected an error");
+}
+
+const requestsTo = (origin: "api" | "storage") => github!.requests.filter((r) => r.origin === origin).length;
+/** Every file under `dir`, relative. */
+const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+const temporaries = (cache: string) => filesUnder(cache).filter((f) => /tmp$/.test(f));
+
+/** A tmpfs of `size` mounted for this test (needs root); undefined where mounting is not allowed. */
+function tmpfs(size: string): string | undefined {
+  const dir = mkdtempSync(path.join(tmpdir(), "binwheel-tmpfs-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir], { stdio: "ignore" });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  mounts.push(dir);
+  return dir;
+}
+const canMount = (() => {
+  const dir = mkdtempSync(path.join(tmpdir(), "binwheel-probe-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir], { stdio: "ignore" });
+    execFileSync("umount", [dir]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+})();
+
+describe("bodies longer than promised", () => {
+  it("stop being read as soon as they pass the release's size: one request, no retry, nothing cached", async () => {
+    const gh = await standIn();
+    gh.inject({ origin: "storage", oversize: 50 << 20 });
+    const cache = tempDir();
+    const message = await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache }));
+    expect(message).toContain(`${new URL(gh.storageUrl).host} sent more than 85000 bytes for ${ASSET} (toondb/toondb v0.3.2), which the release lists at 85000 bytes`);
+    expect(message).toMatch(/did not retry/);
+    expect(requestsTo("storage")).toBe(1);
+    expect(gh.oversizeSent).toBeLessThan(20 << 20);
+    expect(filesUnder(cache)).toEqual(["CACHEDIR.TAG"]);
+  });
+
+  it("are refused before reading when the Content-Length disagrees with the release", async () => {
+    const gh = await standIn();
+    gh.inject({ origin: "storage", contentLength: 50 << 20 });
+    const cache = tempDir();
+    const message = await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache }));
+    expect(message).toContain(`${new URL(gh.storageUrl).host} declared 52428800 bytes for ${ASSET} (toondb/toondb v0.3.2), which the release lists at 85000 bytes (Content-Length: 52428800)`);
+    expect(requestsTo("storage")).toBe(1);
+    expect(temporaries(cache)).toEqual([]);
+  });
+
+  it("an API answer is read up to 16 MiB, then refused without retrying", async () => {
+    const gh = await standIn();
+    gh.inject({ origin: "api", oversize: 64 << 20 });
+    const message = await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() }));
+    expect(message).toMatch(new RegExp(`^${new URL(gh.apiUrl).host.replace(/\./g, "\\.")} sent an answer larger than 16 MiB to GET /repos/toondb/toondb/releases/tags/v0\\.3\\.2; binwheel stopped reading it`));
+    expect(requestsTo("api")).toBe(1);
+    expect(gh.oversizeSent).toBeLessThan(40 << 20);
+  });
+
+  it("a checksum file is bounded while it is read, not only by its declared size", async () => {
+    const sums = Buffer.from(`${sha(CONTENT)}  ${ASSET}\n`);
+    const gh = await standIn([{ name: ASSET, data: CONTENT, digest: null }, { name: "SHA256SUMS", data: sums, digest: null }]);
+    gh.inject({ origin: "storage", oversize: 8 << 20 });
+    const cache = tempDir();
+    const message = await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache }));
+    expect(message).toContain(`sent more than ${sums.length} bytes for SHA256SUMS (toondb/toondb v0.3.2)`);
+    expect(requestsTo("storage")).toBe(1);
+    expect(temporaries(cache)).toEqual([]);
+  });
+});
+
+describe("no temporary file survives a failure", () => {
+  it.each([
+    ["four failed attempts", [503, 503, 503, 503].map((status) => ({ origin: "storage" as const, status })), /failed 4 times/],
+    ["bodies cut short four times", Array.from({ length: 4 }, () => ({ origin: "storage" as const, cut: true as const })), /the download stopped at 42500 of 85000 bytes|connection broke/],
+  ])("%s", async (_, faults, error) => {
+    const gh = await standIn();
+    gh.inject(...faults);
+    const cache = tempDir();
+    expect(await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache }))).toMatch(error);
+    expect(filesUnder(cache)).toEqual(["CACHEDIR.TAG"]);
+  });
+
+  it("a download whose hash does not match", async () => {
+    const gh = await standIn([{ name: ASSET, data: CONTENT, digest: `sha256:${"0".repeat(64)}` }]);
+    const cache = tempDir();
+    expect(await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache }))).toMatch(/has sha256/);
+    expect(filesUnder(cache)).toEqual(["CACHEDIR.TAG"]);
+  });
+});
+
+describe.skipIf(!canMount)("a cache on a full or read-only disk", () => {
+  it("a full disk is said as such, names the cache, is not retried, and leaves no temporary file", async () => {
+    const disk = tmpfs("64k")!;
+    const cache = path.join(disk, "cache");
+    const gh = await standIn();
+    const message = await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache }));
+    expect(message).toMatch(new RegExp(`^binwheel cannot write to the download cache ${cache}: there is no space left on the device\\b.*Or set BINWHEEL_CACHE_DIR to a folder on another disk`));
+    expect(message).not.toMatch(/connection|network error|failed 4 times/);
+    expect(requestsTo("storage")).toBe(1);
+    expect(temporaries(cache)).toEqual([]);
+  });
+
+  it("a read-only cache serves what it holds, and a miss says the disk is read-only", async () => {
+    const disk = tmpfs("1m")!;
+    const cache = path.join(disk, "cache");
+    const gh = await standIn();
+    const env = { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: cache };
+    await fetchAsset(env);
+    execFileSync("mount", ["-o", "remount,ro", disk]);
+    const hit = await fetchAsset(env, { offline: true });
+    expect(readFileSync(hit.file).equals(CONTENT)).toBe(true);
+    expect(hit.cached).toBe(true);
+    gh.replaceAsset("v0.3.2", ASSET, Buffer.from("a new build"));
+    expect(await errorOf(fetchAsset(env))).toMatch(new RegExp(`^binwheel cannot write to the download cache ${cache}: the file system is read-only`));
+  });
+});
+
+describe("without a cache", () => {
+  it("downloads into the build's scratch folder, and a full scratch disk is named as such", async () => {
+    const disk = canMount ? tmpfs("64k") : undefined;
+    const gh = await standIn();
+    const project = tempProject({ "pyproject.toml": TOONDB_PYPROJECT, "toondb/__init__.py": "", "notes.txt": "mine" });
+    const plan = planTarget(loadProject(project), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
+    // BINWHEEL_CACHE_DIR at a non-empty unmarked folder: no cache is used.
+    const scratch = tempDir();
+    const fetched = await fetchUpstreamAsset(plan, scratch, { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false });
+    expect(path.dirname(fetched.file)).toBe(scratch);
+    expect(fetched.cached).toBe(false);
+    if (!disk) return;
+    mkdirSync(path.join(disk, "scratch"));
+    const message = await errorOf(fetchUpstreamAsset(plan, path.join(disk, "scratch"), { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false }));
+    expect(message).toMatch(new RegExp(`^binwheel cannot write to the build's temporary folder ${disk}/scratch: there is no space left on the device\\b.*Or set TMPDIR`));
+  });
+});
