@@ -5,8 +5,10 @@ import { fail } from "../errors.js";
 export type EntryType = "file" | "directory" | "symlink" | "hardlink" | "other";
 
 export interface ArchiveEntry {
-  /** Path inside the archive: `/`-separated, no leading "./", no trailing "/". */
+  /** Path inside the archive: `/`-separated, no leading "./", no empty or "." segment. */
   path: string;
+  /** The name exactly as the archive stores it (what `binwheel check` judges). */
+  storedPath: string;
   type: EntryType;
   /** Permission bits (0o777). */
   mode: number;
@@ -24,15 +26,20 @@ export interface ArchiveEntry {
 /** Called once per entry, in order; the next entry is read only after it resolves. */
 export type EntryHandler = (entry: ArchiveEntry) => Promise<void>;
 
+/** The one spelling of a stored name ("./a//b/" -> "a/b"), unchecked. */
+export function normalizeEntryPath(raw: string): string {
+  return raw.replace(/\\/g, "/").split("/").filter((s) => s !== "" && s !== ".").join("/");
+}
+
 /**
- * Normalizes an archive member name ("./a//b/" -> "a/b"), refusing names that would escape the
- * archive or that no file system stores faithfully (control characters, NUL among them).
- * Spellings of one path collapse to one name, so the guard sees "a/b" and "a//b" as the same entry.
+ * Normalizes an archive member name, refusing names that would escape the archive or that no
+ * file system stores faithfully (control characters, NUL among them). Spellings of one path
+ * collapse to one name, so the guard sees "a/b" and "a//b" as the same entry.
  */
 export function cleanEntryPath(raw: string, archive: string): string {
   const unsafe = (why: string): never => fail(`${archive} holds an entry with an unsafe path (${JSON.stringify(raw)}): ${why}. binwheel refuses the archive.`);
   if (/[\x00-\x1f\x7f]/.test(raw)) unsafe("control characters in names are refused");
-  const segments = raw.replace(/\\/g, "/").split("/").filter((s) => s !== "" && s !== ".");
-  if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw) || segments.includes("..")) unsafe('absolute paths and ".." are refused');
-  return segments.join("/");
+  const name = normalizeEntryPath(raw);
+  if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw) || name.split("/").includes("..")) unsafe('absolute paths and ".." are refused');
+  return name;
 }

@@ -6,20 +6,8 @@
 // CRC-32 checked with Node's native crc32.
 import { open } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { codecModule } from "../codec.js";
+import { cString, inflater } from "../codec.js";
 
-interface Exports {
-  memory: WebAssembly.Memory;
-  bw_gz_init(): number;
-  bw_gz_input(): number;
-  bw_gz_output(): number;
-  bw_gz_input_size(): number;
-  bw_gz_reset(): void;
-  bw_gz_inflate(offset: number, length: number): number;
-  bw_gz_input_at(): number;
-  bw_gz_produced(): number;
-  bw_gz_message(): number;
-}
 
 const FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -32,12 +20,9 @@ const FCOMMENT = 0x10;
  * into the error to throw; `onInflated` sees every byte count, and may throw to stop.
  */
 export async function* gunzipFile(file: string, bad: (why: string) => never, onInflated: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const engine = new WebAssembly.Instance(codecModule(), {}).exports as unknown as Exports;
-  if (!engine.bw_gz_init()) throw new Error("zlib could not allocate its decompressor");
+  const { engine, input, outputAt } = inflater();
   const fh = await open(file, "r");
   try {
-    const input = new Uint8Array(engine.memory.buffer, engine.bw_gz_input(), engine.bw_gz_input_size());
-    const outputAt = engine.bw_gz_output();
     // input[start, end) holds read bytes not yet consumed.
     let start = 0;
     let end = 0;
@@ -109,7 +94,3 @@ async function readHeader(byte: () => Promise<number>, bad: (why: string) => nev
   if (flags & FHCRC) for (let i = 0; i < 2; i++) await byte();
 }
 
-function cString(memory: ArrayBuffer, at: number): string {
-  const bytes = new Uint8Array(memory, at);
-  return Buffer.from(bytes.subarray(0, bytes.indexOf(0))).toString("latin1");
-}

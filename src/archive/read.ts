@@ -9,5 +9,5 @@ import { readZip } from "./zip.js";
  * sees every decompressed byte count, and may throw to stop (the decompression-bomb guard).
  */
 export function readArchive(file: string, kind: ArchiveKind, name: string, onEntry: EntryHandler, onInflated?: (bytes: number) => void): Promise<void> {
-  return kind === "zip" ? readZip(file, name, onEntry, onInflated) : readTar(file, name, onEntry, onInflated);
+  return kind === "zip" ? readZip(file, name, onEntry, onInflated) : readTar(file, name, onEntry, { ...(onInflated && { onInflated }) });
 }

@@ -4,7 +4,7 @@
 // Formats: POSIX ustar and pax (extended headers for long paths, link targets and sizes), GNU
 // (long names, base-256 sizes) and old V7 archives, as GNU tar, bsdtar and node-tar write them.
 import { fail } from "../errors.js";
-import { cleanEntryPath, type EntryHandler, type EntryType } from "./entries.js";
+import { cleanEntryPath, normalizeEntryPath, type EntryHandler, type EntryType } from "./entries.js";
 import { gunzipFile } from "./gunzip.js";
 
 const BLOCK = 512;
@@ -22,8 +22,14 @@ interface Overrides {
   size?: number;
 }
 
-/** `onInflated` sees every decompressed byte count (all entries), and may throw to stop. */
-export async function readTar(file: string, archive: string, onEntry: EntryHandler, onInflated: (bytes: number) => void = () => {}): Promise<void> {
+export interface TarOptions {
+  /** Sees every decompressed byte count (all entries), and may throw to stop. */
+  onInflated?: (bytes: number) => void;
+  /** False: hand unsafe names on (normalized, not refused), for a checker that reports them. */
+  checkNames?: boolean;
+}
+
+export async function readTar(file: string, archive: string, onEntry: EntryHandler, { onInflated = () => {}, checkNames = true }: TarOptions = {}): Promise<void> {
   const bad = (why: string): never => fail(`${archive} is not a readable .tar.gz archive (${why}). Check the asset name and archive type.`);
   const source = gunzipFile(file, bad, onInflated);
   const stream = new ByteStream(source);
@@ -60,7 +66,8 @@ export async function readTar(file: string, archive: string, onEntry: EntryHandl
       let opened = false;
       const bodyStart = stream.position;
       await onEntry({
-        path: cleanEntryPath(rawPath, archive),
+        path: checkNames ? cleanEntryPath(rawPath, archive) : normalizeEntryPath(rawPath),
+        storedPath: rawPath,
         type,
         mode: fields.mode & 0o777,
         size,

@@ -52,7 +52,7 @@ function filesBelow(dir: string): string[] {
 
 function flipByte(file: string, at = Math.floor(statSync(file).size / 2)): void {
   const data = readFileSync(file);
-  data[at] ^= 0xff;
+  data[at] = data[at]! ^ 0xff;
   writeFileSync(file, data);
 }
 

@@ -1,0 +1,48 @@
+// binwheel check on sdists written by Python's tarfile: member names are checked as stored
+// (readTar hands out cleaned ones), for safe paths and for names one file on macOS or Windows.
+import path from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { checkFiles } from "../../src/check/check.js";
+import { tempDir } from "../support/tmp.js";
+
+/** demo-1.0.tar.gz with PKG-INFO, pyproject.toml and `names` (pax format, as build writes). */
+async function pythonSdist(names: string[]): Promise<string> {
+  const out = path.join(tempDir(), "demo-1.0.tar.gz");
+  await execa("python3", ["-c", `
+import io, json, sys, tarfile
+out, names = sys.argv[1], json.load(sys.stdin)
+def add(t, name, data):
+    info = tarfile.TarInfo(name); info.size = len(data); info.mtime = 1700000000; t.addfile(info, io.BytesIO(data))
+with tarfile.open(out, "w:gz", format=tarfile.PAX_FORMAT) as t:
+    add(t, "demo-1.0/PKG-INFO", b"Metadata-Version: 2.2\\nName: demo\\nVersion: 1.0\\n")
+    add(t, "demo-1.0/pyproject.toml", b"")
+    for name in names:
+        add(t, name, b"x")
+`, out], { input: JSON.stringify(names) });
+  return out;
+}
+
+async function problems(file: string): Promise<string[]> {
+  const [result] = await checkFiles([file]);
+  return result!.problems;
+}
+
+describe("binwheel check on sdists", () => {
+  it("passes an sdist whose names are safe and distinct", async () => {
+    expect(await problems(await pythonSdist(["demo-1.0/demo/__init__.py", `demo-1.0/demo/${"long/".repeat(30)}x.py`, "demo-1.0/demo/naïve.py"]))).toEqual([]);
+  });
+
+  it("reports member names that are no safe path, and names that collide, naming both", async () => {
+    const found = await problems(await pythonSdist([
+      "demo-1.0/a//b.txt", "demo-1.0/./x.txt", "demo-1.0/Foo.txt", "demo-1.0/foo.txt", "demo-1.0/caf\u00e9.txt", "demo-1.0/cafe\u0301.txt", "demo-1.0/new\nline.txt",
+    ]));
+    expect(found).toEqual(expect.arrayContaining([
+      'the member "demo-1.0/a//b.txt" has an empty segment ("//" or a "/" at either end)',
+      'the member "demo-1.0/./x.txt" has a "." segment',
+      'the member "demo-1.0/new\\x0aline.txt" holds the control character U+000A',
+      '"demo-1.0/Foo.txt" and "demo-1.0/foo.txt" differ only in case: one file on macOS and Windows',
+      '"demo-1.0/caf\u00e9.txt" and "demo-1.0/cafe\u0301.txt" are one name in two Unicode normalizations (NFC and NFD): one file on macOS',
+    ]));
+  });
+});

@@ -1,0 +1,151 @@
+// binwheel check on wheels written by Python's zipfile: ZIP64 in its forms, RECORD of any size
+// (and CSV as Python's csv module reads it), member names that are no safe path or that collide
+// on macOS and Windows, and what valid wheels may hold (a top-level .pth, a .data folder).
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { checkFiles } from "../../src/check/check.js";
+import { CsvReader } from "../../src/check/wheel.js";
+import { tempDir } from "../support/tmp.js";
+
+interface WheelSpec {
+  /** Files besides the .dist-info ones: [path, content]. */
+  files: [string, string][];
+  /** "force": ZIP64 local headers; "all": ZIP64 sizes, offsets and end records throughout. */
+  zip64?: "force" | "all";
+  /** Bytes of METADATA's description (to make it large). */
+  description?: number;
+  /** RECORD's content instead of the right one. */
+  record?: string;
+}
+
+/** demo-1.0-py3-none-any.whl, valid, written by Python's zipfile with a RECORD from its csv module. */
+async function pythonWheel(dir: string, spec: WheelSpec): Promise<string> {
+  return (await pythonWheelAndRecord(dir, spec)).wheel;
+}
+
+async function pythonWheelAndRecord(dir: string, spec: WheelSpec): Promise<{ wheel: string; recordSize: number }> {
+  const out = path.join(dir, "demo-1.0-py3-none-any.whl");
+  const { stdout } = await execa("python3", ["-c", `
+import base64, csv, hashlib, io, json, sys, zipfile
+out, spec = sys.argv[1], json.load(sys.stdin)
+def digest(data):
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+meta = "Metadata-Version: 2.1\\nName: demo\\nVersion: 1.0\\n\\n" + "x" * spec.get("description", 0)
+files = [(p, c.encode()) for p, c in spec["files"]] + [
+    ("demo-1.0.dist-info/METADATA", meta.encode()),
+    ("demo-1.0.dist-info/WHEEL", b"Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"),
+]
+record = io.StringIO()
+writer = csv.writer(record)  # quotes as needed; rows end in \\r\\n
+for p, data in files:
+    writer.writerow([p, digest(data), len(data)])
+writer.writerow(["demo-1.0.dist-info/RECORD", "", ""])
+files.append(("demo-1.0.dist-info/RECORD", spec.get("record", record.getvalue()).encode()))
+print(len(files[-1][1]))
+if spec.get("zip64") == "all":
+    zipfile.ZIP64_LIMIT = 0
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for p, data in files:
+        info = zipfile.ZipInfo(p, (2024, 1, 1, 0, 0, 0))
+        info.external_attr = 0o100644 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        if spec.get("zip64") == "force":
+            with z.open(info, "w", force_zip64=True) as f:
+                f.write(data)
+        else:
+            z.writestr(info, data)
+`, out], { input: JSON.stringify(spec) });
+  return { wheel: out, recordSize: Number(stdout) };
+}
+
+async function problems(file: string): Promise<string[]> {
+  const [result] = await checkFiles([file]);
+  return result!.problems;
+}
+
+describe("binwheel check on wheels", () => {
+  it.each([["local headers", "force"], ["throughout", "all"]] as const)("passes a valid wheel with ZIP64 %s", async (_, zip64) => {
+    expect(await problems(await pythonWheel(tempDir(), { files: [["demo/__init__.py", "x = 1\n".repeat(100)]], zip64 }))).toEqual([]);
+  });
+
+  it("passes what valid wheels may hold: a top-level .pth, a .data folder, names CSV quotes", async () => {
+    const wheel = await pythonWheel(tempDir(), {
+      files: [["demo.pth", "import demo\n"], ["demo-1.0.data/scripts/demo-tool", "#!/bin/sh\n"], ["demo/a,b.py", ""], ['demo/say "hi".py', ""], ["demo/naïve.py", ""]],
+    });
+    expect(await problems(wheel)).toEqual([]);
+  });
+
+  it("reads a RECORD of 4 MB whole", async () => {
+    const long = "d".repeat(180);
+    const files = Array.from({ length: 18_000 }, (_, i): [string, string] => [`demo/${long}/f${i}.py`, ""]);
+    const { wheel, recordSize } = await pythonWheelAndRecord(tempDir(), { files });
+    expect(recordSize).toBeGreaterThan(4_000_000);
+    expect(await problems(wheel)).toEqual([]);
+  });
+
+  it("reports a METADATA over 64 MiB instead of reading it", async () => {
+    const wheel = await pythonWheel(tempDir(), { files: [], description: 65 << 20 });
+    expect(await problems(wheel)).toEqual([expect.stringMatching(/^demo-1\.0\.dist-info\/METADATA is \d+ bytes; binwheel check reads at most 64 MiB of it$/)]);
+  });
+
+  it("reports member names that are no safe path, and names that collide, naming both", async () => {
+    const dir = tempDir();
+    const wheel = await pythonWheel(dir, {
+      files: [["demo/new\nline.py", ""], ["demo/a//b.py", ""], ["./demo/x.py", ""], ["demo/back\\slash.py", ""], ["demo/nul~.py", ""],
+        ["demo/Foo.py", ""], ["demo/foo.py", ""], ["demo/caf\u00e9.py", ""], ["demo/cafe\u0301.py", ""]],
+    });
+    // Python's zipfile cuts names at a NUL: put one in by hand, in the local and central headers.
+    const bytes = readFileSync(wheel);
+    for (let at = bytes.indexOf("demo/nul~.py"); at >= 0; at = bytes.indexOf("demo/nul~.py", at + 1)) bytes[at + 8] = 0;
+    writeFileSync(wheel, bytes);
+    const found = await problems(wheel);
+    expect(found).toEqual(expect.arrayContaining([
+      'the entry "demo/new\\x0aline.py" holds the control character U+000A',
+      'the entry "demo/nul\\x00.py" holds the control character U+0000',
+      'the entry "demo/a//b.py" has an empty segment ("//" or a "/" at either end)',
+      'the entry "./demo/x.py" has a "." segment',
+      'the entry "demo/back\\slash.py" holds a "\\" (paths inside artifacts use "/")',
+      '"demo/Foo.py" and "demo/foo.py" differ only in case: one file on macOS and Windows',
+      '"demo/caf\u00e9.py" and "demo/cafe\u0301.py" are one name in two Unicode normalizations (NFC and NFD): one file on macOS',
+    ]));
+    expect(found.filter((p) => /UTF-8 flag|appears twice/.test(p))).toEqual([]);
+  });
+
+  it("lists 20 problems of a kind and counts the rest", async () => {
+    const files = Array.from({ length: 50 }, (_, i): [string, string] => [`demo/f${i}.py`, ""]);
+    const found = await problems(await pythonWheel(tempDir(), { files, record: "demo-1.0.dist-info/RECORD,,\n" }));
+    expect(found.filter((p) => p.endsWith("is not listed in RECORD"))).toHaveLength(20);
+    expect(found).toEqual([...found.slice(0, 20), "... and 32 more files not listed in RECORD"]);
+  });
+});
+
+describe("RECORD's CSV", () => {
+  it("reads rows as Python's csv module does, fed whole or a character at a time", async () => {
+    const texts = [
+      'a,b,c\r\nd,"e,f",g\n"h""i",,\n',
+      '"two\nlines",x,y\r\n',
+      "no,final,newline",
+      "\n\nx,y,z\r\r",
+      'a"b,c,d\n"a"b,c,d\n',
+      '"unterminated,x\n',
+      "one\r\ntwo,fields\rthree,f,i,e,l,d,s\n",
+    ];
+    const { stdout } = await execa("python3", ["-c", `
+import csv, io, json, sys
+print(json.dumps([list(csv.reader(io.StringIO(t, newline=""))) for t in json.loads(sys.argv[1])]))
+`, JSON.stringify(texts)]);
+    const expected = (JSON.parse(stdout) as string[][][]).map((rows) => rows.map((r) => [r.slice(0, 3), r.length]));
+    for (const pieces of [(t: string) => [t], (t: string) => [...t]]) {
+      const actual = texts.map((text) => {
+        const rows: [string[], number][] = [];
+        const reader = new CsvReader((fields, count) => rows.push([fields, count]), (why) => { throw new Error(why); });
+        for (const piece of pieces(text)) reader.push(piece);
+        reader.end();
+        return rows;
+      });
+      expect(actual).toEqual(expected);
+    }
+  });
+});
