@@ -4,11 +4,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadProject } from "../src/config/pyproject.js";
-import { readOptions, type ConfigSettings } from "../src/config/settings.js";
+import { readOptions, type BuildOptions, type ConfigSettings } from "../src/config/settings.js";
 import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
 import { buildSdist } from "../src/sdist/build.js";
-import type { HostFacts } from "../src/target/host.js";
+import { resolveTarget, type HostFacts } from "../src/target/host.js";
 import { buildWheel, type WheelRequest } from "../src/wheel/build.js";
 import { writePreparedMetadata } from "../src/wheel/distinfo.js";
 import { buildEditable } from "../src/wheel/editable.js";
@@ -52,10 +52,17 @@ export async function runHook(requestFile: string, resultFile: string): Promise<
       break;
     case "prepare_metadata_for_build_wheel":
     case "prepare_metadata_for_build_editable":
-      result = await writePreparedMetadata(loadProject(projectDir, options.upstreamVersion), directory);
+      result = await prepareMetadata(projectDir, directory, options, request.host);
       break;
     default:
       fail(`the Python shim asked for the unknown hook "${request.hook}"; the binwheel package is damaged or mixed versions are installed.`);
   }
   await writeFile(resultFile, JSON.stringify({ return: result }));
+}
+
+/** The .dist-info a build would write; the target matters only when a command is limited to some targets. */
+async function prepareMetadata(projectDir: string, directory: string, options: BuildOptions, host: HostFacts): Promise<string> {
+  const project = loadProject(projectDir, options.upstreamVersion);
+  const perTarget = project.config.scripts.some((s) => s.targets !== undefined);
+  return writePreparedMetadata(project, directory, perTarget ? resolveTarget(options.target, host, process.env).triple : undefined);
 }

@@ -1,26 +1,43 @@
-// `{placeholder}` templates in pyproject.toml (asset names, tags, include paths).
+// `{placeholder}` templates in pyproject.toml (tags, asset names, URLs, include paths). A name
+// with a capital first letter is the title-cased value of its lowercase twin (`{Goos}` is
+// "Linux" where `{goos}` is "linux"), as GoReleaser's `title` writes names.
 import { fail } from "./errors.js";
 
-export type Placeholder = "version" | "project_version" | "target" | "os" | "arch" | "platform" | "archive";
+/** Placeholders every target fills (target/plan.ts gives their values); `vars` add more. */
+export const TARGET_PLACEHOLDERS = [
+  "version", "project_version", "target", "os", "arch", "platform", "archive", "goos", "goarch", "exe",
+] as const;
 
-export const ALL_PLACEHOLDERS: readonly Placeholder[] = [
-  "version", "project_version", "target", "os", "arch", "platform", "archive",
-];
+export type Values = Record<string, string>;
 
-/** Fails, naming `key`, when `template` uses a placeholder outside `allowed` or an unclosed brace. */
-export function checkTemplate(template: string, allowed: readonly Placeholder[], key: string): void {
-  const stripped = template.replace(/\{([^{}]*)\}/g, (_, name: string) => {
-    if (!(allowed as readonly string[]).includes(name)) {
-      fail(`pyproject.toml: ${key} uses the placeholder {${name}}, which is not available here. Available: ${allowed.map((p) => `{${p}}`).join(", ")}.`);
+/** The placeholder names `template` uses, as written. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
+}
+
+/** The lowercase twin of a title-cased placeholder name (`Goos` -> `goos`). */
+const untitled = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+const titled = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
+
+/**
+ * Fails, naming `key`, when `template` has an unmatched brace or uses a placeholder that is not
+ * in `allowed` (title-cased forms of allowed names are allowed too).
+ */
+export function checkTemplate(template: string, allowed: readonly string[], key: string): void {
+  for (const name of placeholdersOf(template)) {
+    if (!allowed.includes(name) && !allowed.includes(untitled(name))) {
+      fail(`pyproject.toml: ${key} uses the placeholder {${name}}, which is not available here. Available: ${allowed.map((p) => `{${p}}`).join(", ")} (and their title-cased forms such as {Goos}).`);
     }
-    return "";
-  });
-  if (/[{}]/.test(stripped)) fail(`pyproject.toml: ${key} "${template}" has an unmatched "{" or "}".`);
+  }
+  if (/[{}]/.test(template.replace(/\{([^{}]*)\}/g, ""))) fail(`pyproject.toml: ${key} "${template}" has an unmatched "{" or "}".`);
 }
 
 /** Replaces each `{name}` with its value; templates were checked when the config was read. */
-export function expand(template: string, values: Partial<Record<Placeholder, string>>): string {
-  return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => values[name as Placeholder] ?? whole);
+export function expand(template: string, values: Values): string {
+  return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
+    const value = values[name] ?? (values[untitled(name)] !== undefined ? titled(values[untitled(name)]!) : undefined);
+    return value ?? whole;
+  });
 }
 
 /**

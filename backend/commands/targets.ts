@@ -13,10 +13,11 @@ export async function targetsCommand(args: string[]): Promise<void> {
     return;
   }
   const out: string[] = [];
-  for (const [triple] of project.config.targets) {
+  for (const { triple } of project.config.targets) {
     const targetOptions = { ...options, target: triple };
     const plan = planTarget(project, targetOptions, undefined, process.env);
-    let tags = plan.tagSetting === "auto" ? `auto (derived from the binaries when built; without any: ${plan.target.defaultTags.join(".")})` : plan.tagSetting.join(".");
+    const setting = plan.config.tags;
+    let tags = setting === "auto" ? `auto (derived from the binaries when built; without any: ${plan.target.defaultTags.join(".")})` : setting.join(".");
     if (values.fetch) {
       tags = await withScratch(async (scratch, spool) => {
         const bundle = await bundleBinaries(project, { projectDir, outDir: scratch, options: targetOptions, env: process.env }, scratch, spool);
@@ -25,9 +26,9 @@ export async function targetsCommand(args: string[]): Promise<void> {
     }
     out.push(
       triple,
-      `  asset         ${plan.assetName} (${plan.upstream.owner}/${plan.upstream.repo} ${plan.releaseTag})`,
+      `  asset         ${plan.assetName} (${plan.location ?? `${plan.upstream.name} ${plan.releaseTag}`})`,
       `  tags          ${tags}`,
-      ...plan.include.map((r) => `  ${r.fromGlob.padEnd(13)} -> ${r.toDir}/`),
+      ...plan.include.map((r) => `  ${r.fromGlob.padEnd(13)} -> ${r.toDir}/${r.asName ?? ""}`),
       "",
     );
   }

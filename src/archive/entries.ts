@@ -12,6 +12,7 @@ export interface ArchiveEntry {
   type: EntryType;
   /** Permission bits (0o777). */
   mode: number;
+  /** Bytes of content; -1 when not known before it is read (a compressed bare file). */
   size: number;
   /** Target of a symlink or hard link, as stored. */
   linkTarget?: string;

@@ -21,6 +21,7 @@ import { DamagedCacheFile, type Member, type MemberSink } from "../wheel/member.
 import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
 import type { ArchiveEntry } from "./entries.js";
 import { ArchiveGuard } from "./guard.js";
+import { checkMagic, formatFromName, type AssetFormat } from "./format.js";
 import { readArchive } from "./read.js";
 
 export interface IncludedFile {
@@ -38,11 +39,15 @@ export interface Asset {
   sha256: string;
   /** Taken from the download cache: hashed again before it is read, since the disk may have changed it. */
   cached?: boolean;
+  /** A local folder (a path source): read as the layout itself. */
+  folder?: boolean;
 }
 
 interface Rule {
   label: string;
   toDir: string;
+  /** The file name its single match gets (`as`). */
+  asName?: string;
   matches: (p: string) => boolean;
   base: string;
 }
@@ -71,18 +76,22 @@ export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: M
   const rules: Rule[] = plan.include.map((r) => ({
     label: r.label,
     toDir: r.toDir,
+    ...(r.asName !== undefined && { asName: r.asName }),
     matches: picomatch(r.fromGlob, { dot: true }),
     base: picomatch.scan(r.fromGlob).base,
   }));
+  const format: AssetFormat = asset.folder ? { container: "folder" } : formatFromName(plan.assetName);
   let entries = cache ? fromManifest(cache, asset.sha256, rules) : undefined;
   if (entries) {
     detail(`${plan.assetName}: using the compressed members cached from an earlier build`);
   } else {
     if (asset.cached && (await sha256OfFile(asset.file)) !== asset.sha256) throw new DamagedCacheFile(asset.file, `the cached ${plan.assetName}`);
-    entries = await scan(asset.file, plan, rules, sink, scratch);
+    await checkMagic(asset.file, plan.assetName, format);
+    entries = await scan(asset.file, format, plan, rules, sink, scratch);
     await cache?.saveManifest(asset.sha256, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
   }
-  return place(entries, rules, plan);
+  // Only real archives are packed under a top folder; a folder or a bare file is the layout itself.
+  return place(entries, rules, plan, format.container === "tar" || format.container === "zip");
 }
 
 function withoutData(member: Member): Omit<Member, "data"> {
@@ -106,8 +115,9 @@ function fromManifest(cache: MemberCache, assetSha256: string, rules: Rule[]): S
 }
 
 /** Reads the archive once: every entry checked, every matching file deflated and inspected. */
-async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberSink, scratch: string): Promise<Scanned[]> {
-  const guard = new ArchiveGuard(plan.assetName, statSync(file).size);
+async function scan(file: string, format: AssetFormat, plan: TargetPlan, rules: Rule[], sink: MemberSink, scratch: string): Promise<Scanned[]> {
+  // A folder expands to itself: only the absolute limit applies to it.
+  const guard = new ArchiveGuard(plan.assetName, format.container === "folder" ? Number.MAX_SAFE_INTEGER : statSync(file).size);
   const entries: Scanned[] = [];
   const onEntry = async (entry: ArchiveEntry) => {
     if (entry.path === "") return;
@@ -117,7 +127,7 @@ async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberS
     const { whole, stripped } = matchesOf(rules, entry.path);
     if (entry.type !== "file" || (whole.length === 0 && stripped.length === 0)) return;
     let binary: BinaryInfo | undefined;
-    if (entry.size < BLOCK) {
+    if (entry.size >= 0 && entry.size < BLOCK) {
       // Small files are read whole (at most 1 MiB): no scratch copy, no worker round trips.
       const content = Buffer.allocUnsafe(entry.size);
       let filled = 0;
@@ -131,24 +141,26 @@ async function scan(file: string, plan: TargetPlan, rules: Rule[], sink: MemberS
     }
     if (binary) scanned.binary = binary;
   };
-  await readArchive(file, plan.target.archive, plan.assetName, onEntry, (bytes) => guard.count(bytes));
+  await readArchive(file, format, plan.assetName, onEntry, (bytes) => guard.count(bytes));
   return entries;
 }
 
 /** Decides the top-folder question, applies the rules and resolves symlinks to their targets. */
-function place(entries: Scanned[], rules: Rule[], plan: TargetPlan): IncludedFile[] {
+function place(entries: Scanned[], rules: Rule[], plan: TargetPlan, mayDropTop: boolean): IncludedFile[] {
   const tops = new Set(entries.map((e) => e.path.split("/")[0]!));
   const files = entries.filter((e) => e.type !== "directory");
-  const commonTop = tops.size === 1 && files.every((e) => e.path.includes("/"));
+  const commonTop = mayDropTop && tops.size === 1 && files.every((e) => e.path.includes("/"));
+  const matchCount = rules.map(() => 0);
   const byPath = new Map(files.map((e) => [e.path, e]));
   const placed = new Map<string, IncludedFile>();
-  const used = new Set<number>();
   for (const entry of files) {
     const { whole, stripped } = matchesOf(rules, entry.path);
     for (const [ruleIndex, matched] of commonTop ? stripped : whole) {
       const rule = rules[ruleIndex]!;
-      used.add(ruleIndex);
-      const relative = matched.slice(rule.base.length).replace(/^\//, "") || path.posix.basename(matched);
+      if (++matchCount[ruleIndex]! > 1 && rule.asName !== undefined) {
+        fail(`${rule.label} renames its file to "${rule.asName}" (as), so it must match one file, but it matches "${entry.path}" too. Narrow the "from" pattern.`);
+      }
+      const relative = rule.asName ?? (matched.slice(rule.base.length).replace(/^\//, "") || path.posix.basename(matched));
       const wheelPath = `${rule.toDir}/${relative}`;
       const source = resolveLink(entry, byPath, plan.assetName);
       const earlier = placed.get(wheelPath);
@@ -167,7 +179,7 @@ function place(entries: Scanned[], rules: Rule[], plan: TargetPlan): IncludedFil
     }
   }
   rules.forEach((rule, i) => {
-    if (used.has(i)) return;
+    if (matchCount[i]! > 0) return;
     const shown = files.map((f) => (commonTop ? f.path.slice(f.path.indexOf("/") + 1) : f.path));
     const listing = shown.length > 40 ? `${shown.slice(0, 40).join(", ")} and ${shown.length - 40} more` : shown.join(", ");
     fail(

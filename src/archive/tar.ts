@@ -1,11 +1,12 @@
-// Streaming read of .tar.gz assets: the gzip stream decompresses into one reused buffer
-// (gunzip.ts) and the tar format is read from it here, so reading an asset of any size
+// Streaming read of tar assets: the compressed stream decompresses into one reused buffer
+// (decompress.ts) and the tar format is read from it here, so reading an asset of any size
 // allocates next to nothing. File contents are lent to the handler as views of that buffer.
 // Formats: POSIX ustar and pax (extended headers for long paths, link targets and sizes), GNU
 // (long names, base-256 sizes) and old V7 archives, as GNU tar, bsdtar and node-tar write them.
 import { fail } from "../errors.js";
 import { cleanEntryPath, normalizeEntryPath, type EntryHandler, type EntryType } from "./entries.js";
-import { gunzipFile } from "./gunzip.js";
+import { decompress, type Compression } from "./decompress.js";
+import { describeFormat } from "./format.js";
 
 const BLOCK = 512;
 /** The largest pax header or GNU long name read (node-tar's limit too). */
@@ -23,15 +24,17 @@ interface Overrides {
 }
 
 export interface TarOptions {
+  /** How the tar is compressed (default gzip). */
+  compression?: Compression;
   /** Sees every decompressed byte count (all entries), and may throw to stop. */
   onInflated?: (bytes: number) => void;
   /** False: hand unsafe names on (normalized, not refused), for a checker that reports them. */
   checkNames?: boolean;
 }
 
-export async function readTar(file: string, archive: string, onEntry: EntryHandler, { onInflated = () => {}, checkNames = true }: TarOptions = {}): Promise<void> {
-  const bad = (why: string): never => fail(`${archive} is not a readable .tar.gz archive (${why}). Check the asset name and archive type.`);
-  const source = gunzipFile(file, bad, onInflated);
+export async function readTar(file: string, archive: string, onEntry: EntryHandler, { compression = "gzip", onInflated = () => {}, checkNames = true }: TarOptions = {}): Promise<void> {
+  const bad = (why: string): never => fail(`${archive} is not readable as ${describeFormat({ container: "tar", compression })} (${why}). Check the asset name and archive type.`);
+  const source = decompress(file, compression, bad, onInflated);
   const stream = new ByteStream(source);
   try {
     const header = Buffer.alloc(BLOCK);

@@ -4,9 +4,11 @@ import path from "node:path";
 import { fail } from "../errors.js";
 import { isInside, projectFile } from "../files.js";
 import { escapedName, isValidCommandName } from "../names.js";
-import { ALL_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion } from "../template.js";
-import { KNOWN_TRIPLES, targetInfo, type Os } from "../target/triples.js";
-import { Table, quoteKey } from "./values.js";
+import picomatch from "picomatch";
+import { TARGET_PLACEHOLDERS, checkTemplate, placeholdersOf } from "../template.js";
+import { KNOWN_TRIPLES, targetInfo, type Os, type TargetInfo } from "../target/triples.js";
+import { readUpstream, type UpstreamConfig } from "./upstream.js";
+import { Table, isTable, quoteKey } from "./values.js";
 
 export interface PackageSource {
   /** Import name, e.g. "toondb". */
@@ -16,26 +18,36 @@ export interface PackageSource {
   isModule: boolean;
 }
 
-export interface UpstreamConfig {
-  owner: string;
-  repo: string;
-  /** The upstream version; undefined means "the project version". */
-  version?: string;
-  tag: string;
-  asset: string;
-  /** Triple -> an asset name template for that target only (upstreams that name one differently). */
-  assets: Map<string, string>;
-  /** Triple -> pinned lowercase sha256 hex of that target's asset. */
-  sha256: Map<string, string>;
-  /** Fail, instead of warning, when no hash is known for an asset. */
-  requireChecksum: boolean;
+export type { UpstreamConfig } from "./upstream.js";
+
+export interface TargetConfig {
+  triple: string;
+  /** "auto" (derive the platform tags from the binaries) or the tags to use, in declaration order. */
+  tags: "auto" | string[];
+  /** The target's own placeholders (`vars = { plat = "linux-x64" }`). */
+  vars: Record<string, string>;
+  /** What {archive} gives for this target: tar.gz on Unix and zip on Windows unless set. */
+  archive: string;
 }
 
 export interface IncludeRule {
   from: string;
   to: string;
+  /** A new file name for the rule's single matched file (bare executables: "jq{exe}"). */
+  as?: string;
+  /** Triple globs this rule applies to; undefined means every target. */
+  targets?: string[];
   /** How the rule is named in messages: `[[tool.binwheel.include]] #2 (from = "lib/*")`. */
   label: string;
+}
+
+export interface ScriptConfig {
+  /** The console command. */
+  name: string;
+  /** The executable's file name as it lands in the wheel, without ".exe". */
+  executable: string;
+  /** Triple globs of the targets that have this command; undefined means every target. */
+  targets?: string[];
 }
 
 /** Where a dynamic [project] version comes from. */
@@ -55,15 +67,14 @@ export interface BinwheelConfig {
   locator?: string;
   sdist: SdistConfig;
   upstream?: UpstreamConfig;
-  /** Triple -> "auto" or the platform tags to use, in declaration order. */
-  targets: [string, "auto" | string[]][];
+  targets: TargetConfig[];
   include: IncludeRule[];
-  /** Console command -> executable file name (without ".exe"). */
-  scripts: [string, string][];
+  scripts: ScriptConfig[];
 }
 
 const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "sdist"] as const;
-const UPSTREAM_KEYS = ["github", "version", "tag", "asset", "assets", "sha256", "require-checksum"] as const;
+/** What `archive = ` may say in a target's table: the archive suffixes binwheel reads. */
+const ARCHIVE_SUFFIXES = ["tar.gz", "tgz", "tar.xz", "txz", "tar.bz2", "tbz2", "tar.zst", "tzst", "tar", "zip"];
 const TAG_PREFIXES: Record<Os, RegExp> = {
   linux: /^(manylinux|musllinux|linux)_/,
   macos: /^macosx_/,
@@ -75,25 +86,28 @@ const RESERVED_COMMANDS = /^(python|python3|python3\.\d+|pythonw|pypy.*|graalpy.
 export function readTool(tool: Table | undefined, projectName: string, root: string): BinwheelConfig {
   const t = tool ?? new Table("[tool.binwheel]", {});
   t.onlyKeys(TOOL_KEYS);
-  const upstream = readUpstream(t);
   const targets = readTargets(t);
-  const include = readInclude(t);
+  const vars = [...new Set(targets.flatMap((target) => Object.keys(target.vars)))];
+  const upstreamTable = t.table("upstream");
+  const upstream = upstreamTable && readUpstream(upstreamTable, vars);
+  const include = readInclude(t, targets, vars);
   if (upstream && (targets.length === 0 || include.length === 0)) {
     fail(
       `pyproject.toml: [tool.binwheel.upstream] is set, so ${targets.length === 0 ? "[tool.binwheel.targets] must list the target triples this project ships (e.g. \"x86_64-unknown-linux-gnu\" = \"auto\")" : "[[tool.binwheel.include]] must say which archive files go into the wheel (from = \"bin/*\", to = \"mypkg/_bin/{platform}\")"}.`,
     );
   }
   if (!upstream && (targets.length > 0 || include.length > 0)) {
-    fail(`pyproject.toml: ${targets.length > 0 ? "[tool.binwheel.targets]" : "[[tool.binwheel.include]]"} needs [tool.binwheel.upstream] to say which GitHub release the binaries come from (github = "owner/repo", asset = "...").`);
+    fail(`pyproject.toml: ${targets.length > 0 ? "[tool.binwheel.targets]" : "[[tool.binwheel.include]]"} needs [tool.binwheel.upstream] to say where the binaries come from (github = "owner/repo", gitlab, url or path).`);
   }
   for (const key of ["sha256", "assets"] as const) {
     for (const [triple] of upstream?.[key] ?? []) {
-      if (!targets.some(([t]) => t === triple)) {
+      if (!targets.some((target) => target.triple === triple)) {
         fail(`pyproject.toml: [tool.binwheel.upstream] ${key} names "${triple}", which is not in [tool.binwheel.targets].`);
       }
     }
   }
-  const scripts = readScripts(t);
+  if (upstream) checkVarsDefined(upstream, targets, include);
+  const scripts = readScripts(t, targets);
   if (scripts.length > 0 && !upstream) {
     fail("pyproject.toml: [tool.binwheel.scripts] runs bundled executables, so it needs [tool.binwheel.upstream]; use [project.scripts] for Python functions.");
   }
@@ -113,6 +127,32 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
     include,
     scripts,
   };
+}
+
+/** True when `triple` is one of `globs` (picomatch globs over triples); no globs means every target. */
+export function appliesTo(globs: string[] | undefined, triple: string): boolean {
+  return globs === undefined || globs.some((glob) => picomatch.isMatch(triple, glob));
+}
+
+/** Each template a target uses names only its own vars (a var only some targets define is an error for the others). */
+function checkVarsDefined(upstream: UpstreamConfig, targets: TargetConfig[], include: IncludeRule[]): void {
+  const builtIn: readonly string[] = [...TARGET_PLACEHOLDERS, "asset"];
+  for (const target of targets) {
+    const templates: [string, string][] = [
+      [upstream.assets.has(target.triple) ? `[tool.binwheel.upstream] assets."${target.triple}"` : "[tool.binwheel.upstream] asset", upstream.assets.get(target.triple) ?? upstream.asset ?? ""],
+      [`[tool.binwheel.upstream] ${upstream.source.kind}`, "template" in upstream.source ? upstream.source.template : ""],
+      ["[tool.binwheel.upstream] checksums", upstream.checksums ?? ""],
+      ...include.filter((rule) => appliesTo(rule.targets, target.triple)).flatMap((rule): [string, string][] => [[`${rule.label} from`, rule.from], [`${rule.label} to`, rule.to], [`${rule.label} as`, rule.as ?? ""]]),
+    ];
+    for (const [key, template] of templates) {
+      for (const name of placeholdersOf(template)) {
+        const base = name.charAt(0).toLowerCase() + name.slice(1);
+        if (!builtIn.includes(base) && !(base in target.vars)) {
+          fail(`pyproject.toml: ${key} uses {${name}}, but [tool.binwheel.targets] "${target.triple}" defines no var "${base}". Add it to that target's vars = { ... }.`);
+        }
+      }
+    }
+  }
 }
 
 function readPackages(t: Table, projectName: string, root: string): PackageSource[] {
@@ -145,87 +185,95 @@ function insideProject(root: string, file: string): string {
   return file;
 }
 
-function readUpstream(t: Table): UpstreamConfig | undefined {
-  const u = t.table("upstream");
-  if (!u) return undefined;
-  u.onlyKeys(UPSTREAM_KEYS);
-  const github = u.requiredString("github", 'the upstream repository as "owner/name", e.g. "toondb/toondb"');
-  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(github);
-  if (!match) fail(`pyproject.toml: ${u.key("github")} "${github}" must be "owner/name", e.g. "toondb/toondb".`);
-  const tag = u.string("tag") ?? "v{version}";
-  checkTemplate(tag, ["version", "project_version"], u.key("tag"));
-  const asset = u.requiredString("asset", 'the asset name template, e.g. "toondb-{version}-{target}.{archive}"');
-  checkTemplate(asset, ALL_PLACEHOLDERS, u.key("asset"));
-  if (!asset.includes("{target}") && !asset.includes("{platform}") && !asset.includes("{os}")) {
-    fail(`pyproject.toml: ${u.key("asset")} "${asset}" must contain {target} (or {platform}/{os} and {arch}) so each target gets its own asset.`);
-  }
-  const assets = new Map<string, string>();
-  for (const [triple, template] of u.stringTable("assets")) {
-    checkTemplate(template, ALL_PLACEHOLDERS, u.key(`assets.${quoteKey(triple)}`));
-    assets.set(triple, template);
-  }
-  const sha256 = new Map<string, string>();
-  for (const [triple, hex] of u.stringTable("sha256")) {
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
-      fail(`pyproject.toml: ${u.key(`sha256.${quoteKey(triple)}`)} must be 64 hexadecimal digits (a sha256).`);
-    }
-    sha256.set(triple, hex.toLowerCase());
-  }
-  const version = u.string("version");
-  if (version !== undefined) checkedUpstreamVersion(version, `pyproject.toml: ${u.key("version")}`);
-  return {
-    owner: match[1]!,
-    repo: match[2]!,
-    ...(version !== undefined && { version }),
-    tag,
-    asset,
-    assets,
-    sha256,
-    requireChecksum: u.boolean("require-checksum") ?? false,
-  };
-}
-
-function readTargets(t: Table): [string, "auto" | string[]][] {
-  return t.stringTable("targets").map(([triple, tag]) => {
-    const key = t.key(`targets.${quoteKey(triple)}`);
+function readTargets(t: Table): TargetConfig[] {
+  const table = t.table("targets");
+  if (!table) return [];
+  return Object.keys(table.data).map((triple): TargetConfig => {
+    const key = table.key(quoteKey(triple));
     const info = targetInfo(triple);
     if (!info) fail(`pyproject.toml: ${key}: "${triple}" is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
-    if (tag === "auto") return [triple, "auto"];
-    const tags = tag.split(".");
-    for (const one of tags) {
-      if (!/^[a-z0-9_]+$/.test(one) || !TAG_PREFIXES[info.os].test(one)) {
-        fail(`pyproject.toml: ${key} = "${tag}": "${one}" is not a ${info.os} platform tag. Use "auto" or a tag such as "${info.defaultTags.join(".")}".`);
-      }
+    const value = table.data[triple];
+    // "auto" | "<tag>[.<tag>]" | { tags, vars, archive }
+    const entry = isTable(value) ? table.table(triple) : undefined;
+    entry?.onlyKeys(["tags", "vars", "archive"]);
+    const tagText = entry ? (entry.string("tags") ?? "auto") : typeof value === "string" ? value : table.wrong(triple, '"auto", platform tags, or a table { tags = "auto", vars = { ... }, archive = "tar.xz" }');
+    const vars = Object.fromEntries(entry?.stringTable("vars") ?? []);
+    for (const [name, varValue] of Object.entries(vars)) {
+      const where = entry!.key(`vars.${quoteKey(name)}`);
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(`pyproject.toml: ${where}: a var name is lowercase letters, digits and "_" (its title-cased form {${name.charAt(0).toUpperCase()}${name.slice(1)}} comes with it).`);
+      if ((TARGET_PLACEHOLDERS as readonly string[]).includes(name) || name === "asset") fail(`pyproject.toml: ${where} would shadow the built-in placeholder {${name}}; choose another name.`);
+      if (!/^[A-Za-z0-9._+~-]{1,100}$/.test(varValue)) fail(`pyproject.toml: ${where} = ${JSON.stringify(varValue)} may hold only letters, digits, ".", "_", "+", "~" and "-" (it fills names and paths).`);
     }
-    return [triple, tags];
+    const archive = entry?.string("archive") ?? info.archive;
+    if (!ARCHIVE_SUFFIXES.includes(archive)) fail(`pyproject.toml: ${entry!.key("archive")} = "${archive}" is not an archive type binwheel reads: ${ARCHIVE_SUFFIXES.join(", ")}.`);
+    return { triple, tags: readTags(tagText, info, entry ? entry.key("tags") : key), vars, archive };
   });
 }
 
-function readInclude(t: Table): IncludeRule[] {
+function readTags(text: string, info: TargetInfo, key: string): "auto" | string[] {
+  if (text === "auto") return "auto";
+  const tags = text.split(".");
+  for (const one of tags) {
+    if (!/^[a-z0-9_]+$/.test(one) || !TAG_PREFIXES[info.os].test(one)) {
+      fail(`pyproject.toml: ${key} = "${text}": "${one}" is not a ${info.os} platform tag. Use "auto" or a tag such as "${info.defaultTags.join(".")}".`);
+    }
+  }
+  return tags;
+}
+
+/** A `targets = [...]` list of triple globs, each matching at least one configured target. */
+function readTargetGlobs(table: Table, targets: TargetConfig[]): string[] | undefined {
+  const globs = table.stringArray("targets");
+  for (const glob of globs ?? []) {
+    if (!targets.some((target) => picomatch.isMatch(target.triple, glob))) {
+      fail(`pyproject.toml: ${table.key("targets")} lists "${glob}", which matches none of the configured targets (${targets.map((x) => x.triple).join(", ")}).`);
+    }
+  }
+  return globs;
+}
+
+function readInclude(t: Table, targets: TargetConfig[], vars: string[]): IncludeRule[] {
+  const placeholders = [...TARGET_PLACEHOLDERS, ...vars];
   return (t.tableArray("include") ?? []).map((rule, i) => {
-    rule.onlyKeys(["from", "to"]);
+    rule.onlyKeys(["from", "to", "as", "targets"]);
     const from = rule.requiredString("from", 'a glob over the archive\'s paths, e.g. "bin/*"');
-    const to = rule.requiredString("to", 'a folder inside the wheel, e.g. "mypkg/_bin/{platform}"');
-    checkTemplate(from, ALL_PLACEHOLDERS, rule.key("from"));
-    checkTemplate(to, ALL_PLACEHOLDERS, rule.key("to"));
-    for (const [key, value] of [["from", from], ["to", to]] as const) {
-      if (value.startsWith("/") || value.includes("\\") || value.split("/").includes("..")) {
-        fail(`pyproject.toml: ${rule.key(key)} "${value}" must be a relative path with "/" separators and no "..".`);
+    const to = rule.requiredString("to", 'a folder inside a package, e.g. "mypkg/_bin/{platform}"');
+    const as = rule.string("as");
+    for (const [key, value] of [["from", from], ["to", to], ["as", as]] as const) {
+      if (value === undefined) continue;
+      checkTemplate(value, placeholders, rule.key(key));
+      if (value.startsWith("/") || value.includes("\\") || value.split("/").includes("..") || (key === "as" && value.includes("/"))) {
+        fail(`pyproject.toml: ${rule.key(key)} "${value}" must be a relative path with "/" separators and no ".."${key === "as" ? " (and, for as, a file name)" : ""}.`);
       }
     }
-    return { from, to: to.replace(/\/+$/, ""), label: `[[tool.binwheel.include]] #${i + 1} (from = "${from}")` };
+    const globs = readTargetGlobs(rule, targets);
+    return {
+      from,
+      to: to.replace(/\/+$/, ""),
+      ...(as !== undefined && { as }),
+      ...(globs && { targets: globs }),
+      label: `[[tool.binwheel.include]] #${i + 1} (from = "${from}")`,
+    };
   });
 }
 
-function readScripts(t: Table): [string, string][] {
-  return t.stringTable("scripts").map(([name, executable]) => {
-    const key = t.key(`scripts.${quoteKey(name)}`);
+function readScripts(t: Table, targets: TargetConfig[]): ScriptConfig[] {
+  const table = t.table("scripts");
+  if (!table) return [];
+  return Object.keys(table.data).map((name): ScriptConfig => {
+    const key = table.key(quoteKey(name));
     if (!isValidCommandName(name)) fail(`pyproject.toml: ${key}: a command name may only contain letters, digits, "_", "." and "-", and must start with a letter, digit or "_".`);
     if (RESERVED_COMMANDS.test(name)) fail(`pyproject.toml: ${key}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
-    if (!/^[^/\\]+$/.test(executable)) {
-      fail(`pyproject.toml: ${key} = "${executable}" must be the executable's file name (no folders), e.g. "toondb-bulk".`);
+    // "<executable>" | { executable = "...", targets = [...] }
+    const value = table.data[name];
+    const entry = isTable(value) ? table.table(name) : undefined;
+    entry?.onlyKeys(["executable", "targets"]);
+    const executable = entry ? entry.requiredString("executable", 'the executable\'s file name, e.g. "toondb-server"') : typeof value === "string" ? value : table.wrong(name, 'the executable\'s file name, or a table { executable = "...", targets = ["*-linux-*"] }');
+    if (!/^[^/\\{}]+$/.test(executable)) {
+      fail(`pyproject.toml: ${entry ? entry.key("executable") : key} = "${executable}" must be the executable's file name as it lands in the wheel (no folders, no placeholders), e.g. "toondb-bulk".`);
     }
-    return [name, executable.replace(/\.exe$/i, "")];
+    const globs = entry && readTargetGlobs(entry, targets);
+    return { name, executable: executable.replace(/\.exe$/i, ""), ...(globs && { targets: globs }) };
   });
 }
 

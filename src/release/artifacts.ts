@@ -28,7 +28,7 @@ export interface Artifact {
  */
 export async function buildArtifacts(project: Project, outDir: string, options: BuildOptions, env: NodeJS.ProcessEnv, sdist: boolean): Promise<Artifact[]> {
   const built: { file: string; target?: string }[] = [];
-  const jobs: (string | undefined)[] = project.config.upstream ? project.config.targets.map(([t]) => t) : [undefined];
+  const jobs: (string | undefined)[] = project.config.upstream ? project.config.targets.map((t) => t.triple) : [undefined];
   let next = 0;
   let failed = false;
   // Two builds at a time: downloads overlap with compression, and there are two cores.

@@ -8,6 +8,8 @@ import path from "node:path";
 import { checkFiles, formatReport } from "../check/check.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
+import type { UpstreamConfig } from "../config/upstream.js";
+import { gitlabServer } from "../upstream/gitlab.js";
 import { fail } from "../errors.js";
 import { info, warn } from "../log.js";
 import { normalizeName } from "../names.js";
@@ -151,10 +153,19 @@ function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact
     version: metadata.version,
     repo: req.repo,
     tag: `v${metadata.version}`,
-    ...(upstream && upstreamTag && {
-      upstream: { repo: `${upstream.owner}/${upstream.repo}`, tag: upstreamTag, url: releasePageUrl(server, `${upstream.owner}/${upstream.repo}`, upstreamTag) },
-    }),
+    ...(upstream && upstreamTag && { upstream: upstreamFacts(upstream, upstreamTag, upstreamVersion, server, req.env) }),
     artifacts,
     pypiUrl: `https://pypi.org/project/${normalizeName(metadata.name)}/${metadata.version}/`,
   };
+}
+
+/** How the notes name the upstream release: a link to its page where the host has one. */
+function upstreamFacts(upstream: UpstreamConfig, tag: string, version: string, githubServer: string, env: NodeJS.ProcessEnv): NonNullable<ReleaseFacts["upstream"]> {
+  const { source } = upstream;
+  if (source.kind === "github") return { repo: upstream.name, tag, url: releasePageUrl(githubServer, upstream.name, tag) };
+  if (source.kind === "gitlab") {
+    const page = `${gitlabServer(env)}/${upstream.name.split("/").map(encodeURIComponent).join("/")}/-/releases/${encodeURIComponent(tag)}`;
+    return { repo: upstream.name, tag, url: page };
+  }
+  return { repo: source.kind === "url" ? new URL(source.template.replace(/\{[^{}]*\}/g, "x")).host : "local files", tag: version, url: "" };
 }

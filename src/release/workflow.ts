@@ -26,7 +26,9 @@ export function renderWorkflow(project: Project): string {
   const { metadata, config } = project;
   const pypiName = normalizeName(metadata.name);
   const importName = config.packages[0]?.name ?? pypiName.replace(/-/g, "_");
-  const smoke = config.scripts[0] ? `${config.scripts[0][0]} --help` : `python -c "import ${importName}"`;
+  // The smoke test runs on every OS: a command every target has, else an import.
+  const everywhere = config.scripts.find((s) => s.targets === undefined);
+  const smoke = everywhere ? `${everywhere.name} --help` : `python -c "import ${importName}"`;
   const install = [
     `      - ${uses("actions/setup-python")}`,
     '        with: { python-version: "3.12" }',

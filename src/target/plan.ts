@@ -4,75 +4,131 @@ import { pathProblem, printable } from "../artifact-path.js";
 import { fail } from "../errors.js";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
-import type { IncludeRule, UpstreamConfig } from "../config/tool.js";
-import { expand, type Placeholder } from "../template.js";
+import { appliesTo, type IncludeRule, type TargetConfig, type UpstreamConfig } from "../config/tool.js";
+import { expand, type Values } from "../template.js";
 import { resolveTarget, type HostFacts } from "./host.js";
 import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "./triples.js";
 
 export interface TargetPlan {
   target: TargetInfo;
-  /** "auto" (derive the platform tags from the binaries) or the configured tags, to be checked. */
-  tagSetting: "auto" | string[];
+  /** The target's entry in [tool.binwheel.targets]. */
+  config: TargetConfig;
   upstream: UpstreamConfig;
   upstreamVersion: string;
   releaseTag: string;
+  /** The asset's name: its template, else the last part of the URL or path. */
   assetName: string;
+  /** url and path sources: the asset's URL, or its path relative to the project. */
+  location?: string;
+  /** The checksum file's name or URL, placeholders filled. */
+  checksums?: string;
   pinnedSha256?: string;
-  include: (IncludeRule & { fromGlob: string; toDir: string })[];
-  placeholders: Record<Placeholder, string>;
+  /** The include rules that apply to this target, placeholders filled. */
+  include: PlannedRule[];
+  /** Every placeholder's value for this target, its vars and {asset} included. */
+  placeholders: Values;
+}
+
+export interface PlannedRule extends IncludeRule {
+  fromGlob: string;
+  toDir: string;
+  asName?: string;
 }
 
 export function planTarget(project: Project, options: BuildOptions, host: HostFacts | undefined, env: NodeJS.ProcessEnv): TargetPlan {
   const { config, metadata } = project;
   const upstream = config.upstream!;
-  const configured = config.targets.map(([t]) => t);
   const { triple, source } = resolveTarget(options.target, host, env);
   const target = targetInfo(triple);
   if (!target) {
     fail(`"${triple}" (from ${source}) is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
   }
-  const entry = config.targets.find(([t]) => t === triple);
+  const entry = config.targets.find((t) => t.triple === triple);
   if (!entry) {
     const why = source === "this Python" ? `this machine's Python (${triple})` : `the requested target ${triple} (from ${source})`;
     fail(
-      `no upstream build is configured for ${why}. [tool.binwheel.targets] lists: ${configured.join(", ")}. ` +
-        `Add "${triple}" there if ${upstream.owner}/${upstream.repo} publishes it, or build another target with -C target=<triple>.`,
+      `no upstream build is configured for ${why}. [tool.binwheel.targets] lists: ${config.targets.map((t) => t.triple).join(", ")}. ` +
+        `Add "${triple}" there if ${upstream.name} publishes it, or build another target with -C target=<triple>.`,
     );
   }
   const upstreamVersion = options.upstreamVersion ?? upstream.version ?? metadata.version;
-  const placeholders: Record<Placeholder, string> = {
-    version: upstreamVersion,
-    project_version: metadata.version,
-    target: triple,
-    os: target.os,
-    arch: target.arch,
-    platform: `${target.os}-${target.arch}`,
-    archive: target.archive,
-  };
-  const pinnedSha256 = upstream.sha256.get(triple);
-  const assetKey = upstream.assets.has(triple) ? `[tool.binwheel.upstream] assets."${triple}"` : "[tool.binwheel.upstream] asset";
-  const releaseTag = expand(upstream.tag, placeholders);
+  const values = targetValues(entry, target, upstreamVersion, metadata.version);
+  const releaseTag = expand(upstream.tag, values);
   if (/[\x00-\x20\x7f]/.test(releaseTag)) fail(`pyproject.toml: [tool.binwheel.upstream] tag gives ${JSON.stringify(releaseTag)} for ${triple}, which holds spaces or control characters; a release tag cannot.`);
-  const assetName = expand(upstream.assets.get(triple) ?? upstream.asset, placeholders);
-  const problem = pathProblem(assetName);
-  if (problem || assetName.includes("/")) {
-    fail(`pyproject.toml: ${assetKey} gives ${JSON.stringify(assetName)} for ${triple}, which ${problem ?? 'holds a "/"'}; an asset name is one file name.`);
-  }
+  const { assetName, location } = assetOf(upstream, triple, values);
+  const placeholders = { ...values, asset: assetName };
+  const pinnedSha256 = upstream.sha256.get(triple);
   return {
     target,
-    tagSetting: entry[1],
+    config: entry,
     upstream,
     upstreamVersion,
     releaseTag,
     assetName,
+    ...(location !== undefined && { location }),
+    ...(upstream.checksums !== undefined && { checksums: expand(upstream.checksums, placeholders) }),
     ...(pinnedSha256 !== undefined && { pinnedSha256 }),
-    include: config.include.map((rule) => ({
-      ...rule,
-      fromGlob: expand(rule.from, placeholders),
-      toDir: checkedDestination(project, rule, expand(rule.to, placeholders)),
-    })),
+    include: config.include.filter((rule) => appliesTo(rule.targets, triple)).map((rule) => {
+      const asName = rule.as === undefined ? undefined : expand(rule.as, values);
+      if (asName !== undefined && (pathProblem(asName) || asName.includes("/"))) {
+        fail(`pyproject.toml: ${rule.label}: as = "${rule.as}" gives "${printable(asName)}" for ${triple}, which is not a file name.`);
+      }
+      return { ...rule, fromGlob: expand(rule.from, values), toDir: checkedDestination(project, rule, expand(rule.to, values)), ...(asName !== undefined && { asName }) };
+    }),
     placeholders,
   };
+}
+
+/** The placeholders every template of `target` may use: the built-in ones and the target's vars. */
+function targetValues(entry: TargetConfig, target: TargetInfo, version: string, projectVersion: string): Values {
+  return {
+    version,
+    project_version: projectVersion,
+    target: target.triple,
+    os: target.os,
+    arch: target.arch,
+    platform: `${target.os}-${target.arch}`,
+    archive: entry.archive,
+    goos: target.goos,
+    goarch: target.goarch,
+    exe: target.os === "windows" ? ".exe" : "",
+    ...entry.vars,
+  };
+}
+
+/**
+ * The asset's name and, for url and path sources, where it is. Without an asset template the
+ * name is the last part of the URL or path. A name is one file name, checked here once filled.
+ */
+function assetOf(upstream: UpstreamConfig, triple: string, values: Values): { assetName: string; location?: string } {
+  const template = upstream.assets.get(triple) ?? upstream.asset;
+  const key = upstream.assets.has(triple) ? `[tool.binwheel.upstream] assets."${triple}"` : template !== undefined ? "[tool.binwheel.upstream] asset" : `[tool.binwheel.upstream] ${upstream.source.kind}`;
+  const source = upstream.source;
+  let assetName = template === undefined ? undefined : expand(template, values);
+  let location: string | undefined;
+  if (source.kind === "url" || source.kind === "path") {
+    // The URL or path may name the asset ({asset}); then the asset template fills it.
+    location = expand(source.template, { ...values, ...(assetName !== undefined && { asset: assetName }) });
+    assetName ??= source.kind === "url" ? lastUrlSegment(location, triple) : location.split("/").pop() ?? "";
+  }
+  const problem = pathProblem(assetName ?? "");
+  if (problem || assetName!.includes("/")) {
+    fail(`pyproject.toml: ${key} gives ${JSON.stringify(assetName)} for ${triple}, which ${problem ?? 'holds a "/"'}; an asset name is one file name.`);
+  }
+  if (source.kind === "path") {
+    const pathProblemText = pathProblem(location!);
+    if (pathProblemText) fail(`pyproject.toml: [tool.binwheel.upstream] path gives "${printable(location!)}" for ${triple}, which ${pathProblemText}.`);
+  }
+  return { assetName: assetName!, ...(location !== undefined && { location }) };
+}
+
+/** The file name a filled URL ends with; a URL that does not parse once filled is an error. */
+function lastUrlSegment(url: string, triple: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  } catch {
+    fail(`pyproject.toml: [tool.binwheel.upstream] url gives "${printable(url)}" for ${triple}, which is not a URL binwheel can read a file name from.`);
+  }
 }
 
 /**
@@ -92,13 +148,14 @@ function checkedDestination(project: Project, rule: IncludeRule, toDir: string):
   return toDir;
 }
 
-/** The wheel folders the include rules fill, for every configured target. */
+/** The wheel folders the include rules fill, for every configured target (rules with placeholders only a build knows, such as {version}, are left out). */
 export function binaryDirsOfAllTargets(project: Project): string[] {
   const dirs = new Set<string>();
-  for (const [triple] of project.config.targets) {
-    const target = targetInfo(triple)!;
-    const values = { target: triple, os: target.os, arch: target.arch, platform: `${target.os}-${target.arch}`, archive: target.archive };
+  for (const entry of project.config.targets) {
+    const target = targetInfo(entry.triple)!;
+    const { version: _, project_version: __, ...values } = targetValues(entry, target, "", "");
     for (const rule of project.config.include) {
+      if (!appliesTo(rule.targets, entry.triple)) continue;
       const dir = expand(rule.to, values);
       if (!dir.includes("{")) dirs.add(dir);
     }

@@ -3,7 +3,6 @@
 // the real tags come from the binaries themselves (inspect/platform-tags.ts).
 
 export type Os = "linux" | "macos" | "windows";
-export type ArchiveKind = "tar.gz" | "zip";
 
 export interface TargetInfo {
   triple: string;
@@ -13,7 +12,11 @@ export interface TargetInfo {
   /** The architecture as wheel tags spell it: x86_64, aarch64, armv7l, arm64, universal2, win_amd64... */
   tagArch: string;
   libc?: "gnu" | "musl";
-  archive: ArchiveKind;
+  /** Go's words (GOOS, GOARCH), as GoReleaser names assets: linux/darwin/windows; amd64, arm64, 386, arm... ("all" for universal2, as GoReleaser's universal binaries). */
+  goos: "linux" | "darwin" | "windows";
+  goarch: string;
+  /** What {archive} gives unless the target says otherwise. */
+  archive: "tar.gz" | "zip";
   /** Platform tags used when the binaries say nothing (no ELF, Mach-O or PE among them). */
   defaultTags: string[];
 }
@@ -21,8 +24,12 @@ export interface TargetInfo {
 const manylinux = (arch: string, minor = 17) =>
   minor === 17 ? [`manylinux_2_17_${arch}`, `manylinux2014_${arch}`] : [`manylinux_2_${minor}_${arch}`];
 
+const GOARCH: Record<string, string> = {
+  x86_64: "amd64", i686: "386", aarch64: "arm64", armv7: "arm", ppc64le: "ppc64le", s390x: "s390x", riscv64: "riscv64", universal2: "all",
+};
+
 const linux = (triple: string, arch: string, tagArch: string, libc: "gnu" | "musl"): TargetInfo => ({
-  triple, os: "linux", arch, tagArch, libc, archive: "tar.gz",
+  triple, os: "linux", arch, tagArch, libc, archive: "tar.gz", goos: "linux", goarch: GOARCH[arch]!,
   defaultTags: libc === "musl" ? [`musllinux_1_2_${tagArch}`] : manylinux(tagArch, tagArch === "riscv64" ? 31 : 17),
 });
 
@@ -38,16 +45,16 @@ const TABLE: TargetInfo[] = [
   linux("i686-unknown-linux-musl", "i686", "i686", "musl"),
   linux("aarch64-unknown-linux-musl", "aarch64", "aarch64", "musl"),
   linux("armv7-unknown-linux-musleabihf", "armv7", "armv7l", "musl"),
-  { triple: "x86_64-apple-darwin", os: "macos", arch: "x86_64", tagArch: "x86_64", archive: "tar.gz", defaultTags: ["macosx_10_12_x86_64"] },
-  { triple: "aarch64-apple-darwin", os: "macos", arch: "aarch64", tagArch: "arm64", archive: "tar.gz", defaultTags: ["macosx_11_0_arm64"] },
+  { triple: "x86_64-apple-darwin", os: "macos", arch: "x86_64", tagArch: "x86_64", archive: "tar.gz", goos: "darwin", goarch: "amd64", defaultTags: ["macosx_10_12_x86_64"] },
+  { triple: "aarch64-apple-darwin", os: "macos", arch: "aarch64", tagArch: "arm64", archive: "tar.gz", goos: "darwin", goarch: "arm64", defaultTags: ["macosx_11_0_arm64"] },
   // Not a real Rust triple: fat Mach-O binaries holding both slices (as maturin names it).
   {
-    triple: "universal2-apple-darwin", os: "macos", arch: "universal2", tagArch: "universal2", archive: "tar.gz",
+    triple: "universal2-apple-darwin", os: "macos", arch: "universal2", tagArch: "universal2", archive: "tar.gz", goos: "darwin", goarch: "all",
     defaultTags: ["macosx_10_12_x86_64", "macosx_11_0_arm64", "macosx_10_12_universal2"],
   },
-  { triple: "x86_64-pc-windows-msvc", os: "windows", arch: "x86_64", tagArch: "win_amd64", archive: "zip", defaultTags: ["win_amd64"] },
-  { triple: "i686-pc-windows-msvc", os: "windows", arch: "i686", tagArch: "win32", archive: "zip", defaultTags: ["win32"] },
-  { triple: "aarch64-pc-windows-msvc", os: "windows", arch: "aarch64", tagArch: "win_arm64", archive: "zip", defaultTags: ["win_arm64"] },
+  { triple: "x86_64-pc-windows-msvc", os: "windows", arch: "x86_64", tagArch: "win_amd64", archive: "zip", goos: "windows", goarch: "amd64", defaultTags: ["win_amd64"] },
+  { triple: "i686-pc-windows-msvc", os: "windows", arch: "i686", tagArch: "win32", archive: "zip", goos: "windows", goarch: "386", defaultTags: ["win32"] },
+  { triple: "aarch64-pc-windows-msvc", os: "windows", arch: "aarch64", tagArch: "win_arm64", archive: "zip", goos: "windows", goarch: "arm64", defaultTags: ["win_arm64"] },
 ];
 
 const BY_TRIPLE = new Map(TABLE.map((t) => [t.triple, t]));

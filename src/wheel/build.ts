@@ -15,7 +15,7 @@ import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/p
 import { fetchUpstreamAsset } from "../upstream/asset.js";
 import { AssetCache } from "../upstream/cache.js";
 import { MemberCache } from "./member-cache.js";
-import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
+import { commandsFor, distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "./libdeflate.js";
 import { DamagedCacheFile, Spool, memberFromBuffer } from "./member.js";
 import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "./runtime.js";
@@ -47,6 +47,8 @@ export interface Bundle {
   included: IncludedFile[];
   platformTags: string[];
   generated: GeneratedModule[];
+  /** The included files and the generated modules, as wheel entries. */
+  files: ZipEntry[];
 }
 
 /**
@@ -76,18 +78,17 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
   const project = loadProject(req.projectDir, req.options.upstreamVersion);
   return withScratch(async (scratch, spool) => {
     let tags: WheelTags = PURE_TAGS;
+    let triple: string | undefined;
     const entries: ZipEntry[] = [];
     if (project.config.upstream) {
       const bundle = await bundleBinaries(project, req, scratch, spool);
       tags = binaryTags(bundle.platformTags);
-      entries.push(
-        ...bundle.included.map((f) => ({ name: f.wheelPath, origin: `${bundle.plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
-        ...bundle.generated.map((m) => ({ name: m.wheelPath, origin: `binwheel's generated module ${m.wheelPath}`, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
-      );
+      triple = bundle.plan.target.triple;
+      entries.push(...bundle.files);
     }
     entries.push(...(await sourceEntries(project, spool)));
     const distInfo = distInfoDir(project);
-    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project);
+    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple);
     entries.push(...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)));
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
     await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
@@ -101,17 +102,23 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
  */
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool): Promise<Bundle> {
   const plan = planTarget(project, req.options, req.host, req.env);
-  const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options);
+  const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root);
   // Compressed members go to the cache (kept for the next build of this asset) when there is one.
-  const cache = AssetCache.open(req.env);
+  // A local folder's files change with every build of it: they are not worth keeping.
+  const cache = asset.folder ? undefined : AssetCache.open(req.env);
   const members = cache && MemberCache.open(cache.dir);
   const included = await includeFromArchive(asset, plan, members ?? spool, scratch, members);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
-  const tags = platformTags(plan.target, plan.tagSetting, binaries, {
+  const tags = platformTags(plan.target, plan.config.tags, binaries, {
     ...(req.env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: req.env["MACOSX_DEPLOYMENT_TARGET"] }),
     ...(req.env["AUDITWHEEL_PLAT"] && { auditwheelPlat: req.env["AUDITWHEEL_PLAT"] }),
   });
-  return { plan, included, platformTags: tags, generated: generatedModules(project, plan, included) };
+  const generated = generatedModules(project, plan, included);
+  const files = [
+    ...included.map((f) => ({ name: f.wheelPath, origin: `${plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
+    ...generated.map((m) => ({ name: m.wheelPath, origin: `binwheel's generated module ${m.wheelPath}`, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
+  ];
+  return { plan, included, platformTags: tags, generated, files };
 }
 
 /**
@@ -138,7 +145,8 @@ export function generatedPaths(project: Project): string[] {
 }
 
 function generatedModules(project: Project, plan: TargetPlan, included: IncludedFile[]): GeneratedModule[] {
-  const { scripts, locator } = project.config;
+  const { locator } = project.config;
+  const scripts = commandsFor(project, plan.target.triple);
   const isLibrary = (f: IncludedFile) => /\.(so(\.\d+)*|dylib|dll)$/i.test(f.wheelPath);
   const executables = included
     .filter((f) => f.mode === 0o755 && !isLibrary(f))
@@ -147,7 +155,7 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
   const modules: GeneratedModule[] = [];
   const pkg = launcherPackage(project);
   if (scripts.length > 0 && pkg) {
-    const commands = scripts.map(([name, exe]) => {
+    const commands = scripts.map(({ name, executable: exe }) => {
       const found = executables.filter((e) => e.name === exe);
       if (found.length !== 1) {
         fail(
@@ -164,7 +172,7 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
   if (locator) {
     modules.push({
       wheelPath: locator,
-      source: renderLocator(locator, { target: plan.target.triple, platform: plan.placeholders.platform, executables, libraryDirs }),
+      source: renderLocator(locator, { target: plan.target.triple, platform: plan.placeholders["platform"]!, executables, libraryDirs }),
     });
   }
   return modules;

@@ -4,6 +4,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Project } from "../config/pyproject.js";
+import { appliesTo, type ScriptConfig } from "../config/tool.js";
 import { fail } from "../errors.js";
 import { renderEntryPoints, renderMetadata } from "./metadata.js";
 import { scriptEntryPoints } from "./runtime.js";
@@ -24,10 +25,16 @@ export function launcherPackage(project: Project): string | undefined {
   return project.config.packages.find((p) => !p.isModule)?.name;
 }
 
-export async function distInfoFiles(project: Project): Promise<DistInfoFile[]> {
-  const { metadata, config } = project;
+/** The [tool.binwheel.scripts] commands a wheel for `triple` has (all of them when no command is limited to some targets). */
+export function commandsFor(project: Project, triple: string | undefined): ScriptConfig[] {
+  return project.config.scripts.filter((s) => s.targets === undefined || (triple !== undefined && appliesTo(s.targets, triple)));
+}
+
+/** `triple`: the target the wheel is for, which decides the commands limited to some targets. */
+export async function distInfoFiles(project: Project, triple: string | undefined): Promise<DistInfoFile[]> {
+  const { metadata } = project;
   const pkg = launcherPackage(project);
-  const launched = pkg ? scriptEntryPoints(pkg, config.scripts.map(([name]) => name)) : [];
+  const launched = pkg ? scriptEntryPoints(pkg, commandsFor(project, triple).map((c) => c.name)) : [];
   const entryPoints = renderEntryPoints([
     ["console_scripts", [...metadata.scripts, ...launched]],
     ["gui_scripts", metadata.guiScripts],
@@ -47,11 +54,11 @@ export async function distInfoFiles(project: Project): Promise<DistInfoFile[]> {
  * prepare_metadata_for_build_*: writes `<name>-<version>.dist-info` into `dir` and returns its
  * name. WHEEL is left out: the platform tags are only final once the binaries are known.
  */
-export async function writePreparedMetadata(project: Project, dir: string): Promise<string> {
+export async function writePreparedMetadata(project: Project, dir: string, triple: string | undefined): Promise<string> {
   const name = distInfoDir(project);
   const target = path.join(dir, name);
   await rm(target, { recursive: true, force: true });
-  for (const file of await distInfoFiles(project)) {
+  for (const file of await distInfoFiles(project, triple)) {
     await mkdir(path.dirname(path.join(target, file.path)), { recursive: true });
     await writeFile(path.join(target, file.path), file.content);
   }

@@ -20,26 +20,25 @@ import { escapedName } from "../names.js";
 import { bundleBinaries, distInfoEntries, withScratch, type WheelRequest } from "./build.js";
 import { distInfoDir, distInfoFiles, readPreparedMetadata } from "./distinfo.js";
 import { readEditableRecord, writeEditableRecord } from "./editable-record.js";
-import { extractMember, memberFromBuffer, type Member } from "./member.js";
+import { extractMember, memberFromBuffer } from "./member.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
 import { writeWheel } from "./write.js";
+import type { ZipEntry } from "./zip-writer.js";
 
 export async function buildEditable(req: WheelRequest): Promise<string> {
   const project = loadProject(req.projectDir, req.options.upstreamVersion);
   return withScratch(async (scratch, spool) => {
     let tags: WheelTags = PURE_TAGS;
+    let triple: string | undefined;
     if (project.config.upstream) {
       const bundle = await bundleBinaries(project, req, scratch, spool);
       tags = binaryTags(bundle.platformTags);
-      const files = [
-        ...bundle.included.map((f) => ({ wheelPath: f.wheelPath, origin: `${bundle.plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
-        ...bundle.generated.map((m) => ({ wheelPath: m.wheelPath, origin: `binwheel's generated module ${m.wheelPath}`, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
-      ];
-      await writeIntoTree(project, files);
+      triple = bundle.plan.target.triple;
+      await writeIntoTree(project, bundle.files);
       info(`editable install: wrote ${bundle.included.length} files from ${bundle.plan.assetName} and ${bundle.generated.length} generated modules into the source tree`);
     }
     const distInfo = distInfoDir(project);
-    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project);
+    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple);
     const pth = `${[...new Set(project.config.packages.map((p) => path.dirname(p.path)))].join("\n")}\n`;
     const entries = [
       { name: `${escapedName(project.metadata.name)}.pth`, mode: 0o644, member: memberFromBuffer(Buffer.from(pth, "utf8")) },
@@ -51,20 +50,13 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
   });
 }
 
-interface TreeFile {
-  wheelPath: string;
-  origin: string;
-  mode: number;
-  member: Member;
-}
-
-async function writeIntoTree(project: Project, files: TreeFile[]): Promise<void> {
+async function writeIntoTree(project: Project, files: ZipEntry[]): Promise<void> {
   const paths = new ArtifactPaths("the editable install");
-  for (const f of files) paths.add(f.wheelPath, f.origin);
+  for (const f of files) paths.add(f.name, f.origin!);
   const previous = readEditableRecord(project.root);
   const written: Record<string, string> = {};
   for (const f of files) {
-    const destination = inPackage(project, f.wheelPath, f.origin);
+    const destination = inPackage(project, f.name, f.origin!);
     const relative = path.relative(project.root, destination).split(path.sep).join("/");
     if (existsSync(destination) || isLink(destination)) {
       const recorded = previous[relative];

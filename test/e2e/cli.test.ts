@@ -65,7 +65,7 @@ describe("binwheel build", () => {
     const { exitCode, stderr } = await build(["--verbose"]);
     expect(exitCode).toBe(0);
     expect(stderr).toContain(
-      "binwheel: toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz: toondb-0.3.2-x86_64-unknown-linux-gnu/bin/toondb-bulk -> toondb/_bin/linux-x86_64/toondb-bulk",
+      "binwheel: toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz: x86_64-unknown-linux-gnu/toondb-bulk -> toondb/_bin/linux-x86_64/toondb-bulk",
     );
     expect(stderr.match(/ -> /g)).toHaveLength(5);
   });

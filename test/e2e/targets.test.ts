@@ -42,7 +42,10 @@ beforeAll(async () => {
   github = await GitHubStandIn.start();
   github.addRelease(await toondbRelease("0.3.2", { triples: [...KNOWN_TRIPLES] }));
   // 0.3.1: the x86_64 asset wrongly holds aarch64 libraries.
-  const wrong = await packTarGz([{ path: "bin/toondb-bulk", content: "#!/bin/sh\n", mode: 0o755 }, { path: "lib/libtoondb_storage.so", content: fixtureLibrary("aarch64-unknown-linux-gnu") }]);
+  const wrong = await packTarGz([
+    { path: "x86_64-unknown-linux-gnu/toondb-bulk", content: "#!/bin/sh\n", mode: 0o755 },
+    { path: "x86_64-unknown-linux-gnu/libtoondb_storage.so", content: fixtureLibrary("aarch64-unknown-linux-gnu") },
+  ]);
   github.addRelease({ owner: "toondb", repo: "toondb", tag: "v0.3.1", assets: [{ name: "toondb-0.3.1-x86_64-unknown-linux-gnu.tar.gz", data: wrong }] });
   project = assembleExampleProject(path.join(work, "toondb-client"));
   const pyproject = path.join(project, "pyproject.toml");
@@ -77,10 +80,11 @@ describe("pip wheel -C target=<triple>", () => {
       const platform = `${os}-${arch}`;
       const exe = windows ? ".exe" : "";
       const lib = (name: string) => (windows ? `toondb_${name}.dll` : `libtoondb_${name}.${os === "macos" ? "dylib" : "so"}`);
+      // ToonDB builds no server for Windows.
       expect(summary.files.filter((f) => f.startsWith("toondb/_bin/") || f.startsWith("toondb/lib/")).sort()).toEqual([
         `toondb/_bin/${platform}/toondb-bulk${exe}`,
         `toondb/_bin/${platform}/toondb-grpc-server${exe}`,
-        `toondb/_bin/${platform}/toondb-server${exe}`,
+        ...(windows ? [] : [`toondb/_bin/${platform}/toondb-server`]),
         `toondb/lib/${platform}/${lib("index")}`,
         `toondb/lib/${platform}/${lib("storage")}`,
       ].sort());
@@ -120,6 +124,6 @@ describe("binwheel targets", () => {
     for (const triple of KNOWN_TRIPLES) {
       expect(stdout).toContain(`${triple}\n  asset         toondb-0.3.2-${triple}.${triple.includes("windows") ? "zip" : "tar.gz"} (toondb/toondb v0.3.2)\n  tags          ${EXPECTED_TAGS[triple]}\n`);
     }
-    expect(stdout).toContain("  bin/*         -> toondb/_bin/macos-universal2/");
+    expect(stdout).toContain("  toondb-*      -> toondb/_bin/macos-universal2/");
   });
 });

@@ -97,8 +97,9 @@ export function toondbFiles(triple: string, tools: Partial<Record<string, Buffer
 }
 
 /**
- * The toondb/toondb release: tar.gz assets with one top folder for Unix targets (as `tar czf
- * toondb-0.3.2-<target>.tar.gz toondb-0.3.2-<target>/` makes them), a flat zip for Windows.
+ * The toondb/toondb release as its release workflow packs it: each target's files flat under a
+ * `{triple}/` folder (.tar.gz on Linux and macOS, .zip on Windows), the Windows libraries named
+ * without "lib" (toondb_storage.dll), and no toondb-server on Windows.
  */
 export async function toondbRelease(
   version: string,
@@ -106,13 +107,12 @@ export async function toondbRelease(
 ): Promise<StandInRelease> {
   const assets = await Promise.all(
     (options.triples ?? TOONDB_TARGETS).map(async (triple) => {
-      const files = toondbFiles(triple, options.tools);
-      if (triple.includes("windows")) {
-        return { name: `toondb-${version}-${triple}.zip`, data: await packZip(files) };
-      }
-      const top = `toondb-${version}-${triple}`;
-      const data = await packTarGz(files.map((f) => ({ ...f, path: `${top}/${f.path}` })));
-      return { name: `toondb-${version}-${triple}.tar.gz`, data };
+      // The license names the version, so each release's archives differ as real ones do.
+      const files = toondbFiles(triple, options.tools)
+        .filter((f) => !(triple.includes("windows") && f.path === "bin/toondb-server.exe"))
+        .map((f) => ({ ...f, path: `${triple}/${path.posix.basename(f.path)}`, ...(f.path === "LICENSE" && { content: `ToonDB ${version}\n${String(f.content)}` }) }));
+      const windows = triple.includes("windows");
+      return { name: `toondb-${version}-${triple}.${windows ? "zip" : "tar.gz"}`, data: windows ? await packZip(files) : await packTarGz(files) };
     }),
   );
   return { owner: "toondb", repo: "toondb", tag: `v${version}`, assets };

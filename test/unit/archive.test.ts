@@ -5,6 +5,7 @@ import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { ArchiveGuard } from "../../src/archive/guard.js";
 import { includeFromArchive } from "../../src/archive/include.js";
+import { formatFromName } from "../../src/archive/format.js";
 import { readArchive } from "../../src/archive/read.js";
 import { loadProject } from "../../src/config/pyproject.js";
 import { planTarget } from "../../src/target/plan.js";
@@ -125,7 +126,7 @@ describe("includeFromArchive", () => {
     // jszip cleans names, so write a safe one and patch it in the local and central headers.
     const bytes = (await zip.generateAsync({ type: "nodebuffer" })).toString("latin1").replaceAll("QQ/evil", "../evil");
     writeFileSync(path.join(dir, "a.zip"), Buffer.from(bytes, "latin1"));
-    await expect(readArchive(path.join(dir, "a.zip"), "zip", "a.zip", async () => {})).rejects.toThrow(/unsafe path \("\.\.\/evil"\)/);
+    await expect(readArchive(path.join(dir, "a.zip"), formatFromName("a.zip"), "a.zip", async () => {})).rejects.toThrow(/unsafe path \("\.\.\/evil"\)/);
   });
 
   it("reports a damaged archive as such", async () => {
@@ -134,8 +135,8 @@ describe("includeFromArchive", () => {
     writeFileSync(path.join(dir, "cut.tar.gz"), good.subarray(0, good.length >> 1));
     writeFileSync(path.join(dir, "junk.zip"), "not a zip at all");
     const drain = async (e: { open(): AsyncIterable<Buffer> }) => { for await (const _ of e.open()); };
-    await expect(readArchive(path.join(dir, "cut.tar.gz"), "tar.gz", "cut.tar.gz", drain)).rejects.toThrow(/cut\.tar\.gz is not a readable \.tar\.gz archive/);
-    await expect(readArchive(path.join(dir, "junk.zip"), "zip", "junk.zip", drain)).rejects.toThrow(/junk\.zip is not a readable \.zip archive \(no end of central directory record\)/);
+    await expect(readArchive(path.join(dir, "cut.tar.gz"), formatFromName("cut.tar.gz"), "cut.tar.gz", drain)).rejects.toThrow(/cut\.tar\.gz is not readable as a gzip-compressed tar archive/);
+    await expect(readArchive(path.join(dir, "junk.zip"), formatFromName("junk.zip"), "junk.zip", drain)).rejects.toThrow(/junk\.zip is not a readable \.zip archive \(no end of central directory record\)/);
   });
 });
 

@@ -27,10 +27,10 @@ describe("loadProject", () => {
     const { metadata, config } = load(TOONDB_PYPROJECT);
     expect(metadata).toMatchObject({ name: "toondb-client", version: "0.3.2" });
     expect(config.packages.map((p) => p.name)).toEqual(["toondb"]);
-    expect(config.upstream).toMatchObject({ owner: "toondb", repo: "toondb", tag: "v{version}", asset: "toondb-{version}-{target}.{archive}" });
-    expect(config.targets.map(([t]) => t)).toEqual(["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"]);
+    expect(config.upstream).toMatchObject({ source: { kind: "github", owner: "toondb", repo: "toondb" }, name: "toondb/toondb", tag: "v{version}", asset: "toondb-{version}-{target}.{archive}" });
+    expect(config.targets.map((t) => t.triple)).toEqual(["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"]);
     expect(config.include.map((r) => [r.from, r.to])).toEqual([["bin/*", "toondb/_bin/{platform}"], ["lib/*", "toondb/lib/{platform}"]]);
-    expect(config.scripts).toEqual([["toondb-bulk", "toondb-bulk"]]);
+    expect(config.scripts).toEqual([{ name: "toondb-bulk", executable: "toondb-bulk" }]);
   });
 
   it("reads every [project] field", () => {
@@ -114,9 +114,8 @@ packages = ["toondb"]
     ["package missing", `[tool.binwheel]\npackages = ["nothere"]`, /packages lists "nothere", but neither nothere\/__init__\.py/],
     ["upstream without targets", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "x-{target}.tar.gz"`, /\[tool\.binwheel\.targets\] must list/],
     ["bad repo", `[tool.binwheel.upstream]\ngithub = "nope"\nasset = "x"`, /\[tool\.binwheel\.upstream\] github "nope" must be "owner\/name"/],
-    ["asset without target", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "x.tar.gz"`, /asset "x\.tar\.gz" must contain \{target\}/],
     ["unknown placeholder", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "x-{triple}.tar.gz"`, /asset uses the placeholder \{triple\}, which is not available here/],
-    ["unknown triple", `[tool.binwheel.targets]\n"x86_64-linux" = "auto"`, /\[tool\.binwheel\] targets\.x86_64-linux: "x86_64-linux" is not a target binwheel knows/],
+    ["unknown triple", `[tool.binwheel.targets]\n"x86_64-linux" = "auto"`, /\[tool\.binwheel\.targets\] x86_64-linux: "x86_64-linux" is not a target binwheel knows/],
     ["tag of another OS", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "win_amd64"\n[[tool.binwheel.include]]\nfrom = "*"\nto = "demo/bin"`, /"win_amd64" is not a linux platform tag/],
     ["include without to", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "auto"\n[[tool.binwheel.include]]\nfrom = "bin/*"`, /\[tool\.binwheel\] include\[0\]\.to is missing/],
     ["include escapes", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "auto"\n[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "../x"`, /include\[0\]\.to "\.\.\/x" must be a relative path/],

@@ -110,13 +110,13 @@ describe("readTar", () => {
     ["a cut file", (good: Buffer) => good.subarray(0, good.length - 20), /unexpected end of file/],
     ["a wrong CRC-32", (good: Buffer) => flip(good, good.length - 8), /its CRC-32 does not match: the file is damaged/],
     ["a wrong length", (good: Buffer) => flip(good, good.length - 1), /its length does not match/],
-    ["damaged DEFLATE data", (good: Buffer) => flip(good, 12, 0xff), /not a readable \.tar\.gz archive \(invalid/],
+    ["damaged DEFLATE data", (good: Buffer) => flip(good, 12, 0xff), /not readable as a gzip-compressed tar archive \(invalid/],
     ["a damaged tar header", (good: Buffer) => gzipSync(flip(gunzip(good), 10)), /an entry's header checksum does not match/],
     ["a tar cut inside a file", (good: Buffer) => gzipSync(gunzip(good).subarray(0, 1024)), /it ends inside "f\.bin"/],
   ])("names the damage: %s", async (_label, make, message) => {
     const good = await rawTarGz([{ name: "f.bin", content: "binwheel ".repeat(600) }]);
     const error = await readAll(make(good)).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/^a\.tar\.gz is not a readable \.tar\.gz archive \(.*\)\. Check the asset name and archive type\.$/);
+    expect(error?.message).toMatch(/^a\.tar\.gz is not readable as a gzip-compressed tar archive \(.*\)\. Check the asset name and archive type\.$/);
     expect(error?.message).toMatch(message);
   });
 

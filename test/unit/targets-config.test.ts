@@ -1,0 +1,211 @@
+// Issue 13's configuration: targets as tables (tags, vars, archive), Go's and title-cased
+// placeholders, rules and commands limited to some targets, `as`, and the sources' templates,
+// read into a plan per target.
+import { describe, expect, it } from "vitest";
+import { loadProject } from "../../src/config/pyproject.js";
+import { planTarget } from "../../src/target/plan.js";
+import { expand } from "../../src/template.js";
+import { tempProject } from "../support/tmp.js";
+
+const PROJECT = `[project]
+name = "demo"
+version = "1.0"
+
+[tool.binwheel]
+packages = ["pkg"]
+`;
+
+function load(tool: string) {
+  return loadProject(tempProject({ "pyproject.toml": `${PROJECT}${tool}`, "pkg/__init__.py": "" }));
+}
+
+function plan(tool: string, target: string) {
+  return planTarget(load(tool), { target, offline: false, verbose: false }, undefined, {});
+}
+
+const GORELEASER = `
+[tool.binwheel.upstream]
+github = "acme/tool"
+asset = "tool_{version}_{Goos}_{goarch}.tar.gz"
+checksums = "tool_{version}_checksums.txt"
+
+[tool.binwheel.targets]
+"x86_64-unknown-linux-gnu" = "auto"
+"aarch64-apple-darwin" = "auto"
+"x86_64-pc-windows-msvc" = { archive = "zip" }
+
+[[tool.binwheel.include]]
+from = "tool{exe}"
+to = "pkg/_bin"
+`;
+
+describe("placeholders", () => {
+  it("fills Go's words, their title-cased forms, {exe} and {archive} per target", () => {
+    expect(plan(GORELEASER, "x86_64-unknown-linux-gnu")).toMatchObject({ assetName: "tool_1.0_Linux_amd64.tar.gz", checksums: "tool_1.0_checksums.txt" });
+    expect(plan(GORELEASER, "aarch64-apple-darwin")).toMatchObject({ assetName: "tool_1.0_Darwin_arm64.tar.gz" });
+    const windows = plan(GORELEASER, "x86_64-pc-windows-msvc");
+    expect(windows.assetName).toBe("tool_1.0_Windows_amd64.tar.gz");
+    expect(windows.include[0]).toMatchObject({ fromGlob: "tool.exe", toDir: "pkg/_bin" });
+    expect(windows.placeholders).toMatchObject({ goos: "windows", goarch: "amd64", exe: ".exe", archive: "zip", os: "windows", arch: "x86_64" });
+  });
+
+  it("title-cases any placeholder, as GoReleaser's title does", () => {
+    expect(expand("{Goos}-{Arch}-{Plat}", { goos: "darwin", arch: "x86_64", plat: "mac" })).toBe("Darwin-X86_64-Mac");
+  });
+
+  it("takes each target's vars, and says which target lacks one", () => {
+    const node = `
+[tool.binwheel.upstream]
+url = "https://nodejs.org/dist/v{version}/{asset}"
+asset = "node-v{version}-{plat}.{archive}"
+
+[tool.binwheel.targets]
+"x86_64-unknown-linux-gnu" = { vars = { plat = "linux-x64" }, archive = "tar.xz" }
+"aarch64-apple-darwin" = { vars = { plat = "darwin-arm64" } }
+"x86_64-pc-windows-msvc" = { vars = { plat = "win-x64" } }
+
+[[tool.binwheel.include]]
+from = "bin/node{exe}"
+to = "pkg/_bin"
+`;
+    expect(plan(node, "x86_64-unknown-linux-gnu")).toMatchObject({ assetName: "node-v1.0-linux-x64.tar.xz", location: "https://nodejs.org/dist/v1.0/node-v1.0-linux-x64.tar.xz" });
+    expect(plan(node, "x86_64-pc-windows-msvc")).toMatchObject({ assetName: "node-v1.0-win-x64.zip" });
+    expect(() => load(node.replace('"aarch64-apple-darwin" = { vars = { plat = "darwin-arm64" } }', '"aarch64-apple-darwin" = "auto"'))).toThrow(
+      /\[tool\.binwheel\.upstream\] asset uses \{plat\}, but \[tool\.binwheel\.targets\] "aarch64-apple-darwin" defines no var "plat"/,
+    );
+  });
+
+  it.each([
+    ['{ vars = { goos = "x" } }', /vars\.goos would shadow the built-in placeholder \{goos\}/],
+    ['{ vars = { plat = "../x" } }', /vars\.plat = "\.\.\/x" may hold only letters, digits/],
+    ['{ vars = { Plat = "x" } }', /a var name is lowercase letters/],
+    ['{ archive = "rar" }', /archive = "rar" is not an archive type binwheel reads/],
+    ['{ tag = "auto" }', /\] tag is not a known key; did you mean "tags"\?/],
+    ['{ tags = "macosx_11_0_arm64" }', /"macosx_11_0_arm64" is not a linux platform tag/],
+    ["42", /must be "auto", platform tags, or a table/],
+  ])("refuses the target entry %s", (entry, message) => {
+    expect(() => load(GORELEASER.replace('"x86_64-unknown-linux-gnu" = "auto"', `"x86_64-unknown-linux-gnu" = ${entry}`))).toThrow(message);
+  });
+
+  it("refuses unknown placeholders, naming them", () => {
+    expect(() => load(GORELEASER.replace("{Goos}", "{distro}"))).toThrow(/asset uses the placeholder \{distro\}, which is not available here/);
+  });
+});
+
+describe("rules and commands that differ per target", () => {
+  const TOONDB = `
+[tool.binwheel.upstream]
+github = "toondb/toondb"
+asset = "toondb-{version}-{target}.{archive}"
+
+[tool.binwheel.targets]
+"x86_64-unknown-linux-gnu" = "auto"
+"aarch64-apple-darwin" = "auto"
+"x86_64-pc-windows-msvc" = "auto"
+
+[[tool.binwheel.include]]
+from = "toondb-*"
+to = "pkg/_bin/{platform}"
+
+[[tool.binwheel.include]]
+from = "libtoondb_*"
+to = "pkg/lib/{platform}"
+targets = ["*-linux-*", "*-apple-darwin"]
+
+[[tool.binwheel.include]]
+from = "toondb_*.dll"
+to = "pkg/lib/{platform}"
+targets = ["*-windows-*"]
+
+[tool.binwheel.scripts]
+toondb-bulk = "toondb-bulk"
+toondb-server = { executable = "toondb-server", targets = ["*-linux-*", "*-apple-darwin"] }
+`;
+
+  it("applies a rule only to the targets it names", () => {
+    expect(plan(TOONDB, "x86_64-unknown-linux-gnu").include.map((r) => r.fromGlob)).toEqual(["toondb-*", "libtoondb_*"]);
+    expect(plan(TOONDB, "x86_64-pc-windows-msvc").include.map((r) => r.fromGlob)).toEqual(["toondb-*", "toondb_*.dll"]);
+  });
+
+  it("reads commands as strings (every target) or tables with targets", () => {
+    expect(load(TOONDB).config.scripts).toEqual([
+      { name: "toondb-bulk", executable: "toondb-bulk" },
+      { name: "toondb-server", executable: "toondb-server", targets: ["*-linux-*", "*-apple-darwin"] },
+    ]);
+  });
+
+  it.each([
+    ['targets = ["*-freebsd-*"]', /targets lists "\*-freebsd-\*", which matches none of the configured targets/],
+    ['as = "bin/jq"', /as "bin\/jq" must be a relative path .* \(and, for as, a file name\)/],
+  ])("refuses a rule with %s", (line, message) => {
+    expect(() => load(TOONDB.replace('to = "pkg/_bin/{platform}"', `to = "pkg/_bin/{platform}"\n${line}`))).toThrow(message);
+  });
+
+  it.each([
+    ['{ executable = "toondb-server", target = ["*"] }', /\] target is not a known key; did you mean "targets"\?/],
+    ['{ targets = ["*-linux-*"] }', /executable is missing/],
+    ['{ executable = "bin/toondb-server" }', /must be the executable's file name as it lands in the wheel/],
+    ['{ executable = "toondb-{os}" }', /no placeholders/],
+  ])("refuses the command %s", (entry, message) => {
+    expect(() => load(TOONDB.replace('toondb-server = { executable = "toondb-server", targets = ["*-linux-*", "*-apple-darwin"] }', `toondb-server = ${entry}`))).toThrow(message);
+  });
+
+  it("renames a bare file with as, per target", () => {
+    const jq = `
+[tool.binwheel.upstream]
+github = "jqlang/jq"
+tag = "jq-{version}"
+asset = "jq-{os}-{goarch}{exe}"
+
+[tool.binwheel.targets]
+"x86_64-unknown-linux-gnu" = "auto"
+"x86_64-pc-windows-msvc" = "auto"
+
+[[tool.binwheel.include]]
+from = "jq-*"
+to = "pkg/_bin"
+as = "jq{exe}"
+`;
+    expect(plan(jq, "x86_64-pc-windows-msvc")).toMatchObject({ assetName: "jq-windows-amd64.exe", releaseTag: "jq-1.0", include: [{ asName: "jq.exe" }] });
+    expect(plan(jq, "x86_64-unknown-linux-gnu")).toMatchObject({ assetName: "jq-linux-amd64", include: [{ asName: "jq" }] });
+  });
+});
+
+describe("sources", () => {
+  const TARGETS = `
+[tool.binwheel.targets]
+"x86_64-unknown-linux-gnu" = "auto"
+
+[[tool.binwheel.include]]
+from = "kubectl"
+to = "pkg/_bin"
+`;
+
+  it("names a url source's asset after the URL when no asset template is given", () => {
+    const p = plan(`[tool.binwheel.upstream]\nurl = "https://dl.k8s.io/release/v{version}/bin/{goos}/{goarch}/kubectl{exe}"\nchecksums = "{asset}.sha256"\n${TARGETS}`, "x86_64-unknown-linux-gnu");
+    expect(p).toMatchObject({ assetName: "kubectl", location: "https://dl.k8s.io/release/v1.0/bin/linux/amd64/kubectl", checksums: "kubectl.sha256" });
+  });
+
+  it("fills a path source's template", () => {
+    const p = plan(`[tool.binwheel.upstream]\npath = "target/{target}/release"\n${TARGETS}`, "x86_64-unknown-linux-gnu");
+    expect(p).toMatchObject({ assetName: "release", location: "target/x86_64-unknown-linux-gnu/release" });
+  });
+
+  it.each([
+    ['github = "a/b"\ngitlab = "c/d"\nasset = "x"', /needs exactly one source, not github and gitlab/],
+    ['asset = "x"', /needs exactly one source, but has none/],
+    ['url = "http://example.com/{asset}"\nasset = "x-{target}"', /must be an https URL template \(http only for this machine's loopback addresses\)/],
+    ['url = "ftp://example.com/x"', /must be an https URL template/],
+    ['url = "https://example.com/{asset}"', /\[tool\.binwheel\.upstream\] asset is missing/],
+    ['path = "../elsewhere/{target}"', /path "\.\.\/elsewhere\/\{target\}" must be a path inside the project/],
+    ['path = "/opt/tool"', /must be a path inside the project/],
+    ['gitlab = "group"\nasset = "x"', /gitlab "group" must be the project's path/],
+    ['path = "target"\nchecksums = "SHA256SUMS"', /checksums is for downloaded assets/],
+  ])("refuses the upstream %j", (upstream, message) => {
+    expect(() => load(`[tool.binwheel.upstream]\n${upstream}\n${TARGETS}`)).toThrow(message);
+  });
+
+  it("allows plain http to loopback hosts only", () => {
+    expect(plan(`[tool.binwheel.upstream]\nurl = "http://127.0.0.1:8080/{asset}"\nasset = "kubectl"\n${TARGETS}`, "x86_64-unknown-linux-gnu").location).toBe("http://127.0.0.1:8080/kubectl");
+  });
+});
