@@ -1,18 +1,21 @@
-// The upstream asset of one target, as a verified file on disk: from BINWHEEL_ASSET_DIR
-// (air-gapped builds), from the download cache, or downloaded from GitHub and checked against the
-// best hash known (a pin, GitHub's digest, a checksum file in the release) before anything uses or
-// caches it. A file from the cache says so (`cached`): the caller re-hashes it while reading, and
-// deleting a blob that fails makes the next call download it again.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+// The upstream asset of one target, as a verified file on disk: a local path source (path.ts),
+// from BINWHEEL_ASSET_DIR (air-gapped builds), from the download cache, or downloaded from its
+// source (source.ts: GitHub, GitLab, any URL) and checked against the best hash known (a pin, the
+// host's digest, a checksum file) before anything uses or caches it. A hash that is known names
+// the blob: a cached blob with that hash is used without downloading anything. A file from the
+// cache says so (`cached`): the caller re-hashes it while reading, and deleting a blob that fails
+// makes the next call download it again.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
 import { detail, info, warn } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
 import { discard } from "../tempfiles.js";
-import { AssetCache, diskError, type CacheKey, type IndexEntry } from "./cache.js";
-import { GitHubReleases, githubAccess, type Release, type ReleaseAsset } from "./github.js";
-import { makeFetch } from "./http.js";
-import { checkHash, checksumFileNames, hashFromChecksumFile, hashFromDigest, sha256OfFile, type ExpectedHash } from "./integrity.js";
+import { AssetCache, diskError, type IndexEntry } from "./cache.js";
+import { Client, makeFetch } from "./http.js";
+import { CHECKSUM_FILE_LIMIT, agrees, algorithmsFor, checkHash, checksumFileNames, checksumText, hashFile, hashesFromChecksumFile, type ExpectedHash } from "./integrity.js";
+import { localAsset } from "./path.js";
+import { openSource, type LocatedAsset } from "./source.js";
 
 export interface AssetOptions {
   offline: boolean;
@@ -20,26 +23,27 @@ export interface AssetOptions {
 
 export interface FetchedAsset {
   file: string;
-  /** The asset's sha256 (hex): its identity for the member cache. */
+  /** The asset's sha256 (hex): its identity for the member cache ("" for a folder, which is never cached). */
   sha256: string;
   /** From the download cache (not verified by this call): re-hash it before trusting it. */
   cached: boolean;
+  /** A local folder (a path source): its contents are the layout. */
+  folder?: boolean;
 }
 
-/** The plan's asset, verified; `scratch` holds downloads when there is no cache. */
-export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions): Promise<FetchedAsset> {
-  const { upstream } = plan;
-  const where = `${upstream.owner}/${upstream.repo} ${plan.releaseTag}`;
+/** The plan's asset, verified; `scratch` holds downloads when there is no cache; `root` is the project's (path sources). */
+export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
   const pin: ExpectedHash | undefined = plan.pinnedSha256 ? { sha256: plan.pinnedSha256, source: "the pin in [tool.binwheel.upstream] sha256" } : undefined;
+  if (plan.upstream.source.kind === "path") return localAsset(plan, root, pin);
   if (env["BINWHEEL_ASSET_DIR"]) return fromAssetDir(path.resolve(env["BINWHEEL_ASSET_DIR"]), plan, pin);
 
-  const access = githubAccess(env);
+  const source = openSource(plan, env);
+  const { key, where } = source;
   const cache = AssetCache.open(env);
-  const key: CacheKey = { host: new URL(access.apiUrl).host, owner: upstream.owner, repo: upstream.repo, tag: plan.releaseTag, asset: plan.assetName };
-  // A pinned hash names the blob: no need to ask GitHub anything.
-  if (pin && cache?.hasBlob(pin.sha256)) return cached(cache, pin.sha256, plan.assetName);
+  // A pinned hash names the blob: no need to ask anyone anything.
+  if (plan.pinnedSha256 && cache?.hasBlob(plan.pinnedSha256)) return cached(cache, plan.pinnedSha256, plan.assetName);
   const entry = cache?.entry(key);
-  if (entry && (!pin || entry.sha256 === pin.sha256) && (entry.immutable || options.offline)) return cached(cache!, entry.sha256, plan.assetName);
+  if (entry && agrees(entry, pin) && (entry.immutable || options.offline)) return cached(cache!, entry.sha256, plan.assetName);
   if (options.offline) {
     fail(
       `offline mode is on (-C offline / BINWHEEL_OFFLINE) and ${plan.assetName} (${where}) is not in ${cache ? `the download cache ${cache.dir}` : "a download cache (there is none; see the warning above)"}. ` +
@@ -47,43 +51,50 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
     );
   }
 
-  const github = new GitHubReleases(access, await makeFetch(env), env);
-  const release = await github.release(upstream.owner, upstream.repo, plan.releaseTag);
-  const asset = release.assets.find((a) => a.name === plan.assetName);
-  if (!asset) {
-    const names = release.assets.map((a) => a.name).sort();
-    fail(
-      `release "${plan.releaseTag}" of ${upstream.owner}/${upstream.repo} has no asset named "${plan.assetName}" (from [tool.binwheel.upstream] ` +
-        `${upstream.assets.has(plan.target.triple) ? `assets."${plan.target.triple}"` : "asset"} = "${upstream.assets.get(plan.target.triple) ?? upstream.asset}"). ` +
-        (names.length ? `Its assets are: ${names.join(", ")}.` : "It has no assets at all.") +
-        " Fix the asset template, or check that upstream published this target.",
-    );
-  }
-  const current = (e: IndexEntry | undefined) =>
-    e && e.assetId === asset.id && e.size === asset.size && e.updatedAt === asset.updated_at &&
-    (!pin || e.sha256 === pin.sha256) && (hashFromDigest(asset.digest) ?? e.sha256) === e.sha256;
-  if (cache && current(entry)) return cached(cache, entry!.sha256, plan.assetName);
+  const fetchImpl = await makeFetch(env);
+  const client = new Client(fetchImpl, source.policy, env);
+  const remote = await source.locate(client, fetchImpl);
+  const current = (e: IndexEntry | undefined): e is IndexEntry =>
+    !!e && !!remote.identity && e.size === remote.size && Object.entries(remote.identity).every(([k, v]) => e[k as keyof IndexEntry] === v) &&
+    agrees(e, pin) && agrees(e, remote.digest);
+  if (cache && current(entry)) return cached(cache, entry.sha256, plan.assetName);
 
   let unlock: (() => Promise<void>) | undefined;
   try {
     unlock = await cache?.lock(key);
     // Another build may have downloaded it while this one waited for the lock.
     const now = cache?.entry(key);
-    if (cache && current(now)) return cached(cache, now!.sha256, plan.assetName);
-    const expected = pin ?? expectedFromDigest(asset) ?? (await expectedFromChecksumFile(github, release, asset, where));
-    if (!expected) {
-      const message = `no sha256 is known for ${asset.name} (${where}): no pin in [tool.binwheel.upstream] sha256, no digest from GitHub, no checksum file in the release.`;
-      if (upstream.requireChecksum) fail(`${message} [tool.binwheel.upstream] require-checksum is on, so the build stops here. Pin the hash.`);
-      warn(`${message} It is used unverified; pin it to be safe.`);
+    if (cache && current(now)) return cached(cache, now.sha256, plan.assetName);
+    const expected = pin ?? remote.digest ?? (await expectedFromChecksumFiles(client, remote, plan.assetName, where));
+    if (cache && expected) {
+      // The hash names the blob: the same bytes cached under another key (a mirror, an older entry) are as good.
+      const known = expected.sha256 && cache.hasBlob(expected.sha256) ? expected.sha256 : now && agrees(now, expected) ? now.sha256 : undefined;
+      if (known) {
+        await cache.record(key, { ...(now?.sha256 === known && now), sha256: known, size: statSync(cache.blob(known)).size, ...indexFields(remote) });
+        return cached(cache, known, plan.assetName);
+      }
     }
+    const unverified = `no sha256 is known for ${plan.assetName} (${where}): no pin in [tool.binwheel.upstream] sha256, no digest from the host, no checksum file.`;
+    if (!expected && plan.upstream.requireChecksum) fail(`${unverified} [tool.binwheel.upstream] require-checksum is on, so the build stops here. Pin the hash, or name a checksum file with checksums.`);
     const file = cache ? cache.temporary() : path.join(scratch, "asset");
     try {
-      info(`downloading ${asset.name} (${(asset.size / 1048576).toFixed(1)} MiB) from ${where}`);
-      const downloaded = await github.download(asset, file, where, progress(asset));
-      if (expected) checkHash(asset.name, where, downloaded.sha256, expected);
+      // Without any hash to go by, ask the server whether the cached copy is still current.
+      const conditional = !expected && now?.url === remote.url ? { ...(now.etag && { etag: now.etag }), ...(now.lastModified && { lastModified: now.lastModified }) } : {};
+      if (Object.keys(conditional).length) detail(`asking ${where} whether ${plan.assetName} changed since it was cached`);
+      else info(`downloading ${plan.assetName}${remote.size !== undefined ? ` (${(remote.size / 1048576).toFixed(1)} MiB)` : ""} from ${where}`);
+      const downloaded = await client.download(remote.url, file, {
+        name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: progress(plan.assetName),
+        ...(remote.size !== undefined && { size: remote.size }),
+      });
+      if (!downloaded) return cached(cache!, now!.sha256, plan.assetName);
+      if (expected) checkHash(plan.assetName, where, downloaded, expected);
+      else warn(`${unverified} It is used unverified; pin it to be safe.`);
       if (!cache) return { file, sha256: downloaded.sha256, cached: false };
       const blob = await cache.adopt(file, downloaded.sha256);
-      await cache.record(key, { sha256: downloaded.sha256, size: downloaded.size, assetId: asset.id, ...(asset.updated_at && { updatedAt: asset.updated_at }), immutable: release.immutable });
+      await cache.record(key, {
+        sha256: downloaded.sha256, size: downloaded.size, ...(downloaded.sha512 && { sha512: downloaded.sha512 }), ...indexFields(remote),
+        ...(downloaded.etag && { etag: downloaded.etag }), ...(downloaded.lastModified && { lastModified: downloaded.lastModified }),
+      });
       return { file: blob, sha256: downloaded.sha256, cached: false };
     } finally {
       // Renamed into the cache, or left by a failure: either way no temporary file stays.
@@ -97,55 +108,62 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
   }
 }
 
+/** What the index records about where the asset came from. */
+function indexFields(remote: LocatedAsset): Partial<IndexEntry> {
+  return { ...remote.identity, url: remote.url, ...(remote.immutable && { immutable: true }) };
+}
+
 function cached(cache: AssetCache, sha256: string, name: string): FetchedAsset {
   detail(`using ${name} from the download cache (${cache.blob(sha256)})`);
   return { file: cache.blob(sha256), sha256, cached: true };
 }
 
-function expectedFromDigest(asset: ReleaseAsset): ExpectedHash | undefined {
-  const sha256 = hashFromDigest(asset.digest);
-  return sha256 ? { sha256, source: "GitHub's digest of the asset" } : undefined;
-}
-
-async function expectedFromChecksumFile(github: GitHubReleases, release: Release, asset: ReleaseAsset, where: string): Promise<ExpectedHash | undefined> {
-  for (const name of checksumFileNames(asset.name, release.assets.map((a) => a.name))) {
-    const file = release.assets.find((a) => a.name === name)!;
-    const sha256 = hashFromChecksumFile(await github.text(file, where), name, asset.name);
-    if (sha256) return { sha256, source: `the release's ${name}` };
+/** The first checksum file that covers the asset (a named one must; found ones that do not are skipped). */
+async function expectedFromChecksumFiles(client: Client, remote: LocatedAsset, asset: string, where: string): Promise<ExpectedHash | undefined> {
+  for (const file of remote.checksums) {
+    const bytes = await client.bytes(file.url, { name: file.name, where, limit: CHECKSUM_FILE_LIMIT, ...(file.size !== undefined && { size: file.size }) });
+    const found = hashesFromChecksumFile(checksumText(bytes), file, asset);
+    if (found) return { ...found, source: file.label };
   }
   return undefined;
 }
 
 /** A progress line on a terminal, for downloads large enough to wait for. */
-function progress(asset: ReleaseAsset): ((bytes: number) => void) | undefined {
-  if (!process.stderr.isTTY || asset.size < 8 << 20) return undefined;
+function progress(name: string): ((bytes: number, total: number | undefined) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
   let shown = -1;
-  return (bytes) => {
-    const percent = Math.floor((bytes / asset.size) * 100);
+  return (bytes, total) => {
+    if (total === undefined || total < 8 << 20) return;
+    const percent = Math.floor((bytes / total) * 100);
     if (percent === shown) return;
     shown = percent;
-    process.stderr.write(`\rbinwheel: ${asset.name} ${String(percent).padStart(3)}% of ${(asset.size / 1048576).toFixed(1)} MiB${percent === 100 ? "\n" : ""}`);
+    process.stderr.write(`\rbinwheel: ${name} ${String(percent).padStart(3)}% of ${(total / 1048576).toFixed(1)} MiB${percent === 100 ? "\n" : ""}`);
   };
 }
 
-/** BINWHEEL_ASSET_DIR: the asset by name from a folder, checked against a pin or a checksum file there. */
+/**
+ * BINWHEEL_ASSET_DIR: the asset by name from a folder, checked against a pin, else the checksum
+ * file `checksums` names (its file name, for a URL), else one found beside the asset.
+ */
 async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | undefined): Promise<FetchedAsset> {
-  const file = path.join(dir, plan.assetName);
-  if (!existsSync(file)) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      fail(`BINWHEEL_ASSET_DIR=${dir} is not a readable folder.`);
-    }
-    fail(`BINWHEEL_ASSET_DIR=${dir} has no ${plan.assetName}. It holds: ${names.join(", ") || "nothing"}.`);
+  const place = `BINWHEEL_ASSET_DIR=${dir}`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    fail(`${place} is not a readable folder.`);
   }
+  if (!existsSync(path.join(dir, plan.assetName))) fail(`${place} has no ${plan.assetName}. It holds: ${names.join(", ") || "nothing"}.`);
   let expected = pin;
   if (!expected) {
-    for (const name of checksumFileNames(plan.assetName, readdirSync(dir))) {
-      const sha256 = hashFromChecksumFile(readFileSync(path.join(dir, name), "utf8"), name, plan.assetName);
-      if (sha256) {
-        expected = { sha256, source: `${name} in BINWHEEL_ASSET_DIR` };
+    const named = plan.checksums === undefined ? undefined : checksumName(plan.checksums);
+    if (named !== undefined && !names.includes(named)) fail(`${place} has no ${named}, the checksum file [tool.binwheel.upstream] checksums names. Put it beside ${plan.assetName}, or remove the setting.`);
+    for (const name of named !== undefined ? [named] : checksumFileNames(plan.assetName, names)) {
+      const file = path.join(dir, name);
+      if (statSync(file).size > CHECKSUM_FILE_LIMIT) fail(`the checksum file ${name} in ${place} is larger than ${CHECKSUM_FILE_LIMIT} bytes; it is not a checksum list.`);
+      const found = hashesFromChecksumFile(checksumText(readFileSync(file)), { name, label: `${name} in BINWHEEL_ASSET_DIR`, named: named !== undefined }, plan.assetName);
+      if (found) {
+        expected = { ...found, source: `${name} in BINWHEEL_ASSET_DIR` };
         break;
       }
     }
@@ -155,7 +173,19 @@ async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | u
     if (plan.upstream.requireChecksum) fail(`${message} [tool.binwheel.upstream] require-checksum is on, so the build stops here.`);
     warn(`${message} It is used unverified.`);
   }
-  const sha256 = await sha256OfFile(file);
-  if (expected) checkHash(plan.assetName, `BINWHEEL_ASSET_DIR=${dir}`, sha256, expected);
-  return { file, sha256, cached: false };
+  const file = path.join(dir, plan.assetName);
+  const hashes = await hashFile(file, algorithmsFor(expected));
+  if (expected) checkHash(plan.assetName, place, hashes, expected);
+  return { file, sha256: hashes.sha256, cached: false };
 }
+
+/** The file name a `checksums` value (a name, or a URL for url sources) points at. */
+function checksumName(checksums: string): string {
+  const last = checksums.split(/[?#]/)[0]!.split("/").pop() ?? checksums;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+

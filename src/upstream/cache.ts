@@ -1,5 +1,5 @@
 // The download cache: blobs named by their verified sha256 (<cache>/sha256/ab/<hex>), an index
-// from host/owner/repo/tag/asset to a blob (<cache>/index/<sha256 of the key>.json, the key
+// from host/source/tag/asset to a blob (<cache>/index/<sha256 of the key>.json, the key
 // inside), and per-asset lock files (<cache>/locks/). The folder carries a CACHEDIR.TAG naming
 // binwheel; binwheel never writes into, nor cleans, a non-empty folder without it.
 //
@@ -18,10 +18,14 @@ import { BinwheelError, describeSystemError, fail } from "../errors.js";
 import { info, warn } from "../log.js";
 import { discard, isTemporary, sweepTemporaries, temporaryPath } from "../tempfiles.js";
 
+/**
+ * What an index entry is for: the host asked, the source there ("github:owner/repo",
+ * "gitlab:group/project", "url:https://..."), the release tag ("" for url sources) and the asset.
+ * Keys of older binwheels (host/owner/repo/tag/asset) hash to other files, which stay unused.
+ */
 export interface CacheKey {
   host: string;
-  owner: string;
-  repo: string;
+  source: string;
   tag: string;
   asset: string;
 }
@@ -29,9 +33,16 @@ export interface CacheKey {
 export interface IndexEntry {
   sha256: string;
   size: number;
+  /** Known when a SHA-512 was checked (a checksum file that gives only SHA-512). */
+  sha512?: string;
+  /** GitHub: the asset's id and time, which change when it is replaced. */
   assetId?: number;
   updatedAt?: string;
   immutable?: boolean;
+  /** The URL it was downloaded from, and the validators its server gave (for conditional requests). */
+  url?: string;
+  etag?: string;
+  lastModified?: string;
 }
 
 /** BINWHEEL_CACHE_DIR, else the OS's cache folder. */
@@ -442,23 +453,29 @@ function parseIndexEntry(text: string, key: CacheKey): IndexEntry | string {
   if (typeof data !== "object" || data === null) return "is not an index entry";
   const stored = data["key"] as Record<string, unknown> | undefined;
   if (!stored || (Object.keys(key) as (keyof CacheKey)[]).some((k) => stored[k] !== key[k])) return "belongs to another asset than its name says";
-  const { sha256, size, assetId, updatedAt, immutable } = data;
+  const { sha256, size, sha512, assetId, updatedAt, immutable, url, etag, lastModified } = data;
   if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) return "has no valid sha256";
   if (!Number.isSafeInteger(size) || (size as number) < 0) return "has no valid size";
-  if ((assetId !== undefined && !Number.isSafeInteger(assetId)) || (updatedAt !== undefined && typeof updatedAt !== "string") || (immutable !== undefined && typeof immutable !== "boolean")) {
+  const strings = { updatedAt, url, etag, lastModified };
+  if (
+    (sha512 !== undefined && (typeof sha512 !== "string" || !/^[0-9a-f]{128}$/.test(sha512))) ||
+    (assetId !== undefined && !Number.isSafeInteger(assetId)) || (immutable !== undefined && typeof immutable !== "boolean") ||
+    Object.values(strings).some((v) => v !== undefined && typeof v !== "string")
+  ) {
     return "has a malformed field";
   }
   return {
     sha256,
     size: size as number,
+    ...(sha512 !== undefined && { sha512: sha512 as string }),
     ...(assetId !== undefined && { assetId: assetId as number }),
-    ...(updatedAt !== undefined && { updatedAt: updatedAt as string }),
     ...(immutable !== undefined && { immutable: immutable as boolean }),
+    ...(Object.fromEntries(Object.entries(strings).filter(([, v]) => v !== undefined)) as Pick<IndexEntry, "updatedAt" | "url" | "etag" | "lastModified">),
   };
 }
 
 function keyHash(key: CacheKey): string {
-  return createHash("sha256").update(JSON.stringify([key.host, key.owner, key.repo, key.tag, key.asset])).digest("hex");
+  return createHash("sha256").update(JSON.stringify([key.host, key.source, key.tag, key.asset])).digest("hex");
 }
 
 function isRunning(pid: number): boolean {

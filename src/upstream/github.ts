@@ -1,13 +1,15 @@
-// The upstream release on GitHub: found by tag, its asset picked by name, streamed to disk through
-// the asset API URL (which works for private repositories; fetch drops the Authorization header on
-// the cross-origin redirect to the storage host, so the token never reaches it).
-import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+// `github = "owner/repo"`: the upstream release on GitHub, found by tag through the API (Octokit,
+// also used to publish the SDK's own releases), its asset and checksum files picked by name and
+// downloaded through their API URLs (which work for private repositories). The token goes to the
+// API's origin only, never to the storage host the download is redirected to.
 import { Octokit } from "@octokit/rest";
+import type { UpstreamSource } from "../config/upstream.js";
 import { BinwheelError, fail, registerSecret } from "../errors.js";
+import type { TargetPlan } from "../target/plan.js";
 import { VERSION } from "../version.js";
-import { Transient, boundedFetch, classifyStatus, contentLength, describeNetworkError, readBody, timeoutSeconds, withRetries, type Fetch } from "./http.js";
-import { writeFully } from "../write-fully.js";
+import { Transient, boundedFetch, classifyStatus, timeoutSeconds, withRetries, type Fetch } from "./http.js";
+import { checksumFileNames, hashFromDigest } from "./integrity.js";
+import { missingAsset, missingChecksumFile, type Source } from "./source.js";
 
 export interface GitHubAccess {
   apiUrl: string;
@@ -42,150 +44,59 @@ export interface ReleaseAsset {
   digest?: string | null;
 }
 
-export interface Release {
-  id: number;
-  tag: string;
-  /** Immutable releases cannot change after publication, so a cached copy never goes stale. */
-  immutable: boolean;
-  assets: ReleaseAsset[];
-}
-
-export interface Downloaded {
-  sha256: string;
-  size: number;
-}
-
-export class GitHubReleases {
-  private readonly octokit: Octokit;
-  private readonly timeoutMs: number;
-
-  constructor(
-    private readonly access: GitHubAccess,
-    private readonly fetchImpl: Fetch,
-    env: NodeJS.ProcessEnv,
-  ) {
-    this.timeoutMs = timeoutSeconds(env) * 1000;
-    this.octokit = makeOctokit(access, fetchImpl);
-  }
-
-
-  /** The published release tagged `tag`, with all its assets. */
-  async release(owner: string, repo: string, tag: string): Promise<Release> {
-    const where = `${owner}/${repo}`;
-    const found = await this.api(`find the release tagged "${tag}" in ${where}`, () =>
-      this.octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: { signal: AbortSignal.timeout(this.timeoutMs) } }),
-      () => `GitHub has no published release tagged "${tag}" in ${where}. Check [tool.binwheel.upstream] tag and the upstream version ` +
-        `(override it with -C upstream-version=<version>). ${this.privateHint()}`,
-    );
-    const data = found.data as typeof found.data & { immutable?: boolean };
-    let assets: ReleaseAsset[] = data.assets;
-    // The release object may embed only the first page of a long asset list.
-    if (assets.length >= 100) {
-      assets = await this.api(`list the assets of release "${tag}" in ${where}`, () =>
-        this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
-          owner, repo, release_id: data.id, per_page: 100, request: { signal: AbortSignal.timeout(this.timeoutMs) },
-        }),
+/** `github = "owner/repo"`: the release tagged `plan.releaseTag`, its asset and checksum files by name. */
+export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
+  const { owner, repo } = plan.upstream.source as Extract<UpstreamSource, { kind: "github" }>;
+  const access = githubAccess(env);
+  const api = new URL(access.apiUrl);
+  const where = `${owner}/${repo} ${plan.releaseTag}`;
+  const privateHint = access.tokenSource
+    ? `If the repository is private, check that the token in ${access.tokenSource} can read its contents.`
+    : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
+  return {
+    key: { host: api.host, source: `github:${owner}/${repo}`, tag: plan.releaseTag, asset: plan.assetName },
+    where,
+    policy: {
+      service: "GitHub",
+      // Downloads go through the asset's API URL (which works for private repositories) and are
+      // redirected to a storage host: the token goes to the API's origin only.
+      headers: (url) => ({ accept: "application/octet-stream", ...(access.token && url.origin === api.origin && { authorization: `token ${access.token}` }) }),
+      ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
+      ...(!access.token && { tokenAdvice: "Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour." }),
+      advice: (status) => (status === 401 || status === 403 || status === 404 ? privateHint : ""),
+    },
+    async locate(_client, fetchImpl) {
+      const octokit = makeOctokit(access, fetchImpl);
+      const timeout = () => ({ signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
+      const found = await apiCall(access, `find the release tagged "${plan.releaseTag}" in ${owner}/${repo}`,
+        () => octokit.rest.repos.getReleaseByTag({ owner, repo, tag: plan.releaseTag, request: timeout() }),
+        () => `GitHub has no published release tagged "${plan.releaseTag}" in ${owner}/${repo}. Check [tool.binwheel.upstream] tag and the upstream version ` +
+          `(override it with -C upstream-version=<version>). ${privateHint}`,
       );
-    }
-    return { id: data.id, tag, immutable: data.immutable === true, assets };
-  }
-
-  /**
-   * Streams the asset into `file` while hashing it; memory does not depend on its size. Retried
-   * from the start when the connection drops or the body is shorter than promised; a failing
-   * write (a full disk) and a body longer than promised are not retried.
-   */
-  async download(asset: ReleaseAsset, file: string, where: string, onProgress?: (bytes: number) => void): Promise<Downloaded> {
-    return withRetries(`downloading ${asset.name}`, async () => {
-      const hash = createHash("sha256");
-      const out = await open(file, "w");
-      try {
-        const size = await this.fetchAsset(asset, where, async (chunk, position) => {
-          hash.update(chunk);
-          await writeFully(out, chunk, position);
-          onProgress?.(position + chunk.length);
-        });
-        await out.close();
-        return { sha256: hash.digest("hex"), size };
-      } finally {
-        await out.close().catch(() => {});
-      }
-    });
-  }
-
-  /** A small asset (a checksum file) as text; at most `limit` bytes, counted while reading. */
-  async text(asset: ReleaseAsset, where: string, limit = 1 << 20): Promise<string> {
-    if (asset.size > limit) fail(`the checksum file ${asset.name} in ${where} is larger than ${limit} bytes; it is not a checksum list.`);
-    return withRetries(`downloading ${asset.name}`, async () => {
-      const chunks: Uint8Array[] = [];
-      await this.fetchAsset(asset, where, (chunk) => void chunks.push(chunk));
-      return Buffer.concat(chunks).toString("utf8");
-    });
-  }
-
-  /**
-   * One attempt at the asset's bytes, each chunk handed to `sink` with its offset; returns the
-   * size. The body may be no longer than the release says (nor than its Content-Length): more is
-   * an error at once, fewer is a Transient.
-   */
-  private async fetchAsset(asset: ReleaseAsset, where: string, sink: (chunk: Uint8Array, position: number) => unknown): Promise<number> {
-    const controller = new AbortController();
-    let timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    try {
-      let response: Response;
-      try {
-        response = await this.fetchImpl(asset.url, {
-          headers: {
-            accept: "application/octet-stream",
-            "user-agent": `binwheel/${VERSION}`,
-            ...(this.access.token && { authorization: `token ${this.access.token}` }),
-          },
-          redirect: "follow",
-          signal: controller.signal,
-        });
-      } catch (e) {
-        throw new Transient(`could not reach ${new URL(asset.url).host} (${describeNetworkError(e)})`);
-      }
-      const host = new URL(response.url || asset.url).host;
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => {});
-        const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download ${asset.name} from ${where}`, !!this.access.token);
-        if (problem instanceof Transient) throw problem;
-        fail(`${problem.message} (${host}).`);
-      }
-      const declared = contentLength(response);
-      const misbehaving = (what: string) =>
-        new BinwheelError(
-          `${host} ${what} for ${asset.name} (${where}), which the release lists at ${asset.size} bytes${declared !== undefined ? ` (Content-Length: ${declared})` : ""}; ` +
-            "binwheel stopped reading and did not retry. The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner.",
+      const data = found.data as typeof found.data & { immutable?: boolean };
+      let assets: ReleaseAsset[] = data.assets;
+      // The release object may embed only the first page of a long asset list.
+      if (assets.length >= 100) {
+        assets = await apiCall(access, `list the assets of release "${plan.releaseTag}" in ${owner}/${repo}`, () =>
+          octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: data.id, per_page: 100, request: timeout() }),
         );
-      if (declared !== undefined && declared !== asset.size) {
-        await response.body?.cancel().catch(() => {});
-        throw misbehaving(`declared ${declared} bytes`);
       }
-      let position = 0;
-      const size = await readBody(response, asset.size, () => misbehaving(`sent more than ${asset.size} bytes`), async (chunk) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(), this.timeoutMs);
-        await sink(chunk, position);
-        position += chunk.length;
-      });
-      if (size !== asset.size) throw new Transient(`the download stopped at ${size} of ${asset.size} bytes`);
-      return size;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private privateHint(): string {
-    return this.access.tokenSource
-      ? `If the repository is private, check that the token in ${this.access.tokenSource} can read its contents.`
-      : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
-  }
-
-  private api<T>(action: string, call: () => Promise<T>, notFound?: () => string): Promise<T> {
-    return apiCall(this.access, action, call, notFound);
-  }
+      const asset = assets.find((a) => a.name === plan.assetName) ?? missingAsset(plan, assets.map((a) => a.name));
+      const sha256 = hashFromDigest(asset.digest);
+      const byName = (name: string) => assets.find((a) => a.name === name);
+      const checksumAssets = plan.checksums !== undefined
+        ? [byName(plan.checksums) ?? missingChecksumFile(plan, assets.map((a) => a.name))]
+        : checksumFileNames(asset.name, assets.map((a) => a.name)).map((n) => byName(n)!);
+      return {
+        url: asset.url,
+        size: asset.size,
+        immutable: data.immutable === true,
+        identity: { assetId: asset.id, ...(asset.updated_at && { updatedAt: asset.updated_at }) },
+        ...(sha256 && { digest: { sha256, source: "GitHub's digest of the asset" } }),
+        checksums: checksumAssets.map((a) => ({ name: a.name, label: `the release's ${a.name}`, url: a.url, size: a.size, named: plan.checksums !== undefined })),
+      };
+    },
+  };
 }
 
 /**
@@ -209,7 +120,7 @@ export function apiCall<T>(access: GitHubAccess, action: string, call: () => Pro
         throw new BinwheelError(`GitHub rejected the token in ${access.tokenSource ?? "GH_TOKEN"} (401) while binwheel tried to ${action}. Replace or remove the token.`);
       }
       if (err.status === undefined) throw e;
-      const problem = classifyStatus(err.status, err.response?.headers ?? {}, action, !!access.token);
+      const problem = classifyStatus(err.status, err.response?.headers ?? {}, action, "GitHub", access.token ? undefined : "Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour.");
       if (problem instanceof Transient) throw problem;
       throw new HttpFailure(`${problem.message}: ${err.message ?? ""}`.trim(), err.status);
     }

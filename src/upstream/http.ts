@@ -3,8 +3,18 @@
 // time limits, and retries with backoff for the failures that pass: 5xx answers, dropped or reset
 // connections, bodies cut short. Rate limits wait when the wait is short, else fail with when.
 // Bodies are read with a bound: a server never makes binwheel read more than it promised.
+//
+// Downloads (every source's) go through one Client: it follows redirects itself, at most ten,
+// over https only (plain http to loopback hosts, or to an API URL the user set to http), and asks
+// its source's policy for each request's headers, so a credential goes only to the host it
+// belongs to and never rides a redirect to another.
+import { open } from "node:fs/promises";
+import { isLoopback } from "../config/upstream.js";
 import { BinwheelError, fail } from "../errors.js";
 import { info } from "../log.js";
+import { VERSION } from "../version.js";
+import { writeFully } from "../write-fully.js";
+import { hashers, type Algorithm, type Hashes } from "./integrity.js";
 
 export type Fetch = typeof globalThis.fetch;
 
@@ -64,22 +74,21 @@ export async function withRetries<T>(what: string, attempt: () => Promise<T>): P
 
 /**
  * Classifies an HTTP failure: returns a Transient to retry, or a one-paragraph error. `headers`
- * are the response's (lower-case names); `hasToken` shapes the rate-limit advice.
+ * are the response's (lower-case names); `service` names the server ("GitHub", "GitLab", a
+ * host); `tokenAdvice` is said after a rate limit that a token would raise.
  */
-export function classifyStatus(status: number, headers: Record<string, string | undefined>, what: string, hasToken: boolean): Transient | Error {
-  const limited = (status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined);
+export function classifyStatus(status: number, headers: Record<string, string | undefined>, what: string, service = "GitHub", tokenAdvice?: string): Transient | Error {
+  const remaining = headers["x-ratelimit-remaining"] ?? headers["ratelimit-remaining"];
+  const limited = (status === 403 || status === 429) && (remaining === "0" || headers["retry-after"] !== undefined);
   if (limited) {
-    const reset = Number(headers["x-ratelimit-reset"]);
+    const reset = Number(headers["x-ratelimit-reset"] ?? headers["ratelimit-reset"]);
     const wait = headers["retry-after"] !== undefined ? Number(headers["retry-after"]) : reset ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : 60;
-    if (wait <= MAX_RATE_LIMIT_WAIT) return new Transient(`GitHub's rate limit (waiting ${wait} s as it asks)`, Math.max(wait, 1));
+    if (wait <= MAX_RATE_LIMIT_WAIT) return new Transient(`${service}'s rate limit (waiting ${wait} s as it asks)`, Math.max(wait, 1));
     const when = reset ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : ` It asks to wait ${wait} s.`;
-    return new Error(
-      `GitHub's rate limit stopped binwheel while trying to ${what}.${when}` +
-        (hasToken ? "" : " Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour."),
-    );
+    return new Error(`${service}'s rate limit stopped binwheel while trying to ${what}.${when}${tokenAdvice ? ` ${tokenAdvice}` : ""}`);
   }
-  if (status >= 500) return new Transient(`GitHub answered ${status}`);
-  return new Error(`GitHub answered ${status} when binwheel tried to ${what}`);
+  if (status >= 500) return new Transient(`${service} answered ${status}`);
+  return new Error(`${service} answered ${status} when binwheel tried to ${what}`);
 }
 
 /** The body length the server declares; undefined when absent, or when fetch decodes the body (Content-Encoding). */
@@ -148,4 +157,213 @@ export function describeNetworkError(e: unknown): string {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === "AbortError" || err.name === "TimeoutError") return "no data for too long";
   return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+}
+
+/** How one source's requests are made: what to call the server, which headers go to which URL. */
+export interface HttpPolicy {
+  /** Names the server in messages: "GitHub", "GitLab", or a host. */
+  service: string;
+  /** The headers for one request to `url`: credentials only when `url` is on the host they belong to. */
+  headers(url: URL): Record<string, string>;
+  /** Origins the user configured with plain http (an API URL); loopback hosts may always use http. */
+  httpOrigins?: readonly string[];
+  /** What to add after a failed answer (401, 403, 404): which token or login would help, what to check. */
+  advice?(status: number, url: URL): string;
+  /** Said after a rate limit that a token would raise. */
+  tokenAdvice?: string;
+}
+
+/** A URL as messages show it: no user, password, query or fragment (a signed URL's query is a credential). */
+export function describeUrl(url: URL | string): string {
+  const u = typeof url === "string" ? new URL(url) : url;
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+/** Fails unless binwheel may fetch `url`: https, or http to loopback or a configured origin; no credentials inside. */
+export function checkFetchable(url: URL, policy: Pick<HttpPolicy, "httpOrigins">, redirectedFrom?: URL): void {
+  const how = redirectedFrom ? `${describeUrl(redirectedFrom)} redirected binwheel to ${url.protocol === "https:" || url.protocol === "http:" ? describeUrl(url) : `a ${url.protocol} URL`}` : `binwheel will not fetch ${describeUrl(url)}`;
+  if (url.username || url.password) {
+    fail(`${how}, which carries a user name or password in the URL; binwheel does not send credentials that way. Put them in ~/.netrc (or the file NETRC names) instead.`);
+  }
+  const plain = url.protocol === "http:" && (isLoopback(url.hostname) || (policy.httpOrigins ?? []).includes(url.origin));
+  if (url.protocol !== "https:" && !plain) {
+    fail(
+      `${how}: binwheel fetches over https only (plain http only from this machine's loopback addresses${policy.httpOrigins?.length ? ` and ${policy.httpOrigins.join(", ")}` : ""}). ` +
+        (redirectedFrom ? "The download was refused; the server (or a proxy) is misconfigured or hostile. Tell its owner, or use another source." : "Use an https URL."),
+    );
+  }
+}
+
+const REDIRECTS = [301, 302, 303, 307, 308];
+const MAX_REDIRECTS = 10;
+
+export interface DownloadOptions {
+  /** The asset's name and where it comes from, for messages. */
+  name: string;
+  where: string;
+  /** The size the host's metadata promises, if it does. */
+  size?: number;
+  /** Hashes to compute while the bytes stream by (sha256 always). */
+  algorithms?: readonly Algorithm[];
+  /** Validators of a cached copy: a matching server answers 304 and nothing is downloaded. */
+  etag?: string;
+  lastModified?: string;
+  onProgress?: (bytes: number, total: number | undefined) => void;
+}
+
+export interface Downloaded extends Hashes {
+  size: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+/** A download with neither a promised size nor a Content-Length stops here. */
+export const MAX_ASSET_BYTES = 32 * 2 ** 30;
+
+export class Client {
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly fetchImpl: Fetch,
+    private readonly policy: HttpPolicy,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.timeoutMs = timeoutSeconds(env) * 1000;
+  }
+
+  /** An API answer as JSON (at most API_ANSWER_LIMIT bytes); `notFound` words a 404. */
+  async json<T>(url: string, action: string, notFound: () => string): Promise<T> {
+    const host = new URL(url).host;
+    return withRetries(`asking ${host} to ${action}`, async () => {
+      const chunks: Uint8Array[] = [];
+      await this.fetchBody(url, { name: "", where: "", action, notFound, limit: API_ANSWER_LIMIT, accept: "application/json" }, (chunk) => void chunks.push(chunk));
+      try {
+        return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;
+      } catch {
+        fail(`${host} did not answer with JSON when binwheel tried to ${action}. Check that the API URL points at the API (for GitLab: https://HOST/api/v4).`);
+      }
+    });
+  }
+
+  /**
+   * Streams `url` into `file` while hashing it; memory does not depend on its size. Retried from
+   * the start when the connection drops or the body is shorter than promised; a failing write (a
+   * full disk) and a body longer than promised are not retried. Undefined when the server says
+   * the cached copy (`etag`, `lastModified`) is current.
+   */
+  async download(url: string, file: string, o: DownloadOptions): Promise<Downloaded | undefined> {
+    return withRetries(`downloading ${o.name}`, async () => {
+      const hashing = hashers(o.algorithms ?? ["sha256"]);
+      const out = await open(file, "w");
+      try {
+        const got = await this.fetchBody(url, { ...o, action: `download ${o.name} from ${o.where}` }, async (chunk, position, total) => {
+          hashing.update(chunk);
+          await writeFully(out, chunk, position);
+          o.onProgress?.(position + chunk.length, total);
+        });
+        await out.close();
+        return got && { ...hashing.digest(), ...got };
+      } finally {
+        await out.close().catch(() => {});
+      }
+    });
+  }
+
+  /** A small file (a checksum file) as bytes: at most `limit`, counted while reading. */
+  async bytes(url: string, o: { name: string; where: string; size?: number; limit: number }): Promise<Buffer> {
+    if (o.size !== undefined && o.size > o.limit) fail(`the checksum file ${o.name} in ${o.where} is larger than ${o.limit} bytes; it is not a checksum list.`);
+    return withRetries(`downloading ${o.name}`, async () => {
+      const chunks: Uint8Array[] = [];
+      await this.fetchBody(url, { ...o, action: `download ${o.name} from ${o.where}` }, (chunk) => void chunks.push(chunk));
+      return Buffer.concat(chunks);
+    });
+  }
+
+  /**
+   * One attempt: the body of `url` (redirects followed) chunk by chunk into `sink`, with its
+   * offset. The body may be no longer than promised (`size`, else its Content-Length, else
+   * `limit`): more is an error at once, fewer is a Transient. Undefined for a 304.
+   */
+  private async fetchBody(
+    start: string,
+    o: DownloadOptions & { action: string; limit?: number; accept?: string; notFound?: () => string },
+    sink: (chunk: Uint8Array, position: number, total: number | undefined) => unknown,
+  ): Promise<Omit<Downloaded, keyof Hashes> | undefined> {
+    const controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const conditional = { ...(o.etag && { "if-none-match": o.etag }), ...(o.lastModified && { "if-modified-since": o.lastModified }) };
+      const { response, url } = await this.open(start, controller.signal, { ...(o.accept && { accept: o.accept }), ...conditional });
+      const host = url.host;
+      if (response.status === 304 && (o.etag || o.lastModified)) {
+        await response.body?.cancel().catch(() => {});
+        return undefined;
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {});
+        if (response.status === 404 && o.notFound) throw new BinwheelError(o.notFound());
+        const problem = classifyStatus(response.status, Object.fromEntries(response.headers), o.action, this.policy.service, this.policy.tokenAdvice);
+        if (problem instanceof Transient) throw problem;
+        const advice = this.policy.advice?.(response.status, url);
+        fail(`${problem.message} (${host}).${advice ? ` ${advice}` : ""}`);
+      }
+      const declared = contentLength(response);
+      const limit = Math.min(o.size ?? declared ?? o.limit ?? MAX_ASSET_BYTES, o.limit ?? MAX_ASSET_BYTES);
+      const promise =
+        o.size !== undefined ? `which the release lists at ${o.size} bytes${declared !== undefined ? ` (Content-Length: ${declared})` : ""}`
+        : declared !== undefined ? `whose Content-Length said ${declared} bytes`
+        : `of which binwheel reads at most ${limit} bytes`;
+      const misbehaving = (what: string) =>
+        new BinwheelError(
+          `${host} ${what} for ${o.name ? `${o.name} (${o.where})` : o.action}, ${promise}; ` +
+            "binwheel stopped reading and did not retry. The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner.",
+        );
+      if (o.size !== undefined && declared !== undefined && declared !== o.size) {
+        await response.body?.cancel().catch(() => {});
+        throw misbehaving(`declared ${declared} bytes`);
+      }
+      if (declared !== undefined && declared > limit) {
+        await response.body?.cancel().catch(() => {});
+        if (o.limit !== undefined && o.name) fail(`the checksum file ${o.name} in ${o.where} is larger than ${o.limit} bytes (Content-Length: ${declared}); it is not a checksum list.`);
+        throw misbehaving(`declared ${declared} bytes`);
+      }
+      let position = 0;
+      const size = await readBody(response, limit, () => misbehaving(`sent more than ${limit} bytes`), async (chunk) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        await sink(chunk, position, o.size ?? declared);
+        position += chunk.length;
+      });
+      const expected = o.size ?? declared;
+      if (expected !== undefined && size !== expected) throw new Transient(`the download stopped at ${size} of ${expected} bytes`);
+      const etag = response.headers.get("etag") ?? undefined;
+      const lastModified = response.headers.get("last-modified") ?? undefined;
+      return { size, ...(etag && { etag }), ...(lastModified && { lastModified }) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The response for `start` once redirects are followed, each hop checked and given its own headers. */
+  private async open(start: string, signal: AbortSignal, extra: Record<string, string>): Promise<{ response: Response; url: URL }> {
+    let url = new URL(start);
+    let from: URL | undefined;
+    for (let hops = 0; ; hops++) {
+      checkFetchable(url, this.policy, from);
+      const headers = { "user-agent": `binwheel/${VERSION}`, ...extra, ...this.policy.headers(url) };
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, { headers, redirect: "manual", signal });
+      } catch (e) {
+        throw new Transient(`could not reach ${url.host} (${describeNetworkError(e)})`);
+      }
+      if (!REDIRECTS.includes(response.status)) return { response, url };
+      await response.body?.cancel().catch(() => {});
+      const location = response.headers.get("location");
+      if (!location || !URL.canParse(location, url.href)) fail(`${describeUrl(url)} answered ${response.status} (a redirect) without a usable Location; the server is misbehaving. Try again later, or tell its owner.`);
+      if (hops >= MAX_REDIRECTS) fail(`${describeUrl(start)} redirected binwheel more than ${MAX_REDIRECTS} times (last to ${describeUrl(new URL(location, url))}); it stopped there. The server is misconfigured.`);
+      from = url;
+      url = new URL(location, url);
+    }
+  }
 }

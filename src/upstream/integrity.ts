@@ -1,57 +1,80 @@
-// What an asset's sha256 must be, in order of trust (research/github.md §4): a pin in
-// pyproject.toml, then GitHub's `digest` field, then a checksum file published in the release
-// (SHA256SUMS, sha256sums.txt, *checksums.txt, <asset>.sha256).
+// What an asset's hash must be, in order of trust (research/github.md §4): a pin in
+// pyproject.toml, then the host's own digest (GitHub's `digest`), then a checksum file: named by
+// `checksums`, or found beside the asset (<asset>.sha256, SHA256SUMS, *checksums.txt, ...).
+// Checksum files are read in every shape upstreams publish: GNU (`sha256sum`), BSD (`shasum
+// --tag`, `openssl dgst`), a bare hash, certutil output and PowerShell's `Get-FileHash |
+// Format-List`; SHA-256 or SHA-512, told apart by the length of the hex or the algorithm named.
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
-import path from "node:path";
 import { fail } from "../errors.js";
 
-/**
- * The sha256 of a file, hex. One buffer is reused for the whole file: a read stream's fresh
- * 64 KiB chunks left the heap tens of MiB larger after hashing a 100 MiB archive (measured).
- */
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash("sha256");
+export type Algorithm = "sha256" | "sha512";
+
+export interface Hashes {
+  sha256: string;
+  sha512?: string;
+}
+
+/** Hashes of a file, hex: sha256 always, sha512 when asked. One buffer is reused for the whole file. */
+export async function hashFile(file: string, algorithms: readonly Algorithm[] = ["sha256"]): Promise<Hashes> {
+  const hashing = hashers(algorithms);
   const fh = await open(file, "r");
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let n; (n = (await fh.read(buffer, 0, buffer.length, null)).bytesRead) > 0; ) hash.update(buffer.subarray(0, n));
+    for (let n; (n = (await fh.read(buffer, 0, buffer.length, null)).bytesRead) > 0; ) hashing.update(buffer.subarray(0, n));
   } finally {
     await fh.close();
   }
-  return hash.digest("hex");
+  return hashing.digest();
+}
+
+/** The sha256 of a file, hex. */
+export async function sha256OfFile(file: string): Promise<string> {
+  return (await hashFile(file)).sha256;
+}
+
+/** Incremental hashing with sha256 and, if asked, sha512 (for downloads hashed while they stream). */
+export function hashers(algorithms: readonly Algorithm[]): { update(chunk: Uint8Array): void; digest(): Hashes } {
+  const sha256 = createHash("sha256");
+  const sha512 = algorithms.includes("sha512") ? createHash("sha512") : undefined;
+  return {
+    update(chunk) {
+      sha256.update(chunk);
+      sha512?.update(chunk);
+    },
+    digest: () => ({ sha256: sha256.digest("hex"), ...(sha512 && { sha512: sha512.digest("hex") }) }),
+  };
 }
 
 export interface ExpectedHash {
-  sha256: string;
-  /** Where it came from, for messages: "[tool.binwheel.upstream] sha256", "GitHub's digest", "SHA256SUMS". */
+  sha256?: string;
+  sha512?: string;
+  /** Where it came from, for messages: "the pin in [tool.binwheel.upstream] sha256", "the release's SHA256SUMS". */
   source: string;
 }
 
-/** Names of checksum files that may cover `asset`, most specific first. */
-export function checksumFileNames(asset: string, available: string[]): string[] {
-  const lower = (n: string) => n.toLowerCase();
-  const wanted = (n: string) =>
-    lower(n) === lower(`${asset}.sha256`) || lower(n) === lower(`${asset}.sha256sum`) ||
-    ["sha256sums", "sha256sums.txt", "checksums.txt"].includes(lower(n)) || lower(n).endsWith("_checksums.txt") || lower(n).endsWith("-checksums.txt");
-  return available.filter(wanted).sort((a, b) => Number(!lower(a).startsWith(lower(asset))) - Number(!lower(b).startsWith(lower(asset))));
+/** The algorithms a download must compute to be checked against `expected`. */
+export function algorithmsFor(expected: ExpectedHash | undefined): Algorithm[] {
+  return expected?.sha512 ? ["sha256", "sha512"] : ["sha256"];
 }
 
-/**
- * The hash `text` (a checksum file named `file`) gives for `asset`: `<hex>  <name>` or
- * `<hex> *<name>` lines (names compared by basename), or a bare hex for `<asset>.sha256` files.
- * Undefined when the file does not mention the asset; conflicting lines are an error.
- */
-export function hashFromChecksumFile(text: string, file: string, asset: string): string | undefined {
-  const found = new Set<string>();
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(.+?))?\s*$/.exec(line);
-    if (!m) continue;
-    const name = m[2] ? path.posix.basename(m[2].replace(/\\/g, "/")) : undefined;
-    if (name === asset || (name === undefined && file.toLowerCase().startsWith(asset.toLowerCase()))) found.add(m[1]!.toLowerCase());
+/** Whether known hashes (a cache entry's) agree with everything `expected` says. */
+export function agrees(known: { sha256: string; sha512?: string }, expected: ExpectedHash | undefined): boolean {
+  if (!expected) return true;
+  return (!expected.sha256 || expected.sha256 === known.sha256) && (!expected.sha512 || expected.sha512 === known.sha512);
+}
+
+/** Compares; a mismatch is an error naming the asset and both hashes. */
+export function checkHash(assetName: string, where: string, actual: Hashes, expected: ExpectedHash): void {
+  for (const algorithm of ["sha256", "sha512"] as const) {
+    const want = expected[algorithm];
+    if (want && actual[algorithm] !== want) {
+      fail(
+        `${assetName} from ${where} has ${algorithm} ${actual[algorithm]}, but ${expected.source} says ${want}. ` +
+          "The download is corrupt or was tampered with, or the expected hash is wrong; nothing was cached and no wheel was written.",
+      );
+    }
   }
-  if (found.size > 1) fail(`the release's ${file} lists ${found.size} different sha256 values for ${asset}; it cannot be trusted.`);
-  return [...found][0];
 }
 
 /** GitHub's "sha256:<hex>" digest, if present and well formed. */
@@ -60,12 +83,140 @@ export function hashFromDigest(digest: string | null | undefined): string | unde
   return m ? m[1]!.toLowerCase() : undefined;
 }
 
-/** Compares; a mismatch is an error naming the asset and both hashes. */
-export function checkHash(assetName: string, where: string, actual: string, expected: ExpectedHash): void {
-  if (actual !== expected.sha256) {
-    fail(
-      `${assetName} from ${where} has sha256 ${actual}, but ${expected.source} says ${expected.sha256}. ` +
-        "The download is corrupt or was tampered with, or the expected hash is wrong; nothing was cached and no wheel was written.",
-    );
+/** Checksum files looked for beside an asset, by name (case-insensitive), when none is named. */
+const SUFFIXES = [".sha256", ".sha256sum", ".sha512", ".sha512sum"];
+const LISTS = ["sha256sums", "sha256sums.txt", "shasums256.txt", "sha512sums", "sha512sums.txt", "checksums.txt", "sha256.sum", "sha512.sum"];
+
+/** Names in `available` of checksum files that may cover `asset`, the asset's own first. */
+export function checksumFileNames(asset: string, available: readonly string[]): string[] {
+  const own = (n: string) => SUFFIXES.some((s) => n.toLowerCase() === `${asset}${s}`.toLowerCase());
+  // HashiCorp's terraform_1.4.2_SHA256SUMS, GoReleaser's tool_1.0.0_checksums.txt.
+  const list = (n: string) => LISTS.some((l) => n.toLowerCase() === l || n.toLowerCase().endsWith(`_${l}`) || n.toLowerCase().endsWith(`-${l}`));
+  return [...available.filter(own), ...available.filter((n) => !own(n) && list(n))];
+}
+
+/** The largest checksum file binwheel reads (the largest real ones are a few hundred KiB). */
+export const CHECKSUM_FILE_LIMIT = 1 << 20;
+
+/** A checksum file's bytes as text: UTF-8 (a BOM dropped) or, with its BOM, UTF-16 (PowerShell 5's `>`). */
+export function checksumText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString("utf16le");
+  return bytes.toString("utf8").replace(/^\uFEFF/, "");
+}
+
+export interface ChecksumEntry {
+  /** The file name as the line gives it (a path, for certutil and PowerShell); undefined for a bare hash. */
+  name?: string;
+  algorithm: Algorithm;
+  hex: string;
+}
+
+const BY_LENGTH: Record<number, Algorithm> = { 64: "sha256", 128: "sha512" };
+/** "SHA256", "SHA-256", "SHA2-256" (OpenSSL 3) and the same for 512; other algorithms are not used. */
+function algorithmNamed(name: string): Algorithm | undefined {
+  const m = /^SHA(?:2?-)?(256|512)$/i.exec(name.trim());
+  return m ? (`sha${m[1]}` as Algorithm) : undefined;
+}
+/** An entry when the hex fits the algorithm (its length decides when none is named). */
+function entry(hex: string, name: string | undefined, named?: string): ChecksumEntry | undefined {
+  const clean = hex.replace(/\s+/g, "").toLowerCase();
+  if (!/^[0-9a-f]+$/.test(clean)) return undefined;
+  const algorithm = BY_LENGTH[clean.length];
+  if (!algorithm || (named !== undefined && algorithmNamed(named) !== algorithm)) return undefined;
+  return { ...(name !== undefined && { name }), algorithm, hex: clean };
+}
+
+/**
+ * Every SHA-256 and SHA-512 entry `text` holds, in any of the formats above; lines it does not
+ * understand (comments, signatures, other algorithms) are skipped.
+ */
+export function parseChecksums(text: string): ChecksumEntry[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  const out: ChecksumEntry[] = [];
+  const add = (e: ChecksumEntry | undefined) => void (e && out.push(e));
+  // PowerShell's Format-List: "Key : value" records, separated by blank lines; a long value
+  // (a path, a SHA-512) wraps onto indented lines.
+  let record: Record<string, string> = {};
+  let last: string | undefined;
+  const endRecord = () => {
+    if (record["hash"]) add(entry(record["hash"], record["path"], record["algorithm"] ?? ""));
+    record = {};
+    last = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const field = /^(Algorithm|Hash|Path)\s*:\s*(.*)$/i.exec(line);
+    if (field) {
+      const key = field[1]!.toLowerCase();
+      if (record[key] !== undefined) endRecord();
+      record[key] = field[2]!.trim();
+      last = key;
+      continue;
+    }
+    if (last && /^\s+\S/.test(line)) {
+      record[last] += line.trim();
+      continue;
+    }
+    endRecord();
+    // certutil: "SHA256 hash of file NAME:" (Windows 7) or "SHA256 hash of PATH:", then the hex
+    // (with spaces between bytes on older Windows), then "CertUtil: -hashfile command completed successfully."
+    const certutil = /^\s*(\S+) hash of (?:file )?(.+?):\s*$/i.exec(line);
+    if (certutil) {
+      add(entry(lines[i + 1] ?? "", certutil[2]!, certutil[1]!));
+      i++;
+      continue;
+    }
+    // BSD: "SHA256 (NAME) = HEX" (shasum --tag, FreeBSD sha256); OpenSSL: "SHA2-256(NAME)= HEX".
+    const bsd = /^\s*(SHA[-\w]*)\s*\((.*)\)\s*=\s*([0-9A-Fa-f]+)\s*$/.exec(line);
+    if (bsd) {
+      add(entry(bsd[3]!, bsd[2]!, bsd[1]!));
+      continue;
+    }
+    // GNU: "HEX  NAME" (text mode), "HEX *NAME" (binary mode), "\HEX  NAME" (NAME escaped), or a bare HEX.
+    const gnu = /^\s*(\\?)([0-9A-Fa-f]+)(?:[ \t]+\*?(.*?))?\s*$/.exec(line);
+    if (gnu) {
+      const name = gnu[3] ? (gnu[1] ? gnu[3].replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c)) : gnu[3]) : undefined;
+      add(entry(gnu[2]!, name));
+    }
   }
+  endRecord();
+  return out;
+}
+
+/** The last part of a name as a checksum line writes it ("./dist/x", "C:\\build\\x", "*x"). */
+function baseName(name: string): string {
+  return name.replace(/^\*/, "").split(/[\\/]/).pop() ?? "";
+}
+
+/**
+ * The hashes checksum file `file` (its text, and how the messages name it) gives for `asset`.
+ * Entries for exactly the asset's name win over entries whose last path part is its name; a bare
+ * hash counts when the file names no file at all and is the asset's own (`<asset>.sha256`) or was
+ * named by `checksums` (`named`). Undefined when the file does not cover the asset; conflicting
+ * entries are an error.
+ */
+export function hashesFromChecksumFile(text: string, file: { name: string; label: string; named: boolean }, asset: string): Omit<ExpectedHash, "source"> | undefined {
+  const entries = parseChecksums(text);
+  const withNames = entries.filter((e) => e.name !== undefined);
+  const exact = withNames.filter((e) => e.name!.replace(/^\*/, "").replace(/^\.\//, "") === asset);
+  let matching = exact.length > 0 ? exact : withNames.filter((e) => baseName(e.name!) === asset);
+  if (withNames.length === 0 && (file.named || file.name.toLowerCase().startsWith(asset.toLowerCase()))) matching = entries;
+  const found: Omit<ExpectedHash, "source"> = {};
+  for (const e of matching) {
+    if (found[e.algorithm] !== undefined && found[e.algorithm] !== e.hex) {
+      fail(`${file.label} gives two different ${e.algorithm} values for ${asset} (${found[e.algorithm]} and ${e.hex}); it cannot be trusted. Tell the upstream project, or pin the hash in [tool.binwheel.upstream] sha256.`);
+    }
+    found[e.algorithm] = e.hex;
+  }
+  if (found.sha256 || found.sha512) return found;
+  if (!file.named) return undefined;
+  const listed = [...new Set(withNames.map((e) => baseName(e.name!)))];
+  fail(
+    `${file.label}, named by [tool.binwheel.upstream] checksums, ` +
+      (entries.length === 0
+        ? "holds no SHA-256 or SHA-512 that binwheel can read (it reads sha256sum/shasum lines, BSD tags, a bare hash, certutil and PowerShell Get-FileHash output). "
+        : `does not list ${asset}; it lists ${listed.length ? listed.slice(0, 5).join(", ") + (listed.length > 5 ? `, and ${listed.length - 5} more` : "") : "only hashes without names"}. `) +
+      "Fix the checksums setting (placeholders such as {asset} are filled per target), or remove it to use the release's own checksum files.",
+  );
 }

@@ -38,7 +38,7 @@ async function standIn(assets: StandInAsset[] = [{ name: ASSET, data: CONTENT }]
 async function fetchAsset(env: Record<string, string>, options: { offline?: boolean } = {}) {
   const root = tempProject({ "pyproject.toml": TOONDB_PYPROJECT, "toondb/__init__.py": "" });
   const plan = planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
-  return fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false });
+  return fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false }, root);
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<string> {
@@ -179,12 +179,12 @@ describe("without a cache", () => {
     const plan = planTarget(loadProject(project), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
     // BINWHEEL_CACHE_DIR at a non-empty unmarked folder: no cache is used.
     const scratch = tempDir();
-    const fetched = await fetchUpstreamAsset(plan, scratch, { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false });
+    const fetched = await fetchUpstreamAsset(plan, scratch, { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false }, project);
     expect(path.dirname(fetched.file)).toBe(scratch);
     expect(fetched.cached).toBe(false);
     if (!disk) return;
     mkdirSync(path.join(disk, "scratch"));
-    const message = await errorOf(fetchUpstreamAsset(plan, path.join(disk, "scratch"), { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false }));
+    const message = await errorOf(fetchUpstreamAsset(plan, path.join(disk, "scratch"), { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false }, project));
     expect(message).toMatch(new RegExp(`^binwheel cannot write to the build's temporary folder ${disk}/scratch: there is no space left on the device\\b.*Or set TMPDIR`));
   });
 });

@@ -35,7 +35,7 @@ async function fetchAsset(env: Record<string, string>, options: { upstream?: str
   const root = tempProject({ "pyproject.toml": pyproject, "toondb/__init__.py": "" });
   const project = loadProject(root);
   const plan = planTarget(project, { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false, ...(options.version && { upstreamVersion: options.version }) }, undefined, {});
-  return (await fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false })).file;
+  return (await fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false }, root)).file;
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<string> {
@@ -138,6 +138,28 @@ describe("integrity", () => {
     expect(readFileSync(await fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() })).equals(CONTENT)).toBe(true);
     const wrong = await standIn([{ name: ASSET, data: Buffer.from("tampered"), digest: null }, { name, data: Buffer.from(text), digest: null }]);
     expect(await errorOf(fetchAsset({ GITHUB_API_URL: wrong.apiUrl, BINWHEEL_CACHE_DIR: tempDir() }))).toMatch(new RegExp(`but the release's ${name.replace(/\./g, "\\.")} says ${sha(CONTENT)}`));
+  });
+
+  it("checks a SHA-512 (cargo-dist's <asset>.sha512), keeps the sha256 as the cache's identity, and downloads once", async () => {
+    const sha512 = createHash("sha512").update(CONTENT).digest("hex");
+    const gh = await standIn([{ name: ASSET, data: CONTENT, digest: null }, { name: `${ASSET}.sha512`, data: Buffer.from(`${sha512} *${ASSET}\n\n`), digest: null }]);
+    const env = { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() };
+    expect(await fetchAsset(env)).toBe(path.join(env.BINWHEEL_CACHE_DIR, "sha256", sha(CONTENT).slice(0, 2), sha(CONTENT)));
+    const [entry] = readdirSync(path.join(env.BINWHEEL_CACHE_DIR, "index"));
+    expect(JSON.parse(readFileSync(path.join(env.BINWHEEL_CACHE_DIR, "index", entry!), "utf8"))).toMatchObject({ sha256: sha(CONTENT), sha512 });
+    await fetchAsset(env);
+    expect(storageRequests()).toBe(2); // the .sha512 and the asset, once
+    const wrong = await standIn([{ name: ASSET, data: Buffer.from("tampered"), digest: null }, { name: `${ASSET}.sha512`, data: Buffer.from(`${sha512} *${ASSET}\n`), digest: null }]);
+    expect(await errorOf(fetchAsset({ GITHUB_API_URL: wrong.apiUrl, BINWHEEL_CACHE_DIR: tempDir() }))).toMatch(new RegExp(`has sha512 [0-9a-f]{128}, but the release's ${ASSET.replace(/\./g, "\\.")}\\.sha512 says ${sha512}`));
+  });
+
+  it("uses the checksum file named by checksums, and says so when the release lacks it", async () => {
+    const gh = await standIn([{ name: ASSET, data: CONTENT, digest: null }, { name: "toondb_0.3.2_checksums.txt", data: Buffer.from(`${sha(CONTENT)}  ${ASSET}\n`), digest: null }]);
+    const env = { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() };
+    expect(readFileSync(await fetchAsset(env, { upstream: 'checksums = "toondb_{version}_checksums.txt"\nrequire-checksum = true' })).equals(CONTENT)).toBe(true);
+    expect(await errorOf(fetchAsset({ ...env, BINWHEEL_CACHE_DIR: tempDir() }, { upstream: 'checksums = "SHA256SUMS"' }))).toMatch(
+      /^release "v0\.3\.2" of toondb\/toondb has no file named "SHA256SUMS" \(from \[tool\.binwheel\.upstream\] checksums = "SHA256SUMS"\)\. Its assets are: toondb-0\.3\.2-x86_64-unknown-linux-gnu\.tar\.gz, toondb_0\.3\.2_checksums\.txt\./,
+    );
   });
 
   it("prefers a pin over everything, and warns or fails when no hash is known", async () => {

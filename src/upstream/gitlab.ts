@@ -1,0 +1,130 @@
+// `gitlab = "group/project"` (subgroups too): the release tagged `plan.releaseTag`, found through
+// the API v4 (`GET /projects/:path/releases/:tag`), and its asset among the release's links (by
+// the link's name, else the file name its URL ends with). Downloads start at the link's
+// `direct_asset_url` (else its `url`), which often leads to the generic package registry. The
+// token (GITLAB_TOKEN as PRIVATE-TOKEN, else CI_JOB_TOKEN as JOB-TOKEN) goes to the API's origin
+// only: a link to another host, or a redirect to one, gets no token.
+import type { UpstreamSource } from "../config/upstream.js";
+import { fail, registerSecret } from "../errors.js";
+import type { TargetPlan } from "../target/plan.js";
+import { checksumFileNames } from "./integrity.js";
+import { missingAsset, missingChecksumFile, type Source } from "./source.js";
+
+export interface GitLabAccess {
+  /** The API v4 base, e.g. https://gitlab.com/api/v4. */
+  apiUrl: string;
+  token?: string;
+  /** Which variable the token came from and the header it is sent in (never the token itself). */
+  tokenSource?: "GITLAB_TOKEN" | "CI_JOB_TOKEN";
+  header?: "PRIVATE-TOKEN" | "JOB-TOKEN";
+}
+
+const DEFAULT_API = "https://gitlab.com/api/v4";
+
+export function gitlabAccess(env: NodeJS.ProcessEnv): GitLabAccess {
+  const apiUrl = apiUrlOf(env);
+  for (const [source, header] of [["GITLAB_TOKEN", "PRIVATE-TOKEN"], ["CI_JOB_TOKEN", "JOB-TOKEN"]] as const) {
+    const token = env[source]?.trim();
+    if (token) {
+      registerSecret(token);
+      return { apiUrl, token, tokenSource: source, header };
+    }
+  }
+  return { apiUrl };
+}
+
+/** GITLAB_API_URL, else CI_API_V4_URL (set in GitLab CI), else gitlab.com's; checked. */
+function apiUrlOf(env: NodeJS.ProcessEnv): string {
+  const name = env["GITLAB_API_URL"]?.trim() ? "GITLAB_API_URL" : env["CI_API_V4_URL"]?.trim() ? "CI_API_V4_URL" : undefined;
+  const apiUrl = (name ? env[name]!.trim() : DEFAULT_API).replace(/\/+$/, "");
+  if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) {
+    fail(`${name}="${apiUrl}" is not an http(s) URL; set it to the GitLab API v4 base (https://gitlab.com/api/v4, or https://HOST/api/v4 for a self-managed GitLab) or unset it.`);
+  }
+  return apiUrl;
+}
+
+/** The GitLab web server's base URL (https://gitlab.com, or a self-managed host), for links to release pages. */
+export function gitlabServer(env: NodeJS.ProcessEnv): string {
+  if (!env["GITLAB_API_URL"]?.trim() && env["CI_SERVER_URL"]?.trim()) return env["CI_SERVER_URL"].trim().replace(/\/+$/, "");
+  const api = apiUrlOf(env);
+  return /\/api\/v4$/.test(api) ? api.replace(/\/api\/v4$/, "") : new URL(api).origin;
+}
+
+interface ReleaseLink {
+  name: string;
+  url: string;
+  direct_asset_url?: string;
+}
+
+export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
+  const { project } = plan.upstream.source as Extract<UpstreamSource, { kind: "gitlab" }>;
+  const access = gitlabAccess(env);
+  const api = new URL(access.apiUrl);
+  const tag = plan.releaseTag;
+  const where = `${project} ${tag} (${api.host})`;
+  const accessHint = access.tokenSource
+    ? `If the project is private, check that the token in ${access.tokenSource} can read it (a personal or project token needs the read_api scope).`
+    : "If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).";
+  return {
+    key: { host: api.host, source: `gitlab:${project}`, tag, asset: plan.assetName },
+    where,
+    policy: {
+      service: "GitLab",
+      headers: (url) => (access.token && access.header && url.origin === api.origin ? { [access.header]: access.token } : {}),
+      ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
+      advice: (status, url) =>
+        status === 401 && url.origin === api.origin && access.tokenSource
+          ? `GitLab rejected the token in ${access.tokenSource}; replace or remove it.`
+          : status === 401 || status === 403 || status === 404 ? accessHint : "",
+    },
+    async locate(client) {
+      const release = await client.json<{ assets?: { links?: unknown } }>(
+        `${access.apiUrl}/projects/${encodeURIComponent(project)}/releases/${encodeURIComponent(tag)}`,
+        `find the release tagged "${tag}" in ${project}`,
+        () => `GitLab (${api.host}) has no release tagged "${tag}" in ${project}. Check [tool.binwheel.upstream] gitlab and tag and the upstream version ` +
+          `(override it with -C upstream-version=<version>), and GITLAB_API_URL for a self-managed GitLab. ${accessHint}`,
+      );
+      const links = (Array.isArray(release?.assets?.links) ? (release.assets.links as unknown[]) : []).filter(isLink);
+      const names = [...new Set(links.flatMap((l) => [l.name, fileName(l)]).filter((n): n is string => !!n))];
+      const link = pick(links, plan.assetName, where) ?? missingAsset(plan, links.map((l) => l.name));
+      const wanted = plan.checksums !== undefined ? [plan.checksums] : checksumFileNames(plan.assetName, names);
+      const checksums = wanted.map((name) => ({ name, link: pick(links, name, where) ?? missingChecksumFile(plan, links.map((l) => l.name)) }))
+        .filter((c, i, all) => all.findIndex((o) => o.link === c.link) === i);
+      return {
+        url: downloadUrl(link),
+        checksums: checksums.map(({ name, link: l }) => ({ name, label: `the release's ${l.name}`, url: downloadUrl(l), named: plan.checksums !== undefined })),
+      };
+    },
+  };
+}
+
+function isLink(value: unknown): value is ReleaseLink {
+  const link = value as Partial<ReleaseLink> | null;
+  return !!link && typeof link.name === "string" && typeof link.url === "string" && URL.canParse(link.url) &&
+    (link.direct_asset_url === undefined || link.direct_asset_url === null || (typeof link.direct_asset_url === "string" && URL.canParse(link.direct_asset_url)));
+}
+
+function downloadUrl(link: ReleaseLink): string {
+  return link.direct_asset_url || link.url;
+}
+
+/** The file name a link's URL ends with (a link's name is often a label: "Linux amd64 binary"). */
+function fileName(link: ReleaseLink): string | undefined {
+  const last = new URL(downloadUrl(link)).pathname.split("/").pop() ?? "";
+  try {
+    return decodeURIComponent(last) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The link named `name`, else the one whose URL ends with `name`; two different candidates are an error. */
+function pick(links: ReleaseLink[], name: string, where: string): ReleaseLink | undefined {
+  const named = links.filter((l) => l.name === name);
+  const candidates = named.length ? named : links.filter((l) => fileName(l) === name);
+  const urls = [...new Set(candidates.map(downloadUrl))];
+  if (urls.length > 1) {
+    fail(`release ${where} has ${candidates.length} links that could be "${name}" (${candidates.map((l) => `"${l.name}"`).join(", ")}) pointing at different files; binwheel will not guess. Ask upstream to name them apart, or pin the asset with [tool.binwheel.upstream] assets.`);
+  }
+  return candidates[0];
+}

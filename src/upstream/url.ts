@@ -1,0 +1,77 @@
+// `url = "https://…/{asset}"`: any download site. The filled URL is checked before anything is
+// fetched: https (http only for loopback hosts), no credentials inside, and no placeholder value
+// that moves it to another host, into a query or fragment, or up the path. Credentials come from
+// the netrc file (netrc.ts) as Basic auth, each request getting those of its own host only: the
+// `default` entry only for the host the setting names, never for a host a redirect leads to.
+// A `checksums` URL may be absolute or relative to the asset's URL.
+import { fail } from "../errors.js";
+import type { TargetPlan } from "../target/plan.js";
+import { checkFetchable, describeUrl } from "./http.js";
+import { basicAuth, netrcFile, netrcReader } from "./netrc.js";
+import type { Source } from "./source.js";
+
+export function urlSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
+  const location = filledUrl(plan);
+  const credentials = netrcReader(env);
+  const netrcName = netrcFile(env)?.file ?? "~/.netrc";
+  const checksums = plan.checksums === undefined ? undefined : new URL(plan.checksums, location);
+  return {
+    key: { host: location.host, source: `url:${location.href}`, tag: "", asset: plan.assetName },
+    where: describeUrl(location),
+    policy: {
+      service: location.host,
+      headers: (url): Record<string, string> => {
+        const found = credentials(url.hostname, url.host === location.host);
+        return found ? { authorization: basicAuth(found) } : {};
+      },
+      advice: (status, url) =>
+        status === 401 || status === 403
+          ? `If ${url.host} needs a login, put it in ${netrcName} ("machine ${url.hostname} login NAME password SECRET"); NETRC names another file.`
+          : status === 404 ? `Check [tool.binwheel.upstream] url = "${(plan.upstream.source as { template: string }).template}" and the upstream version (-C upstream-version=<version>).` : "",
+    },
+    async locate() {
+      return {
+        url: location.href,
+        checksums: checksums ? [{ name: lastPart(checksums), label: describeUrl(checksums), url: checksums.href, named: true }] : [],
+      };
+    },
+  };
+}
+
+/** The plan's URL, once its placeholders are filled, refused if a value moved it somewhere the template does not point. */
+function filledUrl(plan: TargetPlan): URL {
+  const template = (plan.upstream.source as { template: string }).template;
+  const filled = plan.location!;
+  const refuse = (why: string): never =>
+    fail(
+      `pyproject.toml: [tool.binwheel.upstream] url = "${template}" gives "${filled}" for ${plan.target.triple}, which ${why}. ` +
+        "A placeholder's value (a version, an asset name, a target's vars) must not change where the URL points; fix the value or the template.",
+    );
+  if (!URL.canParse(filled)) refuse("is not a URL");
+  const url = new URL(filled);
+  if (url.username || url.password) refuse('puts a user name before the host (a placeholder\'s value holds an "@")');
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(template);
+  if (authority && !authority[1]!.includes("{")) {
+    if (new URL(authority[0]).host !== url.host) refuse(`points at the host ${url.host}, not ${new URL(authority[0]).host}`);
+  } else if (authority) {
+    // A placeholder in the host: what follows the last one must still end the host.
+    const suffix = authority[1]!.slice(authority[1]!.lastIndexOf("}") + 1).toLowerCase();
+    if (!url.host.endsWith(suffix)) refuse(`points at the host ${url.host}, not one ending in ${suffix}`);
+  }
+  const outside = template.replace(/\{[^{}]*\}/g, "");
+  if (url.search && !outside.includes("?")) refuse("gains a query (a placeholder's value holds a \"?\")");
+  if (url.hash || (filled.includes("#") && !outside.includes("#"))) refuse("gains a fragment (a placeholder's value holds a \"#\")");
+  const rawPath = filled.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").split(/[?#]/)[0]!;
+  if (rawPath.includes("\\") || rawPath.split("/").some((s) => /^(\.|%2e){1,2}$/i.test(s))) refuse('has a "." or ".." segment or a backslash in its path');
+  checkFetchable(url, {});
+  return url;
+}
+
+function lastPart(url: URL): string {
+  const last = url.pathname.split("/").pop() ?? "";
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}

@@ -1,0 +1,357 @@
+// Every source behind one interface: GitLab releases (links, the generic package registry, tokens
+// that stay on the API host), any URL (netrc credentials that stay on their host, redirects,
+// conditional requests), local paths (folders and files inside the project), and the hostile
+// forms of each: filled URLs that point elsewhere, redirects to file:// or plain http, oversized
+// checksum files, a netrc others can read, links that could be two files.
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadProject } from "../../src/config/pyproject.js";
+import { redact } from "../../src/errors.js";
+import { planTarget } from "../../src/target/plan.js";
+import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
+import { gitlabServer } from "../../src/upstream/gitlab.js";
+import { netrcReader, parseNetrc } from "../../src/upstream/netrc.js";
+import { GitLabStandIn } from "../support/gitlab-standin.js";
+import { HttpStandIn } from "../support/http-standin.js";
+import { tempDir, tempProject } from "../support/tmp.js";
+
+const TRIPLE = "x86_64-unknown-linux-gnu";
+const ASSET = "tool-1.0.0-x86_64-unknown-linux-gnu.tar.gz";
+const CONTENT = Buffer.from("the x86_64 tool archive ".repeat(4000));
+const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+const TOKEN = "glpat-standInSecretToken456";
+const PASSWORD = "n3trc-Secret-Passw0rd";
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+  vi.restoreAllMocks();
+});
+async function started<T extends { close(): Promise<void> }>(server: Promise<T>): Promise<T> {
+  const s = await server;
+  servers.push(s);
+  return s;
+}
+
+/** A project whose upstream table is `upstream` (and `targetVars` for the x86_64 target); returns its root. */
+function project(upstream: string, files: Record<string, string> = {}, targetVars = ""): string {
+  const target = targetVars ? `{ tags = "auto", vars = { ${targetVars} } }` : '"auto"';
+  return tempProject({
+    "pyproject.toml": `[project]\nname = "tool-py"\nversion = "1.0.0"\n\n[tool.binwheel]\npackages = ["tool"]\n\n[tool.binwheel.upstream]\n${upstream}\n\n` +
+      `[tool.binwheel.targets]\n"${TRIPLE}" = ${target}\n\n[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "tool/_bin"\n`,
+    "tool/__init__.py": "",
+    ...files,
+  });
+}
+
+async function fetchFrom(root: string, env: Record<string, string>, offline = false) {
+  const plan = planTarget(loadProject(root), { target: TRIPLE, offline: false, verbose: false }, undefined, {});
+  return fetchUpstreamAsset(plan, tempDir(), { BINWHEEL_CACHE_DIR: tempDir(), ...env }, { offline }, root);
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    return redact((e as Error).message);
+  }
+  throw new Error("expected an error");
+}
+
+function quiet(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
+
+describe("gitlab", () => {
+  const upstream = (extra = "") => `gitlab = "tools/sub/tool"\nasset = "tool-{version}-{target}.tar.gz"\n${extra}`;
+
+  it("downloads from the generic package registry through direct_asset_url, the token only to the API host, verified by the release's SHA256SUMS", async () => {
+    const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: CONTENT }, { name: "SHA256SUMS", data: Buffer.from(`${sha(CONTENT)}  ${ASSET}\n`) }] });
+    const fetched = await fetchFrom(project(upstream()), { GITLAB_API_URL: gl.apiUrl, GITLAB_TOKEN: TOKEN });
+    expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
+    expect(gl.requests.map((r) => r.url)).toEqual([
+      "/api/v4/projects/tools%2Fsub%2Ftool/releases/v1.0.0",
+      "/tools/sub/tool/-/releases/v1.0.0/downloads/SHA256SUMS",
+      expect.stringMatching(/^\/api\/v4\/projects\/\d+\/packages\/generic\/tool\/v1\.0\.0\/SHA256SUMS$/),
+      `/tools/sub/tool/-/releases/v1.0.0/downloads/${ASSET}`,
+      expect.stringMatching(/packages\/generic\/tool\/v1\.0\.0\/tool-1\.0\.0-x86_64-unknown-linux-gnu\.tar\.gz$/),
+    ]);
+    expect(gl.requests.every((r) => r.privateToken === TOKEN && r.jobToken === undefined)).toBe(true);
+  });
+
+  it("sends CI_JOB_TOKEN as JOB-TOKEN, and never a token to a link on another host (nor across the redirect to it)", async () => {
+    const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: CONTENT, on: "external" }] });
+    const fetched = await fetchFrom(project(upstream(`sha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`)), { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN });
+    expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
+    // The direct_asset_url is on the GitLab host (token), its redirect goes to the other host (none).
+    expect(gl.requests.map((r) => [r.url, r.jobToken, r.privateToken])).toEqual([
+      ["/api/v4/projects/tools%2Fsub%2Ftool/releases/v1.0.0", TOKEN, undefined],
+      [`/tools/sub/tool/-/releases/v1.0.0/downloads/${ASSET}`, TOKEN, undefined],
+    ]);
+    expect(gl.external.requests).toEqual([{ method: "GET", url: `/downloads/v1.0.0/${ASSET}` }]);
+  });
+
+  it("finds a link named by a label through its URL's file name, and refuses two links that could both be the asset", async () => {
+    const gl = await started(GitLabStandIn.start());
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: "Linux x86_64 (glibc)", fileName: ASSET, data: CONTENT, direct: false }] });
+    const root = project(upstream(`sha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`));
+    expect(readFileSync((await fetchFrom(root, { GITLAB_API_URL: gl.apiUrl })).file).equals(CONTENT)).toBe(true);
+    const v2 = ASSET.replace("1.0.0", "2.0.0");
+    gl.addRelease({ project: "tools/sub/tool", tag: "v2.0.0", links: [{ name: v2, fileName: "a.tar.gz", data: CONTENT }, { name: v2, fileName: "b.tar.gz", data: Buffer.from("other") }] });
+    expect(await errorOf(fetchFrom(project(upstream('version = "2.0.0"')), { GITLAB_API_URL: gl.apiUrl }))).toMatch(
+      /^release tools\/sub\/tool v2\.0\.0 \(127\.0\.0\.1:\d+\) has 2 links that could be "tool-2\.0\.0-x86_64-unknown-linux-gnu\.tar\.gz" .* pointing at different files; binwheel will not guess/,
+    );
+  });
+
+  it("explains a missing release (private or not), a missing asset and a missing named checksum file", async () => {
+    const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: "tool-1.0.0-aarch64-apple-darwin.tar.gz", data: CONTENT }, { name: "checksums.txt", data: Buffer.from("x") }] });
+    const env = { GITLAB_API_URL: gl.apiUrl };
+    expect(await errorOf(fetchFrom(project(upstream()), env))).toMatch(/^GitLab \(127\.0\.0\.1:\d+\) has no release tagged "v1\.0\.0" in tools\/sub\/tool\. .*set GITLAB_TOKEN to a token with the read_api scope/);
+    expect(await errorOf(fetchFrom(project(upstream()), { ...env, GITLAB_TOKEN: TOKEN }))).toMatch(
+      /^release "v1\.0\.0" of tools\/sub\/tool has no asset named "tool-1\.0\.0-x86_64-unknown-linux-gnu\.tar\.gz" .*Its assets are: checksums\.txt, tool-1\.0\.0-aarch64-apple-darwin\.tar\.gz\./,
+    );
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.1", links: [{ name: "tool-1.0.1-x86_64-unknown-linux-gnu.tar.gz", data: CONTENT }] });
+    expect(await errorOf(fetchFrom(project(upstream('version = "1.0.1"\nchecksums = "SHA256SUMS"')), { ...env, GITLAB_TOKEN: TOKEN }))).toMatch(
+      /^release "v1\.0\.1" of tools\/sub\/tool has no file named "SHA256SUMS" \(from \[tool\.binwheel\.upstream\] checksums = "SHA256SUMS"\)/,
+    );
+  });
+
+  it("retries a 5xx from the API, and a later build with a checksum file downloads nothing", async () => {
+    const gl = await started(GitLabStandIn.start());
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: CONTENT }, { name: `${ASSET}.sha256`, data: Buffer.from(sha(CONTENT)) }] });
+    gl.inject(502);
+    const cache = tempDir();
+    const root = project(upstream());
+    quiet();
+    await fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, BINWHEEL_CACHE_DIR: cache });
+    const downloads = () => gl.requests.filter((r) => r.url.includes("/packages/generic/") && r.url.endsWith(".tar.gz")).length;
+    expect(downloads()).toBe(1);
+    const again = await fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, BINWHEEL_CACHE_DIR: cache });
+    expect(again.cached).toBe(true);
+    expect(downloads()).toBe(1);
+  });
+
+  it("derives the web server from the API URL (release notes link to it)", () => {
+    expect(gitlabServer({})).toBe("https://gitlab.com");
+    expect(gitlabServer({ GITLAB_API_URL: "https://git.example.org/api/v4/" })).toBe("https://git.example.org");
+    expect(gitlabServer({ CI_API_V4_URL: "https://ci.example.org/api/v4", CI_SERVER_URL: "https://ci.example.org" })).toBe("https://ci.example.org");
+    expect(gitlabServer({ CI_API_V4_URL: "https://ci.example.org/gitlab/api/v4" })).toBe("https://ci.example.org/gitlab");
+  });
+});
+
+describe("url", () => {
+  it("downloads, verified by a checksum file relative to the asset's URL; a mismatch caches nothing", async () => {
+    const site = await started(HttpStandIn.start());
+    site.file(`/releases/1.0.0/${ASSET}`, CONTENT).file("/releases/1.0.0/SHASUMS256.txt", `${sha("other")}  other.tar.gz\n${sha(CONTENT)}  ${ASSET}\n`);
+    const root = project(`url = "${site.url}/releases/{version}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nchecksums = "SHASUMS256.txt"`);
+    expect(readFileSync((await fetchFrom(root, {})).file).equals(CONTENT)).toBe(true);
+    site.file(`/releases/1.0.0/${ASSET}`, "tampered");
+    const cache = tempDir();
+    expect(await errorOf(fetchFrom(root, { BINWHEEL_CACHE_DIR: cache }))).toMatch(
+      new RegExp(`^${ASSET.replace(/\./g, "\\.")} from http://127\\.0\\.0\\.1:\\d+/releases/1\\.0\\.0/${ASSET.replace(/\./g, "\\.")} has sha256 ${sha("tampered")}, but http://127\\.0\\.0\\.1:\\d+/releases/1\\.0\\.0/SHASUMS256\\.txt says ${sha(CONTENT)}`),
+    );
+    expect(readdirSync(path.join(cache, "index"))).toEqual([]);
+  });
+
+  it("asks the server whether the cached copy changed (If-None-Match) when no hash is known, and works offline after", async () => {
+    const site = await started(HttpStandIn.start());
+    site.file(`/${ASSET}`, CONTENT);
+    const root = project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"`);
+    const cache = tempDir();
+    const lines = quiet();
+    await fetchFrom(root, { BINWHEEL_CACHE_DIR: cache });
+    expect(lines.join("")).toMatch(/warning: no sha256 is known for tool-1\.0\.0-x86_64-unknown-linux-gnu\.tar\.gz/);
+    const again = await fetchFrom(root, { BINWHEEL_CACHE_DIR: cache });
+    expect(again.cached).toBe(true);
+    expect(site.requests.map((r) => r.ifNoneMatch)).toEqual([undefined, expect.stringMatching(/^"/)]);
+    const before = site.requests.length;
+    expect((await fetchFrom(root, { BINWHEEL_CACHE_DIR: cache }, true)).cached).toBe(true);
+    expect(site.requests.length).toBe(before);
+    site.file(`/${ASSET}`, "a new build");
+    expect(readFileSync((await fetchFrom(root, { BINWHEEL_CACHE_DIR: cache })).file, "utf8")).toBe("a new build");
+  });
+
+  it("sends netrc credentials to their host only: not across a redirect to another host, and the default entry never there", async () => {
+    const other = await started(HttpStandIn.start({ host: "localhost", refuseCredentials: true }));
+    other.file(`/mirror/${ASSET}`, CONTENT);
+    const site = await started(HttpStandIn.start({ login: { user: "builder", password: PASSWORD } }));
+    site.redirect(`/dl/${ASSET}`, `${other.url}/mirror/${ASSET}`);
+    const netrc = path.join(tempDir(), "netrc");
+    writeFileSync(netrc, `# downloads\nmachine 127.0.0.1\n  login builder\n  password "${PASSWORD}"\n\ndefault login anyone password ${PASSWORD}-default\n`);
+    const root = project(`url = "${site.url}/dl/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`);
+    expect(readFileSync((await fetchFrom(root, { NETRC: netrc })).file).equals(CONTENT)).toBe(true);
+    expect(site.requests.map((r) => r.authorization)).toEqual([`Basic ${Buffer.from(`builder:${PASSWORD}`).toString("base64")}`]);
+    expect(other.requests.map((r) => r.authorization)).toEqual([undefined]);
+  });
+
+  it("says how to log in after a 401, without showing any credential", async () => {
+    const site = await started(HttpStandIn.start({ login: { user: "builder", password: PASSWORD } }));
+    site.file(`/${ASSET}`, CONTENT);
+    const netrc = path.join(tempDir(), "netrc");
+    writeFileSync(netrc, `machine 127.0.0.1 login builder password wrong-${PASSWORD}\n`);
+    const message = await errorOf(fetchFrom(project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"`), { NETRC: netrc }));
+    expect(message).toMatch(new RegExp(`^127\\.0\\.0\\.1:\\d+ answered 401 when binwheel tried to download ${ASSET.replace(/\./g, "\\.")} .*put it in ${netrc.replace(/[/.]/g, "\\$&")} \\("machine 127\\.0\\.0\\.1 login NAME password SECRET"\\)`));
+    expect(message).not.toContain(PASSWORD);
+  });
+
+  it("refuses a ~/.netrc that others can read (as Python's netrc does), but not a file NETRC names", async () => {
+    const site = await started(HttpStandIn.start({ login: { user: "builder", password: PASSWORD } }));
+    site.file(`/${ASSET}`, CONTENT);
+    const home = tempDir();
+    writeFileSync(path.join(home, ".netrc"), `machine 127.0.0.1 login builder password ${PASSWORD}\n`);
+    chmodSync(path.join(home, ".netrc"), 0o644);
+    const root = project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`);
+    const message = await errorOf(fetchFrom(root, { HOME: home }));
+    expect(message).toBe(
+      `${path.join(home, ".netrc")} holds a password for 127.0.0.1, but it can be read or written by other users (mode 0644), so binwheel will not use it (as Python's netrc and ftp refuse it). ` +
+        `Run chmod 600 ${path.join(home, ".netrc")} (and make it yours), or set NETRC to a file you trust.`,
+    );
+    expect(message).not.toContain(PASSWORD);
+    chmodSync(path.join(home, ".netrc"), 0o600);
+    expect((await fetchFrom(root, { HOME: home })).sha256).toBe(sha(CONTENT));
+    chmodSync(path.join(home, ".netrc"), 0o644);
+    expect((await fetchFrom(root, { NETRC: path.join(home, ".netrc") })).sha256).toBe(sha(CONTENT));
+  });
+
+  it.each([
+    ["to file://", "file:///etc/passwd", /redirected binwheel to a file: URL: binwheel fetches over https only/],
+    ["to plain http on another host", "http://example.com/tool.tar.gz", /redirected binwheel to http:\/\/example\.com\/tool\.tar\.gz: binwheel fetches over https only \(plain http only from this machine's loopback addresses\)/],
+    ["with a password in the URL", "https://user:pw@example.com/tool.tar.gz", /carries a user name or password in the URL/],
+  ])("refuses a redirect %s", async (_, location, error) => {
+    const site = await started(HttpStandIn.start());
+    site.redirect(`/${ASSET}`, location);
+    expect(await errorOf(fetchFrom(project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"`), {}))).toMatch(error);
+    expect(site.requests.length).toBe(1);
+  });
+
+  it("stops after ten redirects", async () => {
+    const site = await started(HttpStandIn.start());
+    site.redirect("/loop", "/loop");
+    expect(await errorOf(fetchFrom(project(`url = "${site.url}/loop"\nasset = "tool.tar.gz"`), {}))).toMatch(/redirected binwheel more than 10 times/);
+  });
+
+  it.each([
+    ["another host", 'url = "https://{asset}.example.com/dl"', 'asset = "evil.example#"', "", /points at the host evil\.example, not one ending in \.example\.com/],
+    ["a user part", 'url = "https://downloads.example.com{asset}/file"', 'asset = "@evil.example"', "", /puts a user name before the host/],
+    ["a parent folder", 'url = "https://downloads.example.com/{dir}/{asset}"', 'asset = "tool.tar.gz"', 'dir = ".."', /has a "\." or "\.\." segment or a backslash in its path/],
+    ["a fragment", 'url = "https://downloads.example.com/{asset}"', 'asset = "tool#x.tar.gz"', "", /gains a fragment/],
+    ["a query", 'url = "https://downloads.example.com/{asset}"', 'asset = "tool?x=1.tar.gz"', "", /gains a query/],
+  ])("refuses a filled URL that points elsewhere: %s", async (_, url, asset, vars, error) => {
+    const message = await errorOf(fetchFrom(project(`${url}\n${asset}`, {}, vars), {}));
+    expect(message).toMatch(/^pyproject\.toml: \[tool\.binwheel\.upstream\] url = ".*" gives ".*" for x86_64-unknown-linux-gnu, which /);
+    expect(message).toMatch(error);
+  });
+
+  it("refuses credentials in the url setting, and a checksums URL over plain http", async () => {
+    expect(await errorOf(fetchFrom(project('url = "https://me:secret@downloads.example.com/{asset}"\nasset = "tool.tar.gz"'), {}))).toMatch(
+      /^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/me:secret@downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/,
+    );
+    expect(await errorOf(fetchFrom(project('url = "https://downloads.example.com/{asset}"\nasset = "tool.tar.gz"\nchecksums = "http://downloads.example.com/SHA256SUMS"'), {}))).toMatch(
+      /^pyproject\.toml: \[tool\.binwheel\.upstream\] checksums "http:\/\/downloads\.example\.com\/SHA256SUMS" must be an https URL template/,
+    );
+  });
+
+  it("refuses an oversized checksum file, declared or streamed", async () => {
+    const site = await started(HttpStandIn.start());
+    site.file(`/${ASSET}`, CONTENT).file("/SHA256SUMS", Buffer.alloc(2 << 20, 0x20));
+    const root = project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nchecksums = "SHA256SUMS"`);
+    expect(await errorOf(fetchFrom(root, {}))).toMatch(/^the checksum file SHA256SUMS in http:\/\/127\.0\.0\.1:\d+\/tool-1\.0\.0-x86_64-unknown-linux-gnu\.tar\.gz is larger than 1048576 bytes \(Content-Length: 2097152\)/);
+    site.file("/SHA256SUMS", `${sha(CONTENT)}  ${ASSET}\n`);
+    site.inject({ oversize: 8 << 20 });
+    expect(await errorOf(fetchFrom(root, {}))).toMatch(/^127\.0\.0\.1:\d+ sent more than 1048576 bytes for SHA256SUMS .*did not retry/);
+    expect(site.oversizeSent).toBeLessThan(4 << 20);
+    expect(site.requestsFor(`/${ASSET}`)).toEqual([]);
+  });
+});
+
+describe("netrc", () => {
+  it("is read as Python's netrc reads it: machine, default, login/user, account, quotes, escapes, comments, macdef", () => {
+    const netrc = parseNetrc(
+      [
+        "# a comment line",
+        "machine files.example.com login alice password \"p a s s\" # trailing comment",
+        "macdef init",
+        "cd /pub",
+        "machine inside.macro login x password y",
+        "",
+        "machine Other.Example.com",
+        "\tuser bob",
+        "\taccount acct",
+        "\tpassword pa\\\"ss",
+        "default login anon password guest",
+      ].join("\r\n"),
+    );
+    expect(netrc.machines).toEqual(new Map([
+      ["files.example.com", { login: "alice", account: "", password: "p a s s" }],
+      ["other.example.com", { login: "bob", account: "acct", password: 'pa"ss' }],
+    ]));
+    expect(netrc.default).toEqual({ login: "anon", account: "", password: "guest" });
+  });
+
+  it("names the line of a syntax error but never its token, ignoring the file with one warning", () => {
+    expect(() => parseNetrc("machine a login x password secret extra-token\n")).toThrow(/^line 1: expected login, password or account$/);
+    expect(() => parseNetrc("machine a\n  login x\n  passwd secret\n")).toThrow(/^line 3: expected login, password or account$/);
+    const file = path.join(tempDir(), "netrc");
+    writeFileSync(file, `machine 127.0.0.1 login x password ${PASSWORD} ${PASSWORD}-again\n`);
+    const lines = quiet();
+    expect(netrcReader({ NETRC: file })("127.0.0.1", true)).toBeUndefined();
+    expect(lines.join("")).toMatch(/^binwheel: warning: binwheel ignores the netrc file .*netrc: line 1: expected login, password or account\. Fix the file\.\n$/);
+    expect(lines.join("")).not.toContain(PASSWORD);
+  });
+
+  it("gives a machine's entry, or the default only where allowed; the login falls back to the account", () => {
+    const file = path.join(tempDir(), "netrc");
+    writeFileSync(file, "machine a.example account acct password one\ndefault login d password two\n");
+    const read = netrcReader({ NETRC: file });
+    expect(read("A.EXAMPLE", false)).toEqual({ login: "acct", password: "one", file });
+    expect(read("b.example", false)).toBeUndefined();
+    expect(read("b.example", true)).toEqual({ login: "d", password: "two", file });
+    expect(netrcReader({ NETRC: path.join(tempDir(), "missing") })("a.example", true)).toBeUndefined();
+  });
+});
+
+describe("path", () => {
+  it("reads a cargo-like folder as the layout itself, never cached", async () => {
+    const root = project('path = "target/{target}/release"', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
+    const fetched = await fetchFrom(root, { BINWHEEL_ASSET_DIR: "/nonexistent" });
+    expect(fetched).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
+  });
+
+  it("reads a file like a downloaded asset, checked against a pin", async () => {
+    const root = project(`path = "dist/tool-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha("archive")}" }`, { [`dist/tool-${TRIPLE}.tar.gz`]: "archive" });
+    expect(await fetchFrom(root, {})).toEqual({ file: path.join(root, "dist", `tool-${TRIPLE}.tar.gz`), sha256: sha("archive"), cached: false });
+    writeFileSync(path.join(root, "dist", `tool-${TRIPLE}.tar.gz`), "rebuilt");
+    expect(await errorOf(fetchFrom(root, {}))).toMatch(new RegExp(`^tool-${TRIPLE}\\.tar\\.gz from dist/tool-${TRIPLE}\\.tar\\.gz has sha256 ${sha("rebuilt")}, but the pin in \\[tool\\.binwheel\\.upstream\\] sha256 says`));
+    const strict = project('path = "dist/tool.tar.gz"\nrequire-checksum = true', { "dist/tool.tar.gz": "archive" });
+    expect(await errorOf(fetchFrom(strict, {}))).toMatch(/^no sha256 is known for dist\/tool\.tar\.gz: \[tool\.binwheel\.upstream\] require-checksum is on/);
+  });
+
+  it("says what was looked for when the path is missing, and suggests building it", async () => {
+    const root = project('path = "target/{target}/release"');
+    expect(await errorOf(fetchFrom(root, {}))).toBe(
+      `[tool.binwheel.upstream] path = "target/{target}/release" gives "target/${TRIPLE}/release" for ${TRIPLE}, and ${path.join(root, "target", TRIPLE, "release")} does not exist. ` +
+        `Build the binaries first (for a Rust project: cargo build --release --target ${TRIPLE}), or fix the path.`,
+    );
+  });
+
+  it("refuses a path that a link leads out of the project", async () => {
+    const outside = tempDir();
+    mkdirSync(path.join(outside, "release"));
+    const root = project('path = "target/{target}/release"');
+    mkdirSync(path.join(root, "target"));
+    symlinkSync(outside, path.join(root, "target", TRIPLE));
+    expect(await errorOf(fetchFrom(root, {}))).toMatch(
+      new RegExp(`^\\[tool\\.binwheel\\.upstream\\] path = "target/\\{target\\}/release" gives "target/${TRIPLE}/release" for ${TRIPLE}, which leads to ${path.join(outside, "release").replace(/[/.]/g, "\\$&")}, outside the project`),
+    );
+  });
+});
