@@ -2,10 +2,11 @@
 // glob matches and the files of a Python package. All of them must stay inside the project root
 // once links are followed: a link out of the project (to /etc/passwd, to a home folder) or a link
 // loop is an error naming it, never a silent copy into an artifact.
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "./errors.js";
+import { NotRegularFile, readRegular } from "./regular-file.js";
 
 /** True when `inner` is `outer` or lies below it (both absolute, links resolved). */
 export function isInside(outer: string, inner: string): boolean {
@@ -37,9 +38,19 @@ export function projectFile(root: string, relative: string, key: string): { rela
   return { relative: normalized, absolute };
 }
 
+/** The largest text file binwheel reads (a readme, pyproject.toml): 64 MiB. */
+const MAX_TEXT = 64 << 20;
+
 /** A text file's content; bytes that are not UTF-8 are an error naming the file (never U+FFFD). */
 export function readUtf8(file: string, what: string): string {
-  const bytes = readFileSync(file);
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readRegular(file, MAX_TEXT, { followLinks: true });
+  } catch (e) {
+    if (e instanceof NotRegularFile) fail(`${what}: ${e.why}; binwheel reads only regular files.`);
+    throw e;
+  }
+  if (!bytes) fail(`${what} does not exist.`);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -120,7 +131,8 @@ function walk(dir: string, root: string, options: WalkOptions): string[] {
       }
       const stat = statSync(real);
       if (stat.isDirectory()) {
-        if (outside || chain.length >= options.maxDepth || options.skipDir(child)) continue;
+        // A cache (any tool's, marked by CACHEDIR.TAG) inside the project is never packaged.
+        if (outside || chain.length >= options.maxDepth || options.skipDir(child) || existsSync(path.join(real, "CACHEDIR.TAG"))) continue;
         const realDir = realpathSync(real);
         if (chain.includes(realDir)) {
           if (options.strict) fail(`${shown(child)} is a link to a folder that contains it (a link loop); remove the link.`);

@@ -26,3 +26,8 @@ export const normalizeExtra = normalizeName;
 export function isValidCommandName(name: string): boolean {
   return /^[A-Za-z0-9_][\w.-]*$/.test(name);
 }
+
+/** Command names that would shadow the interpreter or pip in an environment's scripts folder (uv refuses them). */
+export function isReservedCommand(name: string): boolean {
+  return /^(python|python3|python3\.\d+|pythonw|pypy.*|graalpy.*|pip|pip3|pip3\.\d+)(\.exe)?$/i.test(name);
+}

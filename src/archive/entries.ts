@@ -1,5 +1,6 @@
 // What the archive readers hand out: one entry at a time, in archive order, with its content
 // available as a stream so memory does not grow with the size of the binaries.
+import { UNSAFE_CHARACTERS, printable } from "../artifact-path.js";
 import { fail } from "../errors.js";
 
 export type EntryType = "file" | "directory" | "symlink" | "hardlink" | "other";
@@ -38,8 +39,8 @@ export function normalizeEntryPath(raw: string): string {
  * collapse to one name, so the guard sees "a/b" and "a//b" as the same entry.
  */
 export function cleanEntryPath(raw: string, archive: string): string {
-  const unsafe = (why: string): never => fail(`${archive} holds an entry with an unsafe path (${JSON.stringify(raw)}): ${why}. binwheel refuses the archive.`);
-  if (/[\x00-\x1f\x7f]/.test(raw)) unsafe("control characters in names are refused");
+  const unsafe = (why: string): never => fail(`${archive} holds an entry with an unsafe path ("${printable(raw)}"): ${why}. binwheel refuses the archive.`);
+  if (UNSAFE_CHARACTERS.test(raw)) unsafe("control characters in names are refused");
   const name = normalizeEntryPath(raw);
   if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw) || name.split("/").includes("..")) unsafe('absolute paths and ".." are refused');
   return name;

@@ -38,10 +38,14 @@ export class ArchiveGuard {
     }
   }
 
+  /** True once the limits were passed (the error was thrown). */
+  tripped = false;
+
   /** Counts decompressed bytes (every entry's) against the expansion limits. */
   count(bytes: number): void {
     this.expanded += bytes;
     if (this.expanded > MAX_BYTES || (this.expanded > FREE_BYTES && this.expanded > MAX_RATIO * this.archiveSize)) {
+      this.tripped = true;
       fail(
         `${this.archive} expands to more than ${(this.expanded / 2 ** 30).toFixed(1)} GiB from ${(this.archiveSize / 2 ** 20).toFixed(1)} MiB ` +
           `(over ${MAX_RATIO} times its size): it looks like a decompression bomb, so binwheel stopped reading it.`,

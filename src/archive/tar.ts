@@ -154,6 +154,9 @@ function parsePax(body: Buffer, bad: (why: string) => never): Overrides {
     if (key === "path") out.path = value;
     else if (key === "linkpath") out.linkpath = value;
     else if (key === "size") out.size = Number(value);
+    // Python's tarfile renames a member by GNU.sparse.name and reads sparse maps: another reader
+    // would see other files than binwheel does, so sparse members are refused, not guessed.
+    else if (key.startsWith("GNU.sparse.")) bad(`a member uses GNU's sparse format (${key}), which binwheel does not read`);
     at += length;
   }
   return out;

@@ -53,6 +53,8 @@ export interface ZipLayout {
   commentLength: number;
   /** The ZIP64 end record (its size field counts from byte 12) and its locator, when present. */
   zip64?: { recordAt: number; recordSize: number; locatorAt: number };
+  /** What the classic end record says (0xFFFF... where ZIP64 holds the value). */
+  classic: { count: number; cdSize: number; cdOffset: number };
 }
 
 const EOCD = 0x06054b50;
@@ -255,8 +257,9 @@ async function readCentralDirectory(fh: FileHandle, bad: (why: string) => never)
     commentLength: tail.readUInt16LE(eocd + 20),
     cdSize: tail.readUInt32LE(eocd + 12),
     cdOffset: tail.readUInt32LE(eocd + 16),
+    classic: { count: tail.readUInt16LE(eocd + 10), cdSize: tail.readUInt32LE(eocd + 12), cdOffset: tail.readUInt32LE(eocd + 16) },
   };
-  let count = tail.readUInt16LE(eocd + 10);
+  let count = layout.classic.count;
   // ZIP64: a locator just before the classic record points at the real one (read whenever it is
   // there, as Python's zipfile does, not only when the classic record holds 0xFFFF...).
   const locatorAt = layout.eocdAt - 20;

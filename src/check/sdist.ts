@@ -34,7 +34,9 @@ export async function checkSdist(file: string): Promise<string[]> {
       const problem = pathProblem(bare);
       if (problem) problems.add(`the member "${printable(stored)}" ${problem}`, ENTRIES);
       const earlier = byKey.get(collisionKey(bare));
-      if (earlier !== undefined && earlier !== bare) problems.add(collision(earlier, bare), ENTRIES);
+      // A second member of one name: extracting gives the last one, which no check looked at first.
+      if (earlier === bare && entry.type !== "directory") problems.add(`the member "${printable(stored)}" appears twice`, ENTRIES);
+      else if (earlier !== undefined && earlier !== bare) problems.add(collision(earlier, bare), ENTRIES);
       else byKey.set(collisionKey(bare), bare);
       first ??= entry.path;
       if (entry.path !== stem && !entry.path.startsWith(`${stem}/`)) problems.add(`${printable(entry.path)} is not inside the top folder ${stem}/`, ENTRIES);

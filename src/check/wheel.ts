@@ -6,13 +6,14 @@
 // in bounded memory.
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { ArchiveGuard } from "../archive/guard.js";
 import { ZipArchive, extraField, type LocalHeader } from "../archive/zip.js";
 import { collisionKey, pathProblem, printable } from "../artifact-path.js";
 import { BinwheelError } from "../errors.js";
 import { BinaryCapture } from "../inspect/capture.js";
 import { binaryFormat } from "../inspect/magic.js";
 import { platformTags, type InspectedFile } from "../inspect/platform-tags.js";
-import { escapedName } from "../names.js";
+import { escapedName, isReservedCommand } from "../names.js";
 import { normalizeVersion } from "../pep440.js";
 import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "../target/triples.js";
 import { checkCoreMetadata, parseCoreMetadata } from "./metadata.js";
@@ -91,6 +92,9 @@ export async function checkWheel(file: string, scratch: string): Promise<string[
     for (const n of files) {
       const key = n.startsWith(`${top}/`) ? n.split("/")[1] : undefined;
       if (key !== undefined && !DATA_KEYS.has(key)) problems.add(`${printable(n)} is in an unknown .data key "${printable(key)}"`, ENTRIES);
+      // Installers put .data/scripts/* in the environment's scripts folder, over what is there.
+      const script = key === "scripts" ? n.split("/").slice(2).join("/") : undefined;
+      if (script !== undefined && isReservedCommand(script)) problems.add(`${printable(n)} would replace the environment's ${script.startsWith("pip") ? "pip" : "Python interpreter"}`, ENTRIES);
     }
   }
 
@@ -160,10 +164,17 @@ async function readWheel(zip: ZipArchive, distInfo: string, scratch: string, pro
     if (layout.zip64.recordAt + 56 !== layout.zip64.locatorAt) problems.add("there are bytes between the ZIP64 end record and its locator");
   }
   if (layout.cdOffset + layout.cdSize !== (layout.zip64?.recordAt ?? layout.eocdAt)) problems.add("there are bytes between the central directory and the end record");
+  // Readers that ignore ZIP64 use the classic record: where it is not a placeholder, it must agree.
+  const { classic } = layout;
+  if (layout.zip64 && ((classic.count !== 0xffff && classic.count !== entries.length) || (classic.cdSize !== 0xffffffff && classic.cdSize !== layout.cdSize) || (classic.cdOffset !== 0xffffffff && classic.cdOffset !== layout.cdOffset))) {
+    problems.add("the classic end record and the ZIP64 one describe different central directories, so zip readers would disagree on what the wheel holds");
+  }
   if (entries.reduce((n, e) => n + e.record.length + e.commentLength, 0) !== layout.cdSize) problems.add("the central directory holds bytes that belong to no entry");
 
   const files = entries.filter((e) => !e.name.endsWith("/")).map((e) => e.name);
   const record = new RecordCheck(`${distInfo}/RECORD`, new Set(files), problems);
+  // What the members inflate to is bounded as for assets: a zip bomb ends the check, not the disk.
+  const guard = new ArchiveGuard("the wheel", layout.fileSize);
   const texts = new Map<string, string>();
   const binaries: InspectedFile[] = [];
   const byKey = new Map<string, string>();
@@ -226,7 +237,7 @@ async function readWheel(zip: ZipArchive, distInfo: string, scratch: string, pro
     };
     let capture: BinaryCapture | undefined;
     try {
-      const pieces = zip.content(entry, local);
+      const pieces = zip.content(entry, local, (n) => guard.count(n));
       const first = await pieces.next();
       // Most members come whole in one piece and are no executable or library: no capture.
       if (first.done || (first.value.length === entry.size && !binaryFormat(first.value.subarray(0, 4096)))) {
@@ -241,6 +252,10 @@ async function readWheel(zip: ZipArchive, distInfo: string, scratch: string, pro
     } catch (e) {
       await capture?.inspect().catch(() => undefined); // removes its scratch copy
       if (!(e instanceof BinwheelError)) throw e;
+      if (guard.tripped) {
+        problems.add(e.message);
+        return { files, texts, binaries };
+      }
       problems.add(e.message, ENTRIES);
       if (isRecord) record.broken();
       continue;
@@ -481,6 +496,9 @@ function checkEntryPoints(text: string): string[] {
     const [name, value] = [line.slice(0, line.indexOf("=")).trim(), line.slice(line.indexOf("=") + 1).trim()];
     if (!section || line.indexOf("=") < 0) { problems.push(`entry_points.txt: "${line}" is not "name = object reference" inside a [group]`); continue; }
     if (!/^[\w.-]+$/.test(name)) problems.push(`entry_points.txt: the name "${name}" is invalid`);
+    if ((section === "console_scripts" || section === "gui_scripts") && isReservedCommand(name)) {
+      problems.push(`entry_points.txt: the command "${name}" would replace the environment's ${name.startsWith("pip") ? "pip" : "Python interpreter"}`);
+    }
     if ((section === "console_scripts" || section === "gui_scripts") && !/^[\w.]+:[\w.]+(\s*\[.*\])?$/.test(value)) {
       problems.push(`entry_points.txt: ${section} ${name} = "${value}" must be "module:function"`);
     }

@@ -3,7 +3,7 @@
 import path from "node:path";
 import { fail } from "../errors.js";
 import { globFiles, projectFile, readUtf8 } from "../files.js";
-import { isValidCommandName, isValidProjectName, normalizeExtra } from "../names.js";
+import { isReservedCommand, isValidCommandName, isValidProjectName, normalizeExtra } from "../names.js";
 import { normalizeVersion, specifierSetError } from "../pep440.js";
 import { parseRequirement } from "../requirements.js";
 import { canonicalizeLicenseExpression } from "../spdx.js";
@@ -331,6 +331,7 @@ function readEntryPointTable(table: Table, key: string): [string, string][] {
     if (isScript && !isValidCommandName(name)) {
       fail(`pyproject.toml: ${where}: a command name may only contain letters, digits, "_", "." and "-", and must start with a letter, digit or "_".`);
     }
+    if (isScript && isReservedCommand(name)) fail(`pyproject.toml: ${where}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
     if (!ENTRY_POINT_NAME.test(name)) fail(`pyproject.toml: ${where}: the name may only contain letters, digits, "_", "." and "-".`);
     const ref = reference.replace(/\s+/g, "");
     if (!OBJECT_REFERENCE.test(ref) || (isScript && !ref.includes(":"))) {

@@ -3,7 +3,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
 import { isInside, projectFile } from "../files.js";
-import { escapedName, isValidCommandName } from "../names.js";
+import { escapedName, isReservedCommand, isValidCommandName } from "../names.js";
 import picomatch from "picomatch";
 import { TARGET_PLACEHOLDERS, checkTemplate, placeholdersOf } from "../template.js";
 import { KNOWN_TRIPLES, targetInfo, type Os, type TargetInfo } from "../target/triples.js";
@@ -80,8 +80,6 @@ const TAG_PREFIXES: Record<Os, RegExp> = {
   macos: /^macosx_/,
   windows: /^win/,
 };
-/** Command names uv refuses to install, since they would shadow the interpreter. */
-const RESERVED_COMMANDS = /^(python|python3|python3\.\d+|pythonw|pypy.*|graalpy.*|pip|pip3)$/;
 
 export function readTool(tool: Table | undefined, projectName: string, root: string): BinwheelConfig {
   const t = tool ?? new Table("[tool.binwheel]", {});
@@ -263,7 +261,7 @@ function readScripts(t: Table, targets: TargetConfig[]): ScriptConfig[] {
   return Object.keys(table.data).map((name): ScriptConfig => {
     const key = table.key(quoteKey(name));
     if (!isValidCommandName(name)) fail(`pyproject.toml: ${key}: a command name may only contain letters, digits, "_", "." and "-", and must start with a letter, digit or "_".`);
-    if (RESERVED_COMMANDS.test(name)) fail(`pyproject.toml: ${key}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
+    if (isReservedCommand(name)) fail(`pyproject.toml: ${key}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
     // "<executable>" | { executable = "...", targets = [...] }
     const value = table.data[name];
     const entry = isTable(value) ? table.table(name) : undefined;

@@ -1,7 +1,7 @@
 // A dynamic [project] version: from a file (a Python module's __version__, or Cargo.toml's
 // package version), or from the upstream release. Building from an unpacked sdist takes the
 // version its PKG-INFO recorded, so sdist and wheel always agree.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { fail } from "../errors.js";
@@ -17,7 +17,7 @@ export function dynamicVersion(
 ): string {
   const pkgInfo = path.join(root, "PKG-INFO");
   if (existsSync(pkgInfo)) {
-    const recorded = /^Version:[ \t]*(\S+)[ \t]*$/m.exec(readFileSync(pkgInfo, "utf8"));
+    const recorded = /^Version:[ \t]*(\S+)[ \t]*$/m.exec(readUtf8(pkgInfo, pkgInfo));
     if (recorded) return checkedVersion(recorded[1]!, "PKG-INFO Version");
   }
   if (!source) {

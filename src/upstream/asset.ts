@@ -5,11 +5,12 @@
 // the blob: a cached blob with that hash is used without downloading anything. A file from the
 // cache says so (`cached`): the caller re-hashes it while reading, and deleting a blob that fails
 // makes the next call download it again.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
 import { detail, info, warn } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
+import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
 import { discard } from "../tempfiles.js";
 import { AssetCache, diskError, type IndexEntry } from "./cache.js";
 import { Client, makeFetch } from "./http.js";
@@ -153,15 +154,24 @@ async function fromAssetDir(dir: string, plan: TargetPlan, pin: ExpectedHash | u
   } catch {
     fail(`${place} is not a readable folder.`);
   }
-  if (!existsSync(path.join(dir, plan.assetName))) fail(`${place} has no ${plan.assetName}. It holds: ${names.join(", ") || "nothing"}.`);
+  // Links are fine in such a folder, but only to regular files: a FIFO or /dev/zero would never end.
+  const regular = (name: string) => {
+    try {
+      return regularStats(path.join(dir, name), { followLinks: true });
+    } catch (e) {
+      if (e instanceof NotRegularFile) fail(`${place}: ${name} ${e.why}; binwheel reads only regular files there.`);
+      throw e;
+    }
+  };
+  if (!regular(plan.assetName)) fail(`${place} has no ${plan.assetName}. It holds: ${names.join(", ") || "nothing"}.`);
   let expected = pin;
   if (!expected) {
     const named = plan.checksums === undefined ? undefined : checksumName(plan.checksums);
     if (named !== undefined && !names.includes(named)) fail(`${place} has no ${named}, the checksum file [tool.binwheel.upstream] checksums names. Put it beside ${plan.assetName}, or remove the setting.`);
     for (const name of named !== undefined ? [named] : checksumFileNames(plan.assetName, names)) {
-      const file = path.join(dir, name);
-      if (statSync(file).size > CHECKSUM_FILE_LIMIT) fail(`the checksum file ${name} in ${place} is larger than ${CHECKSUM_FILE_LIMIT} bytes; it is not a checksum list.`);
-      const found = hashesFromChecksumFile(checksumText(readFileSync(file)), { name, label: `${name} in BINWHEEL_ASSET_DIR`, named: named !== undefined }, plan.assetName);
+      if (regular(name)!.size > CHECKSUM_FILE_LIMIT) fail(`the checksum file ${name} in ${place} is larger than ${CHECKSUM_FILE_LIMIT} bytes; it is not a checksum list.`);
+      const text = readRegular(path.join(dir, name), CHECKSUM_FILE_LIMIT, { followLinks: true })!;
+      const found = hashesFromChecksumFile(checksumText(text), { name, label: `${name} in BINWHEEL_ASSET_DIR`, named: named !== undefined }, plan.assetName);
       if (found) {
         expected = { ...found, source: `${name} in BINWHEEL_ASSET_DIR` };
         break;

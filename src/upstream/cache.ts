@@ -10,12 +10,13 @@
 // killed build's leftovers are swept. Locks are heartbeated, so a dead or foreign holder is
 // taken over and a waiter never waits without bound.
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, type Stats } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, type Stats } from "node:fs";
 import { open, rename, writeFile, type FileHandle } from "node:fs/promises";
 import { homedir, hostname } from "node:os";
 import path from "node:path";
 import { BinwheelError, describeSystemError, fail } from "../errors.js";
 import { info, warn } from "../log.js";
+import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
 import { discard, isTemporary, sweepTemporaries, temporaryPath } from "../tempfiles.js";
 
 /**
@@ -135,13 +136,13 @@ export class AssetCache {
     }
     const file = this.blob(sha256);
     try {
-      const stats = checkRegular(file);
+      const stats = regularStats(file);
       if (!stats) return false;
-      if (size !== undefined && stats.size !== size) throw new Damaged(`has ${stats.size} bytes where the index says ${size}`);
+      if (size !== undefined && stats.size !== size) throw new NotRegularFile(file, `has ${stats.size} bytes where the index says ${size}`);
       return true;
     } catch (e) {
-      if (!(e instanceof Damaged)) throw e;
-      this.evict(file, e.message);
+      if (!(e instanceof NotRegularFile)) throw e;
+      this.evict(file, e.why);
       return false;
     }
   }
@@ -153,11 +154,11 @@ export class AssetCache {
       const data = readRegular(file, 64 << 10);
       if (!data) return undefined;
       const entry = parseIndexEntry(data.toString("utf8"), key);
-      if (typeof entry === "string") throw new Damaged(entry);
+      if (typeof entry === "string") throw new NotRegularFile(file, entry);
       return this.hasBlob(entry.sha256, entry.size) ? entry : undefined;
     } catch (e) {
-      if (!(e instanceof Damaged)) throw e;
-      this.evict(file, e.message);
+      if (!(e instanceof NotRegularFile)) throw e;
+      this.evict(file, e.why);
       return undefined;
     }
   }
@@ -220,8 +221,8 @@ export class AssetCache {
       try {
         holder = readHolder(file);
       } catch (e) {
-        if (!(e instanceof Damaged)) throw e;
-        this.evict(file, e.message);
+        if (!(e instanceof NotRegularFile)) throw e;
+        this.evict(file, e.why);
         continue;
       }
       if (!holder) continue; // released meanwhile
@@ -353,7 +354,7 @@ async function holdLock(file: string, fh: FileHandle, key: CacheKey, timing: Loc
 
 /** The lock's holder; undefined when the lock is gone. Its content may be partial while written. */
 function readHolder(file: string): Holder | undefined {
-  const st = checkRegular(file);
+  const st = regularStats(file);
   if (!st) return undefined;
   let content: { pid?: unknown; host?: unknown } = {};
   try {
@@ -367,59 +368,6 @@ function readHolder(file: string): Holder | undefined {
     mtimeMs: st.mtimeMs,
     ino: st.ino,
   };
-}
-
-/** A cache file that is damaged; the message says how ("is a symbolic link"). */
-class Damaged extends Error {}
-
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-
-/** The file's stats if it is a regular file this process can open; undefined if absent; Damaged otherwise. */
-function checkRegular(file: string): Stats | undefined {
-  const fd = openRegular(file);
-  if (fd === undefined) return undefined;
-  try {
-    return fstatSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The content of a regular file of at most `max` bytes; undefined if absent; Damaged otherwise. */
-function readRegular(file: string, max: number): Buffer | undefined {
-  const fd = openRegular(file);
-  if (fd === undefined) return undefined;
-  try {
-    const size = fstatSync(fd).size;
-    if (size > max) throw new Damaged(`is ${size} bytes, more than such a file ever holds`);
-    const buffer = Buffer.alloc(size);
-    let n = 0;
-    for (let r; n < size && (r = readSync(fd, buffer, n, size - n, n)) > 0; ) n += r;
-    return buffer.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Opens `file` for reading without following a link (lstat first; O_NOFOLLOW where there is one). */
-function openRegular(file: string): number | undefined {
-  const st = lstatOrUndefined(file);
-  if (!st) return undefined;
-  if (st.isSymbolicLink()) throw new Damaged("is a symbolic link");
-  if (!st.isFile()) throw new Damaged("is not a regular file");
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | NOFOLLOW);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
-    throw new Damaged(code === "ELOOP" ? "is a symbolic link" : `cannot be read (${code ?? (e as Error).message})`);
-  }
-  if (!fstatSync(fd).isFile()) {
-    closeSync(fd);
-    throw new Damaged("is not a regular file");
-  }
-  return fd;
 }
 
 function lstatOrUndefined(file: string): Stats | undefined {
@@ -437,7 +385,7 @@ function isTagged(dir: string): boolean {
     const text = readRegular(path.join(dir, TAG), 4096)?.toString("utf8") ?? "";
     return text.startsWith(SIGNATURE) && text.includes("binwheel");
   } catch (e) {
-    if (e instanceof Damaged) return false;
+    if (e instanceof NotRegularFile) return false;
     throw e;
   }
 }

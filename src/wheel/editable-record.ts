@@ -2,23 +2,24 @@
 // project-relative path -> RECORD-style sha256 of the content written. A later editable install
 // may replace or remove only these files, and wheel and sdist builds leave only these out of the
 // include destinations: any other file there is the author's, and is never silently dropped.
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { warn } from "../log.js";
+import { NotRegularFile, readRegular } from "../regular-file.js";
 import { writeThroughTemporary } from "../tempfiles.js";
 
 export const EDITABLE_RECORD = ".binwheel-editable.json";
 
 export function readEditableRecord(root: string): Record<string, string> {
   const file = path.join(root, EDITABLE_RECORD);
-  if (!existsSync(file)) return {};
   try {
-    const data = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    const text = readRegular(file, 64 << 20)?.toString("utf8");
+    if (text === undefined) return {};
+    const data = JSON.parse(text) as unknown;
     if (typeof data === "object" && data !== null && !Array.isArray(data) && Object.values(data).every((v) => typeof v === "string")) {
       return data as Record<string, string>;
     }
-  } catch {
-    // reported below
+  } catch (e) {
+    if (!(e instanceof NotRegularFile || e instanceof SyntaxError)) throw e;
   }
   warn(`${file} is damaged; binwheel treats every file in the include destinations as the project's own until an editable install rewrites it.`);
   return {};

@@ -9,12 +9,13 @@
 // sha256 of its deflate stream, checked while the stream is copied (member.ts). A damaged manifest
 // is reported, deleted and rebuilt by scanning the asset again.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, rmSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import type { BinaryInfo } from "../inspect/inspect.js";
 import type { EntryType } from "../archive/entries.js";
 import { warn } from "../log.js";
+import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
 import { discard, sweepTemporaries, temporaryPath, writeThroughTemporary } from "../tempfiles.js";
 import { deflateStream } from "./deflate.js";
 import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
@@ -39,6 +40,8 @@ interface ManifestFile {
 }
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+/** A manifest lists an asset's entries: far below this even for the largest archives. */
+const MAX_MANIFEST = 256 << 20;
 
 export class MemberCache implements MemberSink {
   private constructor(private readonly dir: string) {}
@@ -48,6 +51,13 @@ export class MemberCache implements MemberSink {
     const dir = path.join(cacheDir, FORMAT);
     try {
       mkdirSync(path.join(dir, "manifests"), { recursive: true });
+      // Its folders must be the cache's own: a link would send blobs and manifests elsewhere.
+      for (const folder of [dir, path.join(dir, "manifests")]) {
+        if (!lstatSync(folder).isDirectory()) {
+          warn(`${folder} in the download cache is ${lstatSync(folder).isSymbolicLink() ? "a symbolic link" : "not a folder"}; building without the member cache. Remove it, or run "binwheel cache clean".`);
+          return undefined;
+        }
+      }
       sweepTemporaries(dir);
       return new MemberCache(dir);
     } catch {
@@ -97,29 +107,33 @@ export class MemberCache implements MemberSink {
     return { ...member, deflatedSha256: createHash("sha256").update(compressed).digest("hex"), data: { file: target, offset: 0 } };
   }
 
-  /** A member recorded in a manifest, if its deflate stream is still here (it is verified when copied). */
+  /** A member recorded in a manifest, if its deflate stream is still here (its content is verified when copied). */
   member(recorded: Omit<Member, "data">): Member | undefined {
     const file = this.blob(recorded.sha256);
-    return recorded.deflatedSha256 && existsSync(file) ? { ...recorded, data: { file, offset: 0 } } : undefined;
+    let stats;
+    try {
+      stats = regularStats(file);
+    } catch (e) {
+      if (!(e instanceof NotRegularFile)) throw e;
+      warn(`${file} in the member cache ${e.why}; deleted it, the asset is read again.`);
+      rmSync(file, { force: true, recursive: true });
+    }
+    return recorded.deflatedSha256 && stats?.size === recorded.compressedSize ? { ...recorded, data: { file, offset: 0 } } : undefined;
   }
 
   /** The asset's manifest, if present and intact; a damaged one is reported and removed. */
   manifest(assetSha256: string): ManifestEntry[] | undefined {
     const file = this.manifestFile(assetSha256);
-    let text: string;
     try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-    try {
+      const text = readRegular(file, MAX_MANIFEST)?.toString("utf8");
+      if (text === undefined) return undefined;
       const parsed = JSON.parse(text) as ManifestFile;
       if (Array.isArray(parsed.entries) && parsed.sha256 === digest(JSON.stringify(parsed.entries))) return parsed.entries;
-    } catch {
-      // reported below
+    } catch (e) {
+      if (!(e instanceof NotRegularFile || e instanceof SyntaxError)) throw e;
     }
     warn(`the member cache's manifest ${file} is damaged; deleted it, the asset is read again.`);
-    rmSync(file, { force: true });
+    rmSync(file, { force: true, recursive: true });
     return undefined;
   }
 

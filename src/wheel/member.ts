@@ -3,11 +3,12 @@
 // into a file while they stream out of the archive, so the zip can then be written in sorted
 // order without holding any binary in memory and with sizes known up front (no data descriptors).
 import { createHash } from "node:crypto";
-import { createReadStream, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
 import { BinwheelError } from "../errors.js";
+import { NotRegularFile, openRegularHandle } from "../regular-file.js";
 import { writeThroughTemporary } from "../tempfiles.js";
 import { deflateStream, type Deflated } from "./deflate.js";
 import { deflateSync } from "./libdeflate.js";
@@ -122,7 +123,7 @@ export async function copyMember(member: Member, out: FileHandle, position: numb
   }
   const { file, offset } = member.data;
   const hash = member.deflatedSha256 ? createHash("sha256") : undefined;
-  const source = await open(file, "r");
+  const source = await openMemberFile(member, file);
   try {
     for (let done = 0; done < member.compressedSize; ) {
       const want = Math.min(chunk.length, member.compressedSize - done);
@@ -141,17 +142,30 @@ export async function copyMember(member: Member, out: FileHandle, position: numb
   if (hash && hash.digest("hex") !== member.deflatedSha256) throw new DamagedCacheFile(file, "a compressed file");
 }
 
+/** A member's file; a cached one (which binwheel did not just write) only if it is a regular file. */
+async function openMemberFile(member: Member, file: string): Promise<FileHandle> {
+  if (!member.deflatedSha256) return open(file, "r");
+  try {
+    const fh = await openRegularHandle(file);
+    if (fh) return fh;
+  } catch (e) {
+    if (!(e instanceof NotRegularFile)) throw e;
+  }
+  throw new DamagedCacheFile(file, "a compressed file");
+}
+
 /**
  * Writes a member's content to `file` (editable installs), through a temporary name so that a
  * running copy of an executable is replaced, not truncated. The content's size and CRC-32 are
  * checked as it inflates.
  */
 export async function extractMember(member: Member, file: string, mode: number): Promise<void> {
-  const compressed = Buffer.isBuffer(member.data)
-    ? Readable.from([member.data])
+  const { data } = member;
+  const compressed = Buffer.isBuffer(data)
+    ? Readable.from([data])
     : member.compressedSize === 0
       ? Readable.from([])
-      : createReadStream(member.data.file, { start: member.data.offset, end: member.data.offset + member.compressedSize - 1 });
+      : (await openMemberFile(member, data.file)).createReadStream({ start: data.offset, end: data.offset + member.compressedSize - 1 });
   const damaged = () => (Buffer.isBuffer(member.data) ? new Error(`a member to extract to ${file} is damaged`) : new DamagedCacheFile(member.data.file, "a compressed file"));
   let crc = 0;
   let size = 0;

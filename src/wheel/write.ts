@@ -30,7 +30,8 @@ export async function writeWheel(
 
 /** Sorted by path, the .dist-info folder last; every path through the gate (artifact-path.ts). */
 function orderForWheel(entries: ZipEntry[], distInfo: string, fileName: string): ZipEntry[] {
-  const paths = new ArtifactPaths(`the wheel ${fileName}`);
+  const windows = fileName.slice(0, -".whl".length).split("-").pop()!.split(".").some((tag) => tag.startsWith("win"));
+  const paths = new ArtifactPaths(`the wheel ${fileName}`, windows);
   for (const e of entries) paths.add(e.name, e.origin ?? `binwheel's ${e.name}`, e.origin === undefined);
   const key = (e: ZipEntry) => (e.name.startsWith(`${distInfo}/`) ? `1${e.name}` : `0${e.name}`);
   return [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

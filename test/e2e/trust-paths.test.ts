@@ -287,10 +287,18 @@ describe("archive names that are different strings but one file", () => {
     ["Unicode normalization", ["bin/caf\u00e9", "bin/cafe\u0301"], /paths that differ only in case or Unicode normalization/],
     ["a NUL", ["bin/a<NUL>b"], /unsafe path .*control characters in names are refused/],
     ["a newline", ["bin/a\nb"], /unsafe path .*control characters in names are refused/],
+    // pip reads RECORD with splitlines, which breaks at these: one name would be two rows.
+    ["a Unicode line separator", ["bin/a\u2028pyproject_hooks"], /unsafe path .*control characters in names are refused/],
+    ["a next-line character", ["bin/a\u0085b"], /unsafe path .*control characters in names are refused/],
+    ["a trailing dot (one file on Windows)", ["bin/a", "bin/a."], /which has a segment ending in "\."/],
+    ["a data stream (one file on Windows)", ["bin/a", "bin/a:evil"], /which holds a ":"/],
+    ["a file and a folder of one name", ["bin/a", "bin/a/b"], /one path cannot be both a file and a folder/],
   ];
 
+  const include = '[[tool.binwheel.include]]\nfrom = "bin/**"\nto = "pkg/_bin/{platform}"';
+
   it.each(cases)("refuses %s in a .tar.gz (pax, made by Python's tarfile)", async (_, names, message) => {
-    const p = project();
+    const p = project({ include });
     const asset = path.join(p.assets, `tool-1.0-${LINUX}.tar.gz`);
     python(TAR_WITH_PAX_PATHS, asset, ...names.map((n) => `tool/${n}`));
     await expect(buildWheel(request(p))).rejects.toThrow(message);
@@ -298,8 +306,8 @@ describe("archive names that are different strings but one file", () => {
   });
 
   it.each(cases)("refuses %s in a .zip (Python's zipfile)", async (_, names, message) => {
-    const p = project();
-    python(ZIP_WITH, path.join(p.assets, `tool-1.0-${WINDOWS}.zip`), ...names.map((n) => `${n}.exe`));
+    const p = project({ include });
+    python(ZIP_WITH, path.join(p.assets, `tool-1.0-${WINDOWS}.zip`), ...names);
     await expect(buildWheel(request(p, WINDOWS))).rejects.toThrow(message);
     expect(listing(p.out)).toEqual([]);
   });

@@ -21,6 +21,18 @@ describe("pathProblem", () => {
     ["pkg/.git/hooks/post-checkout", /version-control folder/],
     ["pkg/.GIT/config", /version-control folder/],
     ["pkg/.hg/hgrc", /version-control folder/],
+    // Python's splitlines breaks lines here: one RECORD row would become two for pip.
+    ["pkg/x\u0085pyproject_hooks", /control character U\+0085/],
+    ["pkg/x\u2028y", /control character U\+2028/],
+    ["pkg/x\u2029y", /control character U\+2029/],
+    ["pkg/x\u001ey", /control character U\+001E/],
+    // Names that display as other names.
+    ["pkg/\u202egnp.exe", /control character U\+202E/],
+    // Names Windows makes into other names.
+    ["pkg/tool.exe.", /ending in "\."/],
+    ["pkg/tool.exe ", /ending in " "/],
+    ["pkg/tool.exe::$DATA", /holds a ":"/],
+    ["pkg/tool.exe:evil", /holds a ":"/],
   ])("%j", (p, expected) => {
     const problem = pathProblem(p);
     if (expected === undefined) expect(problem).toBeUndefined();
@@ -57,8 +69,24 @@ describe("ArtifactPaths", () => {
     expect(() => paths.add("sitecustomize.pth", "an archive entry")).toThrow(/\.pth file/);
   });
 
+  it("refuses a path that is a file where another needs a folder, both ways", () => {
+    const paths = new ArtifactPaths("the wheel w.whl");
+    paths.add("pkg/_bin/tool", "entry A");
+    expect(() => paths.add("pkg/_bin/tool/sub", "entry B")).toThrow(/entry B would go to "pkg\/_bin\/tool\/sub" .* but entry A needs "pkg\/_bin\/tool", and one path cannot be both a file and a folder/);
+    paths.add("pkg/lib/x/y", "entry C");
+    expect(() => paths.add("pkg/LIB/x", "entry D")).toThrow(/entry D would go to "pkg\/LIB\/x" .* but entry C needs "pkg\/lib\/x\/y"/);
+  });
+
+  it("refuses Windows device names in a wheel for Windows only", () => {
+    new ArtifactPaths("the wheel w-linux.whl").add("pkg/aux.py", "x");
+    for (const name of ["CON", "aux.dll", "nul.txt", "COM1", "lpt9.log"]) {
+      expect(() => new ArtifactPaths("the wheel w-win.whl", true).add(`pkg/_bin/${name}`, "x")).toThrow(/uses a name Windows reserves for a device/);
+    }
+    new ArtifactPaths("the wheel w-win.whl", true).add("pkg/_bin/console.exe", "x");
+  });
+
   it("escapes control characters in what it prints", () => {
     const paths = new ArtifactPaths("the wheel w.whl");
-    expect(() => paths.add("pkg/a\nINFO: forged", "x")).toThrow(/"pkg\/a\\x0aINFO: forged"/);
+    expect(() => paths.add("pkg/a\nINFO: forged", "x")).toThrow(/"pkg\/a\\u000aINFO: forged"/);
   });
 });

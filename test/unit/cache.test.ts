@@ -151,7 +151,7 @@ describe("damaged cache files are named, deleted and fetched again", () => {
     mkdirSync(blobOf(cache));
     captureMessages();
     await fetchAsset(env);
-    expect(messages()).toContain(`${blobOf(cache)} is not a regular file; deleted it`);
+    expect(messages()).toContain(`${blobOf(cache)} is a folder, not a file; deleted it`);
     const outside = tempProject({ [sha(CONTENT)]: "not the asset" });
     rmSync(path.dirname(blobOf(cache)), { recursive: true });
     symlinkSync(outside, path.dirname(blobOf(cache)));

@@ -18,6 +18,10 @@ interface WheelSpec {
   description?: number;
   /** RECORD's content instead of the right one. */
   record?: string;
+  /** Unix modes other than a regular file's 0o100644, by path. */
+  modes?: Record<string, number>;
+  /** Files left out of RECORD. */
+  unrecorded?: string[];
 }
 
 /** demo-1.0-py3-none-any.whl, valid, written by Python's zipfile with a RECORD from its csv module. */
@@ -40,7 +44,8 @@ files = [(p, c.encode()) for p, c in spec["files"]] + [
 record = io.StringIO()
 writer = csv.writer(record)  # quotes as needed; rows end in \\r\\n
 for p, data in files:
-    writer.writerow([p, digest(data), len(data)])
+    if p not in spec.get("unrecorded", []):
+        writer.writerow([p, digest(data), len(data)])
 writer.writerow(["demo-1.0.dist-info/RECORD", "", ""])
 files.append(("demo-1.0.dist-info/RECORD", spec.get("record", record.getvalue()).encode()))
 print(len(files[-1][1]))
@@ -49,7 +54,7 @@ if spec.get("zip64") == "all":
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
     for p, data in files:
         info = zipfile.ZipInfo(p, (2024, 1, 1, 0, 0, 0))
-        info.external_attr = 0o100644 << 16
+        info.external_attr = spec.get("modes", {}).get(p, 0o100644) << 16
         info.compress_type = zipfile.ZIP_DEFLATED
         if spec.get("zip64") == "force":
             with z.open(info, "w", force_zip64=True) as f:
@@ -102,8 +107,8 @@ describe("binwheel check on wheels", () => {
     writeFileSync(wheel, bytes);
     const found = await problems(wheel);
     expect(found).toEqual(expect.arrayContaining([
-      'the entry "demo/new\\x0aline.py" holds the control character U+000A',
-      'the entry "demo/nul\\x00.py" holds the control character U+0000',
+      'the entry "demo/new\\u000aline.py" holds the control character U+000A',
+      'the entry "demo/nul\\u0000.py" holds the control character U+0000',
       'the entry "demo/a//b.py" has an empty segment ("//" or a "/" at either end)',
       'the entry "./demo/x.py" has a "." segment',
       'the entry "demo/back\\slash.py" holds a "\\" (paths inside artifacts use "/")',
@@ -112,6 +117,50 @@ describe("binwheel check on wheels", () => {
     ]));
     expect(found.filter((p) => /UTF-8 flag|appears twice/.test(p))).toEqual([]);
   });
+
+  it("reports what installers would do differently from what check reads (found by attacking it)", async () => {
+    const dir = tempDir();
+    const cases: [WheelSpec, RegExp][] = [
+      // zipfile and pip treat a name without "/" as a file, whatever its mode says.
+      [{ files: [["demo/__init__.py", ""], ["demo_evil.pth", "import os"]], modes: { "demo_evil.pth": 0o040755 }, unrecorded: ["demo_evil.pth"] }, /demo_evil\.pth is not listed in RECORD/],
+      // Installers put .data/scripts/* and console scripts in the scripts folder, over what is there.
+      [{ files: [["demo/__init__.py", ""], ["demo-1.0.data/scripts/python3", "#!/bin/sh\n"]] }, /demo-1\.0\.data\/scripts\/python3 would replace the environment's Python interpreter/],
+      [{ files: [["demo/__init__.py", ""], ["demo-1.0.dist-info/entry_points.txt", "[console_scripts]\npip = demo:main\n"]] }, /the command "pip" would replace the environment's pip/],
+      // pip reads RECORD with splitlines: this name would be two rows, the second a path to delete.
+      [{ files: [["demo/__init__.py", ""], ["demo/a\u2028../../victim", ""]] }, /holds the control character U\+2028/],
+    ];
+    for (const [spec, problem] of cases) {
+      const wheel = await pythonWheel(dir, spec);
+      const [result] = await checkFiles([wheel]);
+      expect(result!.problems.join("\n")).toMatch(problem);
+    }
+  });
+
+  it("reports a classic end record that disagrees with the ZIP64 one", async () => {
+    const wheel = await pythonWheel(tempDir(), { files: [["demo/__init__.py", "x = 1\n"], ["demo/a.py", "y = 2\n"]], zip64: "all" });
+    const data = readFileSync(wheel);
+    // The classic record's entry counts (its last 22 bytes): one entry fewer than ZIP64's.
+    data.writeUInt16LE(data.readUInt16LE(data.length - 14) - 1, data.length - 14);
+    data.writeUInt16LE(data.readUInt16LE(data.length - 12) - 1, data.length - 12);
+    writeFileSync(wheel, data);
+    const [result] = await checkFiles([wheel]);
+    expect(result!.problems).toContain("the classic end record and the ZIP64 one describe different central directories, so zip readers would disagree on what the wheel holds");
+  });
+
+  it("stops a zip bomb while it inflates, as for assets", async () => {
+    const dir = tempDir();
+    const wheel = path.join(dir, "demo-1.0-py3-none-any.whl");
+    await execa("python3", ["-c", `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    with z.open("demo/zeros.bin", "w", force_zip64=True) as f:
+        block = bytes(64 << 20)
+        for _ in range(18):
+            f.write(block)
+`, wheel]);
+    const [result] = await checkFiles([wheel]);
+    expect(result!.problems.join("\n")).toMatch(/the wheel expands to more than 1\.0 GiB .* it looks like a decompression bomb, so binwheel stopped reading it/);
+  }, 60_000);
 
   it("lists 20 problems of a kind and counts the rest", async () => {
     const files = Array.from({ length: 50 }, (_, i): [string, string] => [`demo/f${i}.py`, ""]);
