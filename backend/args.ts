@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readOptions, type BuildOptions } from "../src/config/settings.js";
 import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
-import { nodeHostFacts, type HostFacts } from "../src/target/host.js";
+import { checkedHostFacts, nodeHostFacts, type HostFacts } from "../src/target/host.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 export type ParsedValues<T> = {
@@ -38,5 +38,12 @@ export function buildOptions(flags: { "upstream-version"?: string; offline?: boo
 /** `python -m binwheel` passes the interpreter's facts; otherwise Node's own are used. */
 export function hostFacts(): HostFacts {
   const fromShim = process.env["BINWHEEL_HOST_FACTS"];
-  return fromShim ? (JSON.parse(fromShim) as HostFacts) : nodeHostFacts();
+  if (!fromShim) return nodeHostFacts();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fromShim);
+  } catch {
+    parsed = undefined;
+  }
+  return checkedHostFacts(parsed, "BINWHEEL_HOST_FACTS");
 }

@@ -8,7 +8,7 @@ import { readOptions, type BuildOptions, type ConfigSettings } from "../src/conf
 import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
 import { buildSdist } from "../src/sdist/build.js";
-import { resolveTarget, type HostFacts } from "../src/target/host.js";
+import { checkedHostFacts, resolveTarget, type HostFacts } from "../src/target/host.js";
 import { buildWheel, type WheelRequest } from "../src/wheel/build.js";
 import { writePreparedMetadata } from "../src/wheel/distinfo.js";
 import { buildEditable } from "../src/wheel/editable.js";
@@ -35,7 +35,7 @@ export async function runHook(requestFile: string, resultFile: string): Promise<
     projectDir,
     outDir: directory,
     options,
-    host: request.host,
+    host: checkedHostFacts(request.host, "the shim's request"),
     env: process.env,
     ...(request.metadata_directory && { metadataDir: path.resolve(request.metadata_directory) }),
   };
@@ -52,7 +52,7 @@ export async function runHook(requestFile: string, resultFile: string): Promise<
       break;
     case "prepare_metadata_for_build_wheel":
     case "prepare_metadata_for_build_editable":
-      result = await prepareMetadata(projectDir, directory, options, request.host);
+      result = await prepareMetadata(projectDir, directory, options, wheelRequest.host!);
       break;
     default:
       fail(`the Python shim asked for the unknown hook "${request.hook}"; the binwheel package is damaged or mixed versions are installed.`);

@@ -1,6 +1,7 @@
 // Entry point of the bundled executable (python_shim/binwheel/_core.mjs).
 import { availableParallelism } from "node:os";
-import { BinwheelError, describeSystemError, redact } from "../src/errors.js";
+import { BinwheelError, describeSystemError } from "../src/errors.js";
+import { shown } from "../src/log.js";
 import { removeTemporariesOnSignals } from "../src/tempfiles.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
@@ -28,8 +29,8 @@ function report(e: unknown): number {
   } else {
     message = `binwheel: internal error: ${err.message}. This is a bug in binwheel: please report it, with the output of the same command run with BINWHEEL_DEBUG=1.`;
   }
-  process.stderr.write(`${redact(message)}\n`);
-  if (debug && err.stack) process.stderr.write(`${redact(err.stack)}\n`);
+  process.stderr.write(`${shown(message)}\n`);
+  if (debug && err.stack) process.stderr.write(`${err.stack.split("\n").map(shown).join("\n")}\n`);
   return err instanceof BinwheelError || system ? 1 : 2;
 }
 

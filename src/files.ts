@@ -2,7 +2,7 @@
 // glob matches and the files of a Python package. All of them must stay inside the project root
 // once links are followed: a link out of the project (to /etc/passwd, to a home folder) or a link
 // loop is an error naming it, never a silent copy into an artifact.
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "./errors.js";
@@ -12,6 +12,40 @@ import { NotRegularFile, readRegular } from "./regular-file.js";
 export function isInside(outer: string, inner: string): boolean {
   const relative = path.relative(outer, inner);
   return relative === "" || (!relative.startsWith(`..${path.sep}`) && relative !== ".." && !path.isAbsolute(relative));
+}
+
+/**
+ * Creates `folder` (and its parents) only if it stays inside `outer` once links are followed:
+ * the deepest part that exists is checked before anything is created, so a link out of `outer`
+ * never gets a folder made through it. Returns the problem in words, or undefined when done.
+ */
+export function makeFolderInside(outer: string, folder: string): string | undefined {
+  const problem = folderLeaves(outer, folder);
+  if (!problem) mkdirSync(folder, { recursive: true });
+  return problem;
+}
+
+/** Why `folder` (which may not exist yet) would not be inside `outer` once links are followed, or undefined. */
+export function folderLeaves(outer: string, folder: string): string | undefined {
+  let existing = folder;
+  while (!lstatExists(existing)) existing = path.dirname(existing);
+  let real: string;
+  try {
+    real = realpathSync(existing);
+  } catch {
+    return `${existing} is a link that leads nowhere`;
+  }
+  if (!isInside(realpathSync(outer), real)) return `${existing} leads to ${real}, outside ${outer} (through a link)`;
+  return undefined;
+}
+
+function lstatExists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -109,6 +143,7 @@ function walk(dir: string, root: string, options: WalkOptions): string[] {
   const realRoot = realpathSync(root);
   const shown = (relative: string) => path.relative(root, path.join(dir, relative)).split(path.sep).join("/");
   const out: string[] = [];
+  const walked = new Map<string, string>();
   const visit = (relative: string, chain: string[]) => {
     let names: string[];
     try {
@@ -138,6 +173,14 @@ function walk(dir: string, root: string, options: WalkOptions): string[] {
           if (options.strict) fail(`${shown(child)} is a link to a folder that contains it (a link loop); remove the link.`);
           continue;
         }
+        // Folders reached again through links would be copied again, and links to links grow
+        // the copies exponentially: each folder is walked once.
+        const earlier = walked.get(realDir);
+        if (earlier !== undefined) {
+          if (options.strict) fail(`${shown(child)} and ${shown(earlier)} are one folder (through a link); binwheel would copy it twice. Remove the link.`);
+          continue;
+        }
+        walked.set(realDir, child);
         visit(child, [...chain, realDir]);
       } else if (stat.isFile()) {
         out.push(child);

@@ -1,4 +1,5 @@
 // Human messages go to stderr (stdout belongs to the frontend and to command output).
+import { printable } from "./artifact-path.js";
 import { redact } from "./errors.js";
 
 let verbose = false;
@@ -12,7 +13,7 @@ export function isVerbose(): boolean {
 }
 
 export function info(message: string): void {
-  process.stderr.write(`binwheel: ${redact(message)}\n`);
+  process.stderr.write(`binwheel: ${shown(message)}\n`);
 }
 
 /** Printed only with `-C verbose=true` or BINWHEEL_VERBOSE=1. */
@@ -21,5 +22,14 @@ export function detail(message: string): void {
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`binwheel: warning: ${redact(message)}\n`);
+  process.stderr.write(`binwheel: warning: ${shown(message)}\n`);
+}
+
+/**
+ * A message as printed: secrets masked, and control characters from outside (an archive's link
+ * target, a file name) escaped, so no input can forge a line or move the cursor. binwheel's own
+ * messages are one paragraph: they hold no newline either.
+ */
+export function shown(message: string): string {
+  return printable(redact(message));
 }

@@ -36,9 +36,9 @@ export function released(file: string): void {
   live.delete(file);
 }
 
-/** Removes a temporary file (if it exists) and forgets it. */
+/** Removes a temporary file or folder (if it exists) and forgets it. */
 export function discard(file: string): void {
-  rmSync(file, { force: true });
+  rmSync(file, { force: true, recursive: true });
   live.delete(file);
 }
 

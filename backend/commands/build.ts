@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { loadProject } from "../../src/config/pyproject.js";
-import { buildArtifacts } from "../../src/release/artifacts.js";
+import { buildArtifacts, removeArtifacts } from "../../src/release/artifacts.js";
 import { buildSdist } from "../../src/sdist/build.js";
 import { buildWheel } from "../../src/wheel/build.js";
 import { buildOptions, hostFacts, parse } from "../args.js";
@@ -26,8 +26,16 @@ export async function buildCommand(args: string[]): Promise<void> {
     for (const artifact of await buildArtifacts(project, outDir, options, process.env, values.sdist ?? false)) print(artifact.name);
     return;
   }
-  if (values.sdist) print(await buildSdist({ projectDir, outDir, options, env: process.env }));
-  for (const target of values.target ?? [undefined]) {
-    print(await buildWheel({ projectDir, outDir, options: { ...options, ...(target && { target }) }, host: hostFacts(), env: process.env }));
+  // As with --all-targets, a failure removes what this run wrote.
+  const written: string[] = [];
+  try {
+    if (values.sdist) written.push(await buildSdist({ projectDir, outDir, options, env: process.env }));
+    for (const target of values.target ?? [undefined]) {
+      written.push(await buildWheel({ projectDir, outDir, options: { ...options, ...(target && { target }) }, host: hostFacts(), env: process.env }));
+    }
+  } catch (e) {
+    removeArtifacts(outDir, written);
+    throw e;
   }
+  written.forEach(print);
 }

@@ -1,17 +1,30 @@
-// `binwheel init-ci`: writes .github/workflows/release.yml (never over an existing file unless --force).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// `binwheel init-ci`: writes .github/workflows/release.yml (never over an existing file unless
+// --force), through a temporary file renamed into place, and only inside the project: a link in
+// .github that leads out of it is an error, not a way to write elsewhere.
+import { lstatSync } from "node:fs";
 import path from "node:path";
 import { loadProject } from "../../src/config/pyproject.js";
 import { fail } from "../../src/errors.js";
+import { makeFolderInside } from "../../src/files.js";
 import { renderWorkflow } from "../../src/release/workflow.js";
+import { writeThroughTemporary } from "../../src/tempfiles.js";
 import { parse } from "../args.js";
 
 export async function initCiCommand(args: string[]): Promise<void> {
   const { values, projectDir } = parse("init-ci", args, { force: { type: "boolean" } });
   const file = path.join(projectDir, ".github", "workflows", "release.yml");
-  if (existsSync(file) && !values.force) fail(`${file} exists; pass --force to replace it.`);
+  const there = (() => {
+    try {
+      return lstatSync(file);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (there && !values.force) fail(`${file} exists; pass --force to replace it.`);
+  if (there && !there.isFile()) fail(`${file} is ${there.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; binwheel replaces only a regular file. Remove it first.`);
   const workflow = renderWorkflow(loadProject(projectDir));
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, workflow);
+  const problem = makeFolderInside(projectDir, path.dirname(file));
+  if (problem) fail(`${problem}; binwheel writes the workflow only inside the project.`);
+  await writeThroughTemporary(file, (out) => out.writeFile(workflow));
   process.stdout.write(`${file}\n`);
 }

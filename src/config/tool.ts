@@ -244,6 +244,9 @@ function readInclude(t: Table, targets: TargetConfig[], vars: string[]): Include
         fail(`pyproject.toml: ${rule.key(key)} "${value}" must be a relative path with "/" separators and no ".."${key === "as" ? " (and, for as, a file name)" : ""}.`);
       }
     }
+    // The destination must not move with the version: one source tree serves every version (editable installs, sdists).
+    const versioned = placeholdersOf(to).find((name) => /^[vV]ersion$|^[pP]roject_version$/.test(name));
+    if (versioned) fail(`pyproject.toml: ${rule.key("to")} "${to}" uses {${versioned}}; a destination cannot depend on the version. Use {platform} or {target}.`);
     const globs = readTargetGlobs(rule, targets);
     return {
       from,

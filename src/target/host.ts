@@ -16,6 +16,17 @@ export interface HostFacts {
   libc?: { family: "glibc" | "musl"; version?: string };
 }
 
+/** Host facts as they arrive (from the shim, or BINWHEEL_HOST_FACTS), checked: `source` names where from. */
+export function checkedHostFacts(value: unknown, source: string): HostFacts {
+  const facts = value as Partial<HostFacts> | null;
+  const libc = facts?.libc as { family?: unknown; version?: unknown } | undefined;
+  const ok = typeof facts === "object" && facts !== null && typeof facts.platform === "string" && /^[\w.-]{1,100}$/.test(facts.platform)
+    && (facts.pointerBits === 32 || facts.pointerBits === 64)
+    && (libc === undefined || ((libc.family === "glibc" || libc.family === "musl") && (libc.version === undefined || (typeof libc.version === "string" && /^[\d.]{1,20}$/.test(libc.version)))));
+  if (!ok) fail(`${source} does not describe a Python (it needs {"platform": "linux-x86_64", "pointerBits": 64, ...} as the shim writes it); unset it or fix it.`);
+  return facts as HostFacts;
+}
+
 export interface ResolvedTarget {
   triple: string;
   /** Where the choice came from, for messages: "-C target", "CARGO_BUILD_TARGET", "this Python". */

@@ -74,12 +74,12 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
           `(override it with -C upstream-version=<version>). ${privateHint}`,
       );
       const data = found.data as typeof found.data & { immutable?: boolean };
-      let assets: ReleaseAsset[] = data.assets;
+      let assets = checkedAssets(data.assets, `${owner}/${repo} ${plan.releaseTag}`);
       // The release object may embed only the first page of a long asset list.
       if (assets.length >= 100) {
-        assets = await apiCall(access, `list the assets of release "${plan.releaseTag}" in ${owner}/${repo}`, () =>
+        assets = checkedAssets(await apiCall(access, `list the assets of release "${plan.releaseTag}" in ${owner}/${repo}`, () =>
           octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: data.id, per_page: 100, request: timeout() }),
-        );
+        ), `${owner}/${repo} ${plan.releaseTag}`);
       }
       const asset = assets.find((a) => a.name === plan.assetName) ?? missingAsset(plan, assets.map((a) => a.name));
       const sha256 = hashFromDigest(asset.digest);
@@ -149,4 +149,15 @@ export function makeOctokit(access: GitHubAccess, fetchImpl: Fetch): Octokit {
     // Octokit logs failed requests itself; binwheel reports them in its own words.
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });
+}
+
+/** The assets a release lists, checked: an answer of another shape is an error, not a crash. */
+function checkedAssets(value: unknown, where: string): ReleaseAsset[] {
+  const ok = (a: unknown): a is ReleaseAsset => {
+    const x = a as Partial<ReleaseAsset> | null;
+    return typeof x === "object" && x !== null && typeof x.name === "string" && typeof x.url === "string" && URL.canParse(x.url)
+      && Number.isSafeInteger(x.size) && x.size! >= 0 && Number.isSafeInteger(x.id) && (x.digest === undefined || x.digest === null || typeof x.digest === "string");
+  };
+  if (!Array.isArray(value) || !value.every(ok)) fail(`GitHub's answer for ${where} does not list its assets the way GitHub's API does; check GITHUB_API_URL.`);
+  return value;
 }

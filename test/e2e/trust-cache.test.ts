@@ -5,9 +5,10 @@
 // file-system failures and bad bytes in pyproject.toml are worded as such. Through the bundled
 // executable against the GitHub stand-in, as a user runs it.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toondbRelease } from "../support/fixtures.js";
@@ -103,6 +104,47 @@ describe("the cache is checked, not trusted", () => {
   });
 });
 
+describe("special files where binwheel expects its own files never hang a build", () => {
+  // Run as a child with a time limit: a synchronous read of a FIFO would block past SIGTERM.
+  function buildWith(cache: string, env: Record<string, string> = {}) {
+    return execa("node", [CORE, "build", project, "--out-dir", path.join(work, `out-${runs++}`)], {
+      env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: cache, ...env },
+      reject: false,
+      timeout: 30_000,
+      forceKillAfterDelay: 1000,
+    });
+  }
+
+  it("a FIFO as a manifest, or as a compressed member, is reported, removed and rebuilt", async () => {
+    const cache = path.join(work, "cache-fifo");
+    expect((await buildWith(cache)).exitCode).toBe(0);
+    const manifests = path.join(memberFolder(cache), "manifests");
+    const manifest = path.join(manifests, readdirSync(manifests)[0]!);
+    rmSync(manifest);
+    execFileSync("mkfifo", [manifest]);
+    const again = await buildWith(cache);
+    expect(again.timedOut).toBe(false);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/the member cache's manifest .* is damaged; deleted it, the asset is read again/);
+    const blobs = filesBelow(memberFolder(cache)).filter((f) => !f.startsWith("manifests")).map((f) => path.join(memberFolder(cache), f));
+    rmSync(blobs[0]!);
+    execFileSync("mkfifo", [blobs[0]!]);
+    const third = await buildWith(cache);
+    expect(third.timedOut).toBe(false);
+    expect(third.exitCode, third.stderr).toBe(0);
+  });
+
+  it("an asset in BINWHEEL_ASSET_DIR that links to /dev/zero is refused at once", async () => {
+    const assets = path.join(work, "assets-devzero");
+    mkdirSync(assets, { recursive: true });
+    symlinkSync("/dev/zero", path.join(assets, "toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz"));
+    const result = await buildWith(path.join(work, "cache-devzero"), { BINWHEEL_ASSET_DIR: assets });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/BINWHEEL_ASSET_DIR=.*: toondb-0\.3\.2-x86_64-unknown-linux-gnu\.tar\.gz is not a regular file; binwheel reads only regular files there/);
+  });
+});
+
 describe("temporary files", () => {
   const host = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
 
@@ -136,6 +178,8 @@ describe("temporary files", () => {
     const result = await child;
     expect(result.exitCode).toBe(143);
     expect(filesBelow(cache).filter((f) => f.includes("binwheel-tmp"))).toEqual([]);
+    // Its scratch folder (spooled members, inspected binaries) went too.
+    expect(readdirSync(tmpdir()).filter((f) => f.includes(`-${child.pid}-`) && f.endsWith(".binwheel-tmp"))).toEqual([]);
     expect(existsSync(path.join(work, "out-killed")) ? readdirSync(path.join(work, "out-killed")) : []).toEqual([]);
   });
 });
@@ -156,6 +200,24 @@ describe("a failure leaves nothing", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+});
+
+describe("init-ci writes only inside the project", () => {
+  it("refuses a workflow file or folder that is a link out of the project", async () => {
+    const outside = mkdtempSync(path.join(work, "outside-"));
+    const one = assembleExampleProject(path.join(work, "init-ci-link"));
+    mkdirSync(path.join(one, ".github/workflows"), { recursive: true });
+    symlinkSync(path.join(outside, "pwned.yml"), path.join(one, ".github/workflows/release.yml"));
+    const dangling = await binwheel(["init-ci", one, "--force"], path.join(work, "cache-init"));
+    expect(dangling.exitCode).toBe(1);
+    expect(dangling.stderr).toMatch(/release\.yml is a symbolic link; binwheel replaces only a regular file/);
+    const two = assembleExampleProject(path.join(work, "init-ci-folder"));
+    symlinkSync(outside, path.join(two, ".github"));
+    const folder = await binwheel(["init-ci", two], path.join(work, "cache-init"));
+    expect(folder.exitCode).toBe(1);
+    expect(folder.stderr).toMatch(/\.github leads to .*outside-.*, outside .*init-ci-folder \(through a link\); binwheel writes the workflow only inside the project/);
+    expect(readdirSync(outside)).toEqual([]);
   });
 });
 

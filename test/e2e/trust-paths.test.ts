@@ -14,7 +14,9 @@ import { loadProject } from "../../src/config/pyproject.js";
 import { buildSdist } from "../../src/sdist/build.js";
 import { buildWheel } from "../../src/wheel/build.js";
 import { buildEditable } from "../../src/wheel/editable.js";
+import { planTarget } from "../../src/target/plan.js";
 import { fixtureLibrary } from "../support/fixtures.js";
+import { inspectZip } from "../support/zip-inspect.js";
 
 const LINUX = "x86_64-unknown-linux-gnu";
 const WINDOWS = "x86_64-pc-windows-msvc";
@@ -134,16 +136,16 @@ describe("values that become path parts are checked where they enter, and paths 
     expect(() => loadProject(p.root)).toThrow(/pyproject\.toml: \[tool\.binwheel\.upstream\] version "\.\.\/\.\.\/x" is not a usable upstream version/);
   });
 
-  it("refuses a destination that leaves the package once {version} is filled, for the wheel and the editable install, writing nothing", async () => {
-    // The options are checked where they enter; the gate after expansion is the second line.
-    const p = project({ asset: "tool-{target}.{archive}", include: '[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "pkg/_bin/{version}"' });
-    tarAsset(p.assets, `tool-${LINUX}.tar.gz`, { "bin/tool": fixtureLibrary(LINUX) });
-    const hostile = { upstreamVersion: "../../../../x" };
-    for (const build of [buildWheel, buildEditable]) {
-      await expect(build(request(p, LINUX, hostile))).rejects.toThrow(/to = "pkg\/_bin\/\{version\}" gives "pkg\/_bin\/\.\.\/\.\.\/\.\.\/\.\.\/x", which has a "\.\." segment/);
-    }
-    expect(listing(p.out)).toEqual([]);
-    expect(existsSync(path.join(p.root, "..", "..", "x"))).toBe(false);
+  it("refuses a destination that depends on the version, and checks every destination again once filled", async () => {
+    const p = project({ include: '[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "pkg/_bin/{version}"' });
+    expect(() => loadProject(p.root)).toThrow(/include\[0\]\.to "pkg\/_bin\/\{version\}" uses \{version\}; a destination cannot depend on the version/);
+    // Every value a destination can take is checked where it enters; the gate after filling is
+    // the second line, tried here with a var that got past the first.
+    const q = project({ include: '[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "pkg/_bin/{platform}"' });
+    const loaded = loadProject(q.root);
+    loaded.config.targets[0]!.vars["plat"] = "../../../../x";
+    loaded.config.include[0]!.to = "pkg/_bin/{plat}";
+    expect(() => planTarget(loaded, { target: LINUX, offline: false, verbose: false }, undefined, {})).toThrow(/to = "pkg\/_bin\/\{plat\}" gives "pkg\/_bin\/\.\.\/\.\.\/\.\.\/\.\.\/x", which has a "\.\." segment/);
   });
 
   it("refuses an asset name that is a path once filled", async () => {
@@ -211,8 +213,29 @@ describe("include destinations stay inside the packages, off binwheel's metadata
     rmSync(path.join(p.root, "pkg/_bin"), { recursive: true });
     const outside = mkdtempSync(path.join(work, "outside-"));
     symlinkSync(outside, path.join(p.root, "pkg/_bin"));
-    await expect(buildEditable(request(p))).rejects.toThrow(/pkg\/_bin is a link to .*outside the package folder pkg/);
+    await expect(buildEditable(request(p))).rejects.toThrow(/pkg\/_bin leads to .*outside-.*, outside .*\/pkg \(through a link\)\. Remove the link/);
     expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
+describe("an editable install that is refused writes nothing, and a record is no order to delete", () => {
+  it("checks every file before writing any", async () => {
+    const p = project({ files: { "pkg/_bin/linux-x86_64/b": "the author's" } });
+    tarAsset(p.assets, `tool-1.0-${LINUX}.tar.gz`, { "bin/a": fixtureLibrary(LINUX), "bin/b": fixtureLibrary(LINUX) });
+    await expect(buildEditable(request(p))).rejects.toThrow(/would write pkg\/_bin\/linux-x86_64\/b .* but a file binwheel did not write is there/);
+    expect(readdirSync(path.join(p.root, "pkg/_bin/linux-x86_64"))).toEqual(["b"]);
+    expect(existsSync(path.join(p.root, ".binwheel-editable.json"))).toBe(false);
+  });
+
+  it("deletes only files in binwheel's own destinations, whatever the record lists", async () => {
+    const p = project({ files: { "README.md": "# mine\n" } });
+    tarAsset(p.assets, `tool-1.0-${LINUX}.tar.gz`, { "bin/tool": fixtureLibrary(LINUX) });
+    const { createHash } = await import("node:crypto");
+    const hash = createHash("sha256").update("# mine\n").digest("base64url");
+    writeFileSync(path.join(p.root, ".binwheel-editable.json"), JSON.stringify({ "README.md": hash, "pkg/__init__.py": createHash("sha256").update("AUTHOR = 'mine'\n").digest("base64url") }));
+    await buildEditable(request(p));
+    expect(readFileSync(path.join(p.root, "README.md"), "utf8")).toBe("# mine\n");
+    expect(readFileSync(path.join(p.root, "pkg/__init__.py"), "utf8")).toBe("AUTHOR = 'mine'\n");
   });
 });
 
@@ -245,6 +268,29 @@ describe("project files stay inside the project", () => {
     const started = Date.now();
     await expect(buildSdist(request(p))).rejects.toThrow(/a link loop/);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("copies a folder reached twice through links once, not exponentially: it refuses", async () => {
+    const p = project();
+    tarAsset(p.assets, `tool-1.0-${LINUX}.tar.gz`, { "bin/tool": fixtureLibrary(LINUX) });
+    // d0/x and d0/y both lead to d1, whose x and y both lead to d2, ...: 2^n paths to one file.
+    for (let i = 0; i < 12; i++) {
+      mkdirSync(path.join(p.root, `pkg/d${i}`), { recursive: true });
+      symlinkSync(`../d${i + 1}`, path.join(p.root, `pkg/d${i}/x`));
+      symlinkSync(`../d${i + 1}`, path.join(p.root, `pkg/d${i}/y`));
+    }
+    mkdirSync(path.join(p.root, "pkg/d12"));
+    writeFileSync(path.join(p.root, "pkg/d12/leaf.txt"), "leaf");
+    await expect(buildWheel(request(p))).rejects.toThrow(/pkg\/d\d+\/\w(\/\w)* and pkg\/d\d+(\/\w)* are one folder \(through a link\); binwheel would copy it twice/);
+  });
+
+  it("never packages a cache folder (CACHEDIR.TAG) that sits inside a package", async () => {
+    const p = project();
+    tarAsset(p.assets, `tool-1.0-${LINUX}.tar.gz`, { "bin/tool": fixtureLibrary(LINUX) });
+    const wheel = await buildWheel({ ...request(p), env: { ...p.env, BINWHEEL_CACHE_DIR: path.join(p.root, "pkg/dlcache") } });
+    expect(existsSync(path.join(p.root, "pkg/dlcache/CACHEDIR.TAG"))).toBe(true);
+    const names = inspectZip(readFileSync(path.join(p.out, wheel))).entries.map((e) => e.name);
+    expect(names.filter((n) => n.startsWith("pkg/"))).toEqual(["pkg/__init__.py", "pkg/_bin/linux-x86_64/tool"]);
   });
 
   it("keeps links that stay inside the project", async () => {
