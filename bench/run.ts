@@ -2,7 +2,7 @@
 // zig-pypi style direct script, maturin where installable) on the same fixtures, in alternating
 // (paired) runs, printing a Markdown table of medians and paired ratios.
 //
-//   npm run bench -- [S|M|L ...] [--runs N]
+//   npm run bench -- [S|M|L ...] [formats] [--runs N]
 //
 // Fixtures (in /tmp/binwheel-bench): the toondb x86_64 archive with 1 MiB (S), 60 MiB (M) or
 // 300 MiB (L) of binaries, each starting with an ELF header and continuing with bytes of this
@@ -12,9 +12,15 @@
 // target or a cibuildwheel per-Python build is. The floor is that front door with a backend that
 // does nothing (bench/incumbents/floor): the part of every such row no backend can save. Wall,
 // cpu and peak RSS come from /usr/bin/time.
-import { cpSync, existsSync, mkdirSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+//
+// `formats`: the L binaries' tar also as .tar.xz (xz -6) and .tar.zst (zstd -3), made once by the
+// real tools: each decompressed by binwheel's decoder (in this process, the views read and
+// dropped) and by the native tool on one thread (`xz -T1 -dc`, `zstd -T1 -dc`, `gzip -dc`, output
+// to /dev/null), in paired runs; and a full cold binwheel L build from each asset, with its peak RSS.
+import { cpSync, existsSync, readFileSync, mkdirSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
+import { decompress, type Compression } from "../src/archive/decompress.js";
 import { EM, elf } from "../test/support/binaries.js";
 import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
 import { REPO, assembleExampleProject, buildShimWheel, pipEnv } from "../test/support/project.js";
@@ -34,6 +40,7 @@ const args = process.argv.slice(2);
 const runsFlag = args.indexOf("--runs");
 const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 3;
 const sizes = args.filter((a, i) => a in SIZES && args[i - 1] !== "--runs");
+const formats = args.includes("formats");
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /** `size` bytes that compress like code: an ELF header, then this machine's executables' bytes. */
@@ -76,6 +83,18 @@ async function fixture(size: string): Promise<string> {
   return archive;
 }
 
+/** The L fixture's tar compressed by `command` (reading stdin), as the asset `name`, made once. */
+async function formatFixture(name: string, command: string): Promise<string> {
+  const dir = path.join(ROOT, "fixtures", "L-formats");
+  const asset = path.join(dir, name);
+  const tarGz = await fixture("L");
+  if (existsSync(asset) && statSync(asset).mtimeMs >= statSync(tarGz).mtimeMs) return asset;
+  log(`making ${name} (${command})`);
+  mkdirSync(dir, { recursive: true });
+  await execa("sh", ["-c", `gzip -dc "${tarGz}" | ${command} > "${asset}.tmp" && mv "${asset}.tmp" "${asset}"`]);
+  return asset;
+}
+
 interface Sample { wall: number; cpu: number; peak: number; wheel: number }
 
 async function timed(command: string[], cwd: string, env: Record<string, string>, out: string): Promise<Sample> {
@@ -112,6 +131,9 @@ async function main(): Promise<void> {
   const work = path.join(ROOT, "work");
   rmSync(work, { recursive: true, force: true });
   const binwheelProject = assembleExampleProject(path.join(work, "binwheel"));
+  // The fixtures keep bin/ and lib/ under one top folder, as the incumbents' scripts expect.
+  const examplePyproject = path.join(binwheelProject, "pyproject.toml");
+  writeFileSync(examplePyproject, readFileSync(examplePyproject, "utf8").replace('from = "toondb-*"', 'from = "bin/*"').replace('from = "*toondb_*"', 'from = "lib/*"'));
   const hatchProject = path.join(work, "hatchling");
   cpSync(path.join(REPO, "bench/incumbents/hatchling"), hatchProject, { recursive: true });
   cpSync(path.join(REPO, "examples/toondb-sdk/toondb"), path.join(hatchProject, "toondb"), { recursive: true });
@@ -134,7 +156,7 @@ async function main(): Promise<void> {
   const core = path.join(REPO, "python_shim/binwheel/_core.mjs");
   lines.push(`Start-up (median of 10): \`node -e 0\` ${(await start(["node", "-e", "0"])).toFixed(3)} s; \`node _core.mjs --version\` (loading the bundle) ${(await start(["node", core, "--version"])).toFixed(3)} s.`, "");
 
-  for (const size of sizes.length ? sizes : ["S", "M", "L"]) {
+  for (const size of sizes.length || formats ? sizes : ["S", "M", "L"]) {
     const archive = await fixture(size);
     const assetDir = path.dirname(archive);
     const out = (name: string) => path.join(work, `out-${name}`);
@@ -183,7 +205,124 @@ async function main(): Promise<void> {
       "",
     );
   }
+  if (formats) lines.push(...(await formatRows(python, bin, work, binwheelProject)));
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** Seconds for binwheel's decoder to read `file` whole (the views dropped, as a skipped entry's are). */
+async function decodeSeconds(file: string, compression: Compression): Promise<number> {
+  const start = performance.now();
+  const bad = (why: string): never => {
+    throw new Error(`${file}: ${why}`);
+  };
+  for await (const _ of decompress(file, compression, bad, () => {}));
+  return (performance.now() - start) / 1000;
+}
+
+async function commandSeconds(command: string): Promise<number> {
+  const start = performance.now();
+  await execa("sh", ["-c", command]);
+  return (performance.now() - start) / 1000;
+}
+
+function formatPyproject(triple: string, archive: string): string {
+  return `[build-system]
+requires = ["binwheel"]
+build-backend = "binwheel"
+
+[project]
+name = "toondb-client"
+version = "0.3.2"
+
+[tool.binwheel]
+packages = ["toondb"]
+
+[tool.binwheel.upstream]
+github = "toondb/toondb"
+asset = "toondb-{version}-{target}.{archive}"
+
+[tool.binwheel.targets]
+"${triple}" = { tags = "auto", archive = "${archive}" }
+
+[[tool.binwheel.include]]
+from = "bin/*"
+to = "toondb/_bin/{platform}"
+
+[[tool.binwheel.include]]
+from = "lib/*"
+to = "toondb/lib/{platform}"
+`;
+}
+
+/** The `formats` rows: decoder throughput against the native tools, and a full build from each asset. */
+async function formatRows(python: string, bin: string, work: string, binwheelProject: string): Promise<string[]> {
+  const triple = "x86_64-unknown-linux-gnu";
+  const name = (suffix: string) => `toondb-0.3.2-${triple}.${suffix}`;
+  const gz = await fixture("L");
+  const assets: [Compression, string, string][] = [
+    ["xz", await formatFixture(name("tar.xz"), "xz -T2 -6"), "xz -T1 -dc"],
+    ["zstd", await formatFixture(name("tar.zst"), "zstd -q -T2 -3"), "zstd -T1 -dc"],
+    ["gzip", gz, "gzip -dc"],
+  ];
+  const tarBytes = Number((await execa("sh", ["-c", `gzip -dc "${gz}" | wc -c`])).stdout);
+  const mb = (seconds: number) => tarBytes / 1e6 / seconds;
+  log("formats: warming up");
+  for (const [compression, file] of assets) await decodeSeconds(file, compression);
+  const ours = new Map<string, number[]>(assets.map(([c]) => [c, []]));
+  const native = new Map<string, number[]>(assets.map(([c]) => [c, []]));
+  for (let i = 0; i < runs; i++) {
+    log(`formats: decoding, run ${i + 1} of ${runs}`);
+    for (const [compression, file, tool] of assets) {
+      ours.get(compression)!.push(await decodeSeconds(file, compression));
+      native.get(compression)!.push(await commandSeconds(`${tool} "${file}" > /dev/null`));
+    }
+  }
+  // A full cold build from each asset: the example SDK with a pyproject of its own that sets the
+  // target's archive and takes bin/* and lib/*, the fixture's layout.
+  const builds: [string, () => Promise<Sample>][] = assets.map(([compression, file]) => {
+    const suffix = file.slice(file.indexOf(`${triple}.`) + triple.length + 1);
+    const project = path.join(work, `binwheel-${compression}`);
+    cpSync(binwheelProject, project, { recursive: true });
+    writeFileSync(path.join(project, "pyproject.toml"), formatPyproject(triple, suffix));
+    const out = path.join(work, `out-${compression}`);
+    return [`binwheel (cold), .${suffix}`, () => {
+      const cache = path.join(work, "cold-cache");
+      rmSync(cache, { recursive: true, force: true });
+      return timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, project], work,
+        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: path.dirname(file), BINWHEEL_CACHE_DIR: cache }, out);
+    }];
+  });
+  log("formats: building, warming up");
+  for (const [, run] of builds) await run();
+  const samples = new Map<string, Sample[]>(builds.map(([label]) => [label, []]));
+  for (let i = 0; i < runs; i++) {
+    log(`formats: building, run ${i + 1} of ${runs}`);
+    for (const [label, run] of builds) samples.get(label)!.push(await run());
+  }
+  const size = (file: string) => `${(statSync(file).size / 1048576).toFixed(1)} MiB`;
+  return [
+    `### Formats: the L binaries (${(tarBytes / 1048576).toFixed(0)} MiB tar) as ${assets.map(([c, f]) => `${c} (${size(f)})`).join(", ")}, ${runs} paired runs`,
+    "",
+    "| decoder | MB/s of output | paired ratio binwheel / native, median (min-max) |",
+    "|---|---|---|",
+    ...assets.flatMap(([compression, , tool]) => {
+      const o = ours.get(compression)!;
+      const n = native.get(compression)!;
+      const ratios = o.map((s, i) => n[i]! / s);
+      return [
+        `| binwheel ${compression} (codec.wasm) | ${mb(median(o)).toFixed(0)} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}) |`,
+        `| \`${tool}\` | ${mb(median(n)).toFixed(0)} | |`,
+      ];
+    }),
+    "",
+    "| contender | wall s | cpu s | peak RSS MiB | wheel MB |",
+    "|---|---|---|---|---|",
+    ...builds.map(([label]) => {
+      const s = samples.get(label)!;
+      return `| ${label} | ${median(s.map((x) => x.wall)).toFixed(2)} | ${median(s.map((x) => x.cpu)).toFixed(2)} | ${median(s.map((x) => x.peak)).toFixed(1)} | ${(median(s.map((x) => x.wheel)) / 1e6).toFixed(2)} |`;
+    }),
+    "",
+  ];
 }
 
 await main();

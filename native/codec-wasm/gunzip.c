@@ -6,7 +6,7 @@
  * JavaScript (src/archive/gunzip.ts), which also checks the CRC-32 with Node's native crc32:
  * zlib's own, compiled to WebAssembly, cost more than half as much as the inflate.
  *
- * Memory: zlib's state and window, one input and one output buffer, from the module's bump
+ * Memory: zlib's state and window, one input and one output buffer, from the module's
  * allocator (bump.c; one stream per instance, reset between gzip members, never freed).
  */
 #include <stddef.h>
@@ -37,6 +37,9 @@ int bw_gz_init(void)
 		return 0;
 	gz_in = bw_alloc(GZ_INPUT);
 	gz_out = bw_alloc(GZ_OUTPUT);
+	/* zlib allocates its 32 KiB window in the first inflate() call: the memory is grown for it
+	 * now, since growing it later would detach the buffers' views in gunzip.ts and zip.ts. */
+	bw_free(bw_alloc(1u << 15));
 	return gz_in && gz_out;
 }
 

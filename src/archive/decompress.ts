@@ -4,22 +4,26 @@
 // count to `onInflated` (the bomb guard, which may throw to stop). Adding a format is one module
 // and one line here.
 import { open } from "node:fs/promises";
+import { bzip2File } from "./bzip2.js";
 import { gunzipFile } from "./gunzip.js";
+import { xzFile } from "./xz.js";
+import { zstdFile } from "./zstd.js";
 
 export type Compression = "gzip" | "xz" | "bzip2" | "zstd" | "none";
 
 export type Decompressor = (file: string, bad: (why: string) => never, onInflated: (bytes: number) => void) => AsyncGenerator<Buffer>;
 
-const DECOMPRESSORS: Partial<Record<Compression, Decompressor>> = {
+const DECOMPRESSORS: Record<Compression, Decompressor> = {
   gzip: gunzipFile,
+  xz: xzFile,
+  bzip2: bzip2File,
+  zstd: zstdFile,
   none: readPlain,
 };
 
 /** The decompressed bytes of `file`. */
 export function decompress(file: string, compression: Compression, bad: (why: string) => never, onInflated: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const decompressor = DECOMPRESSORS[compression];
-  if (!decompressor) throw new Error(`no decompressor for ${compression}`);
-  return decompressor(file, bad, onInflated);
+  return DECOMPRESSORS[compression](file, bad, onInflated);
 }
 
 /** An uncompressed file, read into one reused buffer. */
