@@ -7,6 +7,7 @@
 // matched as "bin/x"); a pattern may also spell that folder out. Whether the archive has such a
 // folder is only known at its end, so during the scan a file is kept if it matches either way,
 // and the choice is made afterwards.
+import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
@@ -81,14 +82,16 @@ export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: M
     base: picomatch.scan(r.fromGlob).base,
   }));
   const format: AssetFormat = asset.folder ? { container: "folder" } : formatFromName(plan.assetName);
-  let entries = cache ? fromManifest(cache, asset.sha256, rules) : undefined;
+  // A bare file's one entry is named after the asset, not its bytes: two names, two manifests.
+  const manifestKey = format.container === "file" ? `${asset.sha256}-${createHash("sha256").update(format.member).digest("hex").slice(0, 16)}` : asset.sha256;
+  let entries = cache ? fromManifest(cache, manifestKey, rules) : undefined;
   if (entries) {
     detail(`${plan.assetName}: using the compressed members cached from an earlier build`);
   } else {
     if (asset.cached && (await sha256OfFile(asset.file)) !== asset.sha256) throw new DamagedCacheFile(asset.file, `the cached ${plan.assetName}`);
     await checkMagic(asset.file, plan.assetName, format);
     entries = await scan(asset.file, format, plan, rules, sink, scratch);
-    await cache?.saveManifest(asset.sha256, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
+    await cache?.saveManifest(manifestKey, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
   }
   // Only real archives are packed under a top folder; a folder or a bare file is the layout itself.
   return place(entries, rules, plan, format.container === "tar" || format.container === "zip");

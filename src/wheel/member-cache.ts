@@ -122,8 +122,8 @@ export class MemberCache implements MemberSink {
   }
 
   /** The asset's manifest, if present and intact; a damaged one is reported and removed. */
-  manifest(assetSha256: string): ManifestEntry[] | undefined {
-    const file = this.manifestFile(assetSha256);
+  manifest(key: string): ManifestEntry[] | undefined {
+    const file = this.manifestFile(key);
     try {
       const text = readRegular(file, MAX_MANIFEST)?.toString("utf8");
       if (text === undefined) return undefined;
@@ -137,12 +137,13 @@ export class MemberCache implements MemberSink {
     return undefined;
   }
 
-  async saveManifest(assetSha256: string, entries: ManifestEntry[]): Promise<void> {
+  /** `key`: the asset's sha256, and for a bare file the name it gives its one entry. */
+  async saveManifest(key: string, entries: ManifestEntry[]): Promise<void> {
     const body: ManifestFile = { entries, sha256: digest(JSON.stringify(entries)) };
-    await writeThroughTemporary(this.manifestFile(assetSha256), (fh) => fh.writeFile(JSON.stringify(body)));
+    await writeThroughTemporary(this.manifestFile(key), (fh) => fh.writeFile(JSON.stringify(body)));
   }
 
-  private manifestFile(assetSha256: string): string {
-    return path.join(this.dir, "manifests", `${assetSha256}.json`);
+  private manifestFile(key: string): string {
+    return path.join(this.dir, "manifests", `${key}.json`);
   }
 }

@@ -10,6 +10,7 @@ import { includeFromArchive } from "../../src/archive/include.js";
 import { loadProject } from "../../src/config/pyproject.js";
 import { planTarget } from "../../src/target/plan.js";
 import { Spool } from "../../src/wheel/member.js";
+import { MemberCache } from "../../src/wheel/member-cache.js";
 import { fixtureLibrary, packZip } from "../support/fixtures.js";
 import { tempDir, tempProject } from "../support/tmp.js";
 
@@ -51,6 +52,22 @@ describe("bare files", () => {
     expect(await include("tool-linux.gz", 'from = "tool-linux"\nto = "pkg/_bin"', file)).toEqual({
       "pkg/_bin/tool-linux": { mode: "755", size: ELF.length, from: "tool-linux" },
     });
+  });
+
+  it("keep their own names when two assets have the same bytes (the member cache is keyed by both)", async () => {
+    const cacheDir = tempDir();
+    const cache = MemberCache.open(cacheDir)!;
+    const names: string[] = [];
+    for (const name of ["jq-linux-amd64", "kubectl"]) {
+      const root = tempProject({
+        "pyproject.toml": `[project]\nname = "demo"\nversion = "1.0"\n[tool.binwheel]\npackages = ["pkg"]\n[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "${name}"\n[tool.binwheel.targets]\n"${LINUX}" = "auto"\n[[tool.binwheel.include]]\nfrom = "*"\nto = "pkg/_bin"\n`,
+        "pkg/__init__.py": "",
+      });
+      const plan = planTarget(loadProject(root), { target: LINUX, offline: false, verbose: false }, undefined, {});
+      const placed = await includeFromArchive({ file: write(name, ELF), sha256: "1".repeat(64) }, plan, cache, root, cache);
+      names.push(...placed.map((f) => f.wheelPath));
+    }
+    expect(names).toEqual(["pkg/_bin/jq-linux-amd64", "pkg/_bin/kubectl"]);
   });
 
   it("may not be matched by a rule with as that matches two files", async () => {
