@@ -192,6 +192,13 @@ describe("a failure leaves nothing", () => {
     expect(result.files).toEqual([]);
   });
 
+  it("so does a build of several --target with --sdist", async () => {
+    const result = await build(path.join(work, "cache-targets"), ["--sdist", "--upstream-version", "0.3.1", "--target", "x86_64-unknown-linux-gnu", "--target", "aarch64-apple-darwin"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/has no asset named "toondb-0\.3\.1-aarch64-apple-darwin\.tar\.gz"/);
+    expect(result.files).toEqual([]);
+  });
+
   it("so does a release dry run", async () => {
     const out = path.join(work, "out-release");
     const result = await execa("node", [CORE, "release", project, "--repo", "toondb/toondb-python-sdk", "--dry-run", "--upstream-version", "0.3.1", "--out-dir", out], {
