@@ -52,7 +52,7 @@ export async function runHook(requestFile: string, resultFile: string): Promise<
       break;
     case "prepare_metadata_for_build_wheel":
     case "prepare_metadata_for_build_editable":
-      result = await prepareMetadata(projectDir, directory, options, wheelRequest.host!);
+      result = await prepareMetadata(projectDir, directory, options, wheelRequest.host!, request.hook === "prepare_metadata_for_build_editable");
       break;
     default:
       fail(`the Python shim asked for the unknown hook "${request.hook}"; the binwheel package is damaged or mixed versions are installed.`);
@@ -60,9 +60,9 @@ export async function runHook(requestFile: string, resultFile: string): Promise<
   await writeFile(resultFile, JSON.stringify({ return: result }));
 }
 
-/** The .dist-info a build would write; the target matters only when a command is limited to some targets. */
-async function prepareMetadata(projectDir: string, directory: string, options: BuildOptions, host: HostFacts): Promise<string> {
+/** The .dist-info a build would write; with commands, their entry points depend on the target. */
+async function prepareMetadata(projectDir: string, directory: string, options: BuildOptions, host: HostFacts, editable: boolean): Promise<string> {
   const project = loadProject(projectDir, options.upstreamVersion);
-  const perTarget = project.config.scripts.some((s) => s.targets !== undefined);
-  return writePreparedMetadata(project, directory, perTarget ? resolveTarget(options.target, host, process.env).triple : undefined);
+  const triple = project.config.scripts.length > 0 ? resolveTarget(options.target, host, process.env).triple : undefined;
+  return writePreparedMetadata(project, directory, triple, editable);
 }

@@ -20,7 +20,7 @@ export async function targetsCommand(args: string[]): Promise<void> {
     let tags = setting === "auto" ? `auto (derived from the binaries when built; without any: ${plan.target.defaultTags.join(".")})` : setting.join(".");
     if (values.fetch) {
       tags = await withScratch(async (scratch, spool) => {
-        const bundle = await bundleBinaries(project, { projectDir, outDir: scratch, options: targetOptions, env: process.env }, scratch, spool);
+        const bundle = await bundleBinaries(project, { projectDir, outDir: scratch, options: targetOptions, env: process.env }, scratch, spool, { editable: false });
         return bundle.platformTags.join(".");
       });
     }

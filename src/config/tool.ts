@@ -48,6 +48,8 @@ export interface ScriptConfig {
   executable: string;
   /** Triple globs of the targets that have this command; undefined means every target. */
   targets?: string[];
+  /** The executable itself is the command ({dist}.data/scripts/<name>), not a launcher. */
+  direct: boolean;
 }
 
 /** Where a dynamic [project] version comes from. */
@@ -70,9 +72,11 @@ export interface BinwheelConfig {
   targets: TargetConfig[];
   include: IncludeRule[];
   scripts: ScriptConfig[];
+  /** Globs of package files (wheel paths, e.g. "toondb/_bin/darwin-arm64/**") left out of wheels and sdists. */
+  exclude: string[];
 }
 
-const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "sdist"] as const;
+const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "commands", "exclude", "sdist"] as const;
 /** What `archive = ` may say in a target's table: the archive suffixes binwheel reads. */
 const ARCHIVE_SUFFIXES = ["tar.gz", "tgz", "tar.xz", "txz", "tar.bz2", "tbz2", "tar.zst", "tzst", "tar", "zip"];
 const TAG_PREFIXES: Record<Os, RegExp> = {
@@ -105,7 +109,11 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
     }
   }
   if (upstream) checkVarsDefined(upstream, targets, include);
-  const scripts = readScripts(t, targets);
+  const commands = t.string("commands") ?? "launcher";
+  if (commands !== "launcher" && commands !== "direct") {
+    fail(`pyproject.toml: ${t.key("commands")} = "${commands}" must be "launcher" (the executables stay in the package, run by a small launcher) or "direct" (each executable is the command itself).`);
+  }
+  const scripts = readScripts(t, targets, commands === "direct");
   if (scripts.length > 0 && !upstream) {
     fail("pyproject.toml: [tool.binwheel.scripts] runs bundled executables, so it needs [tool.binwheel.upstream]; use [project.scripts] for Python functions.");
   }
@@ -124,7 +132,18 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
     targets,
     include,
     scripts,
+    exclude: readExclude(t),
   };
+}
+
+function readExclude(t: Table): string[] {
+  const globs = t.stringArray("exclude") ?? [];
+  for (const glob of globs) {
+    if (glob.startsWith("/") || glob.includes("\\") || glob.split("/").includes("..")) {
+      fail(`pyproject.toml: ${t.key("exclude")} pattern "${glob}" must be a path inside the packages, as it lands in the wheel ("toondb/_bin/darwin-arm64/**"), with "/" and no "..".`);
+    }
+  }
+  return globs;
 }
 
 /** True when `triple` is one of `globs` (picomatch globs over triples); no globs means every target. */
@@ -258,23 +277,23 @@ function readInclude(t: Table, targets: TargetConfig[], vars: string[]): Include
   });
 }
 
-function readScripts(t: Table, targets: TargetConfig[]): ScriptConfig[] {
+function readScripts(t: Table, targets: TargetConfig[], direct: boolean): ScriptConfig[] {
   const table = t.table("scripts");
   if (!table) return [];
   return Object.keys(table.data).map((name): ScriptConfig => {
     const key = table.key(quoteKey(name));
     if (!isValidCommandName(name)) fail(`pyproject.toml: ${key}: a command name may only contain letters, digits, "_", "." and "-", and must start with a letter, digit or "_".`);
     if (isReservedCommand(name)) fail(`pyproject.toml: ${key}: "${name}" would shadow the Python interpreter or pip; choose another command name.`);
-    // "<executable>" | { executable = "...", targets = [...] }
+    // "<executable>" | { executable = "...", targets = [...], direct = true }
     const value = table.data[name];
     const entry = isTable(value) ? table.table(name) : undefined;
-    entry?.onlyKeys(["executable", "targets"]);
+    entry?.onlyKeys(["executable", "targets", "direct"]);
     const executable = entry ? entry.requiredString("executable", 'the executable\'s file name, e.g. "toondb-server"') : typeof value === "string" ? value : table.wrong(name, 'the executable\'s file name, or a table { executable = "...", targets = ["*-linux-*"] }');
     if (!/^[^/\\{}]+$/.test(executable)) {
       fail(`pyproject.toml: ${entry ? entry.key("executable") : key} = "${executable}" must be the executable's file name as it lands in the wheel (no folders, no placeholders), e.g. "toondb-bulk".`);
     }
     const globs = entry && readTargetGlobs(entry, targets);
-    return { name, executable: executable.replace(/\.exe$/i, ""), ...(globs && { targets: globs }) };
+    return { name, executable: executable.replace(/\.exe$/i, ""), ...(globs && { targets: globs }), direct: entry?.boolean("direct") ?? direct };
   });
 }
 

@@ -13,6 +13,8 @@ export interface ElfInfo {
   /** The dynamic loader (PT_INTERP), if any. */
   interpreter?: string;
   needed: string[];
+  /** DT_RPATH and DT_RUNPATH entries, as written ("$ORIGIN/../lib"). */
+  rpaths: string[];
   /** The highest GLIBC_x.y version needed, loader entries skipped. */
   glibc?: [number, number];
   /** The file needs GLIBC_PRIVATE symbols, which no manylinux policy allows. */
@@ -27,6 +29,8 @@ const DT_NULL = 0;
 const DT_NEEDED = 1;
 const DT_STRTAB = 5;
 const DT_STRSZ = 10;
+const DT_RPATH = 15;
+const DT_RUNPATH = 29;
 const DT_VERNEED = 0x6ffffffe;
 const DT_VERNEEDNUM = 0x6fffffff;
 const EF_ARM_EABI_MASK = 0xff000000;
@@ -81,6 +85,7 @@ export async function readElf(r: BoundedReader): Promise<ElfInfo> {
     return load.offset + (vaddr - load.vaddr);
   };
   const needed: string[] = [];
+  const rpaths: string[] = [];
   let glibc: [number, number] | undefined;
   let glibcPrivate = false;
   const dynamic = segments.find((s) => s.type === PT_DYNAMIC);
@@ -102,7 +107,10 @@ export async function readElf(r: BoundedReader): Promise<ElfInfo> {
         if (at >= strsz) throw new MalformedBinary(`${what} points past the string table`);
         return r.cString(strtab + at, what);
       };
-      for (const [tag, v] of tags) if (tag === DT_NEEDED) needed.push(await string(v, "a DT_NEEDED name"));
+      for (const [tag, v] of tags) {
+        if (tag === DT_NEEDED) needed.push(await string(v, "a DT_NEEDED name"));
+        if (tag === DT_RPATH || tag === DT_RUNPATH) rpaths.push(...(await string(v, "a run path")).split(":").filter(Boolean));
+      }
       const verneedAddress = value(DT_VERNEED);
       const count = value(DT_VERNEEDNUM) ?? 0;
       if (verneedAddress !== undefined) {
@@ -147,6 +155,7 @@ export async function readElf(r: BoundedReader): Promise<ElfInfo> {
     machine,
     ...(interpreter !== undefined && { interpreter }),
     needed,
+    rpaths,
     ...(glibc && { glibc }),
     glibcPrivate,
     libc,

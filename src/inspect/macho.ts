@@ -9,6 +9,10 @@ export interface MachOSlice {
   minos?: [number, number];
   /** A platform other than macOS (e.g. "iOS"), if the slice is built for one. */
   otherPlatform?: string;
+  /** The dylibs it loads (LC_LOAD_DYLIB, weak, re-exported), as written ("@rpath/libx.dylib"). */
+  dylibs: string[];
+  /** LC_RPATH entries ("@executable_path/../lib"). */
+  rpaths: string[];
 }
 
 export interface MachOInfo {
@@ -20,6 +24,11 @@ const CPU_ARCH: Record<number, string> = { 0x01000007: "x86_64", 0x0100000c: "ar
 const PLATFORMS: Record<number, string> = { 1: "macOS", 2: "iOS", 3: "tvOS", 4: "watchOS", 6: "Mac Catalyst", 7: "iOS simulator", 11: "visionOS" };
 const LC_VERSION_MIN_MACOSX = 0x24;
 const LC_BUILD_VERSION = 0x32;
+const LC_LOAD_DYLIB = 0xc;
+const LC_LOAD_WEAK_DYLIB = 0x80000018;
+const LC_REEXPORT_DYLIB = 0x8000001f;
+const LC_LOAD_UPWARD_DYLIB = 0x80000023;
+const LC_RPATH = 0x8000001c;
 
 export async function readMachO(r: BoundedReader): Promise<MachOInfo> {
   const magic = (await r.read(0, 8, "the Mach-O header")).readUInt32BE(0);
@@ -55,7 +64,14 @@ async function readThin(r: BoundedReader, base: number): Promise<MachOSlice> {
   const is64 = magic === 0xfeedfacf || magic === 0xcffaedfe;
   const cmds = await r.read(base + (is64 ? 32 : 28), sizeofcmds, "the load commands");
   const c = endian(cmds, little);
-  const slice: MachOSlice = { arch };
+  const slice: MachOSlice = { arch, dylibs: [], rpaths: [] };
+  /** A load command's string, at `offset` from the command's start. */
+  const text = (o: number, size: number, at: number) => {
+    if (at < 8 || at >= size) throw new MalformedBinary("a load command's name points outside it");
+    const bytes = cmds.subarray(o + at, o + size);
+    const end = bytes.indexOf(0);
+    return bytes.toString("utf8", 0, end < 0 ? bytes.length : end);
+  };
   for (let i = 0, o = 0; i < ncmds; i++) {
     if (o + 8 > cmds.length) throw new MalformedBinary("a load command runs past the load commands");
     const cmd = c.u32(o);
@@ -67,6 +83,10 @@ async function readThin(r: BoundedReader, base: number): Promise<MachOSlice> {
       slice.minos = decodeVersion(c.u32(o + 12));
     } else if (cmd === LC_VERSION_MIN_MACOSX && size >= 16) {
       slice.minos = decodeVersion(c.u32(o + 8));
+    } else if ([LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LOAD_UPWARD_DYLIB].includes(cmd) && size >= 24) {
+      slice.dylibs.push(text(o, size, c.u32(o + 8)));
+    } else if (cmd === LC_RPATH && size >= 12) {
+      slice.rpaths.push(text(o, size, c.u32(o + 8)));
     }
     o += size;
   }

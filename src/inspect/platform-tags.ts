@@ -38,10 +38,23 @@ const MACOS_FLOOR: Record<string, Version> = { x86_64: [10, 9], arm64: [11, 0] }
 const newer = (a: Version, b: Version) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 const show = (v: Version) => `${v[0]}.${v[1]}`;
 
+/** "an ELF", "a PE": the format with its article, for messages. */
+export const article = (format: string) => `${format === "ELF" ? "an" : "a"} ${format}`;
+
+/** Why a binary cannot run on `target` at all (another format or architecture), if it cannot. */
+export function cannotRun(target: TargetInfo, info: BinaryInfo): string | undefined {
+  if (info.format !== { linux: "ELF", macos: "Mach-O", windows: "PE" }[target.os]) return `is ${article(info.format)} binary, which cannot run on ${target.os}`;
+  if (info.format === "ELF" && info.arch !== target.tagArch) return `is ${info.arch} code, but the target ${target.triple} needs ${target.tagArch}`;
+  if (info.format === "PE" && info.platform !== target.tagArch) return `is a ${info.platform} binary, but the target ${target.triple} is ${target.tagArch}`;
+  return undefined;
+}
+
 /** The platform tags for `target` given its binaries: derived for "auto", else checked. */
 export function platformTags(target: TargetInfo, setting: "auto" | string[], files: InspectedFile[], env: TagEnvironment): string[] {
-  const foreign = files.find((f) => f.info.format !== { linux: "ELF", macos: "Mach-O", windows: "PE" }[target.os]);
-  if (foreign) fail(`${foreign.path} is a ${foreign.info.format} binary, which cannot run on ${target.os}; the asset for ${target.triple} holds the wrong files.`);
+  for (const f of files) {
+    const why = cannotRun(target, f.info);
+    if (why) fail(`${f.path} ${why}, so it does not belong in a ${target.triple} wheel.`);
+  }
   if (files.length === 0) {
     if (setting !== "auto") return setting;
     warn(`none of the files included for ${target.triple} is an ELF, Mach-O or PE binary, so the platform tag cannot be checked; using ${target.defaultTags.join(".")}.`);
@@ -49,11 +62,6 @@ export function platformTags(target: TargetInfo, setting: "auto" | string[], fil
   }
   if (target.os === "linux") return linuxTags(target, setting, files as { path: string; info: ElfInfo }[], env);
   if (target.os === "macos") return macosTags(target, setting, files as { path: string; info: MachOInfo }[], env);
-  for (const f of files) {
-    if (f.info.format === "PE" && f.info.platform !== target.tagArch) {
-      fail(`${f.path} is a ${f.info.platform} binary, but the target ${target.triple} is ${target.tagArch}; the asset holds the wrong files.`);
-    }
-  }
   if (setting !== "auto" && setting.some((t) => t !== target.tagArch)) {
     fail(`[tool.binwheel.targets] ${target.triple} = "${setting.join(".")}" does not match its binaries, which are ${target.tagArch}.`);
   }
@@ -63,7 +71,6 @@ export function platformTags(target: TargetInfo, setting: "auto" | string[], fil
 function linuxTags(target: TargetInfo, setting: "auto" | string[], files: { path: string; info: ElfInfo }[], env: TagEnvironment): string[] {
   const arch = target.tagArch;
   for (const f of files) {
-    if (f.info.arch !== arch) fail(`${f.path} is ${f.info.arch} code, but the target ${target.triple} needs ${arch}; the asset holds the wrong files.`);
     if (f.info.glibcPrivate) fail(`${f.path} uses GLIBC_PRIVATE symbols, which no manylinux policy allows; it cannot go into a portable wheel.`);
     if (f.info.libc === "musl" && target.libc === "gnu") fail(`${f.path} is linked against musl, but the target ${target.triple} is a glibc (gnu) target. Use a *-linux-musl target for this asset.`);
     if (f.info.libc === "glibc" && target.libc === "musl") fail(`${f.path} is linked against glibc, but the target ${target.triple} is a musl target. Use a *-linux-gnu target for this asset.`);

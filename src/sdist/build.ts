@@ -69,7 +69,7 @@ function selectFiles(project: Project): string[] {
     ...(config.version && "file" in config.version ? [{ relative: normalize(config.version.file), reason: "[tool.binwheel] version.file" }] : []),
   ];
   const binaryDirs = binaryDirsOfAllTargets(project);
-  const packaged: Candidate[] = packageFiles(root, config.packages, binaryDirs, generatedPaths(project)).map((f) => ({
+  const packaged: Candidate[] = packageFiles(root, config.packages, binaryDirs, generatedPaths(project), config.exclude).map((f) => ({
     relative: path.relative(root, f.absolute).split(path.sep).join("/"),
     reason: "a file of the package",
   }));

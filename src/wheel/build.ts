@@ -10,15 +10,18 @@ import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
 import { discard, sweepTemporaries, temporaryPath } from "../tempfiles.js";
-import { platformTags } from "../inspect/platform-tags.js";
+import { BinaryCapture } from "../inspect/capture.js";
+import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
+import { article, cannotRun, platformTags, type InspectedFile } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../target/host.js";
 import { binaryDirsOfAllTargets, planTarget, type TargetPlan } from "../target/plan.js";
 import { fetchUpstreamAsset } from "../upstream/asset.js";
 import { AssetCache } from "../upstream/cache.js";
 import { MemberCache } from "./member-cache.js";
-import { commandsFor, distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
+import { planCommands, isLibrary, type CommandPlan } from "./commands.js";
+import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "./libdeflate.js";
-import { DamagedCacheFile, Spool, memberFromBuffer } from "./member.js";
+import { DamagedCacheFile, Spool, memberFromBuffer, type Member } from "./member.js";
 import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "./runtime.js";
 import { packageFiles } from "./sources.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
@@ -46,10 +49,14 @@ export interface GeneratedModule {
 export interface Bundle {
   plan: TargetPlan;
   included: IncludedFile[];
+  /** The included binaries' headers, by wheel path. */
+  binaries: InspectedFile[];
   platformTags: string[];
   generated: GeneratedModule[];
-  /** The included files and the generated modules, as wheel entries. */
+  /** The included files (bar direct commands') and the generated modules, as package entries. */
   files: ZipEntry[];
+  /** {dist}.data/scripts entries: direct commands and shell launchers. */
+  scripts: ZipEntry[];
 }
 
 /**
@@ -82,18 +89,22 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
   const project = loadProject(req.projectDir, req.options.upstreamVersion);
   return withScratch(async (scratch, spool) => {
     let tags: WheelTags = PURE_TAGS;
-    let triple: string | undefined;
+    let bundle: Bundle | undefined;
     const entries: ZipEntry[] = [];
     if (project.config.upstream) {
-      const bundle = await bundleBinaries(project, req, scratch, spool);
-      tags = binaryTags(bundle.platformTags);
-      triple = bundle.plan.target.triple;
-      for (const file of bundle.files) entries.push(file);
+      bundle = await bundleBinaries(project, req, scratch, spool, { editable: false });
+      for (const file of [...bundle.files, ...bundle.scripts]) entries.push(file);
     }
     // One at a time: a spread of a huge package's files would overflow the stack.
-    for (const entry of await sourceEntries(project, spool)) entries.push(entry);
+    const sources = await sourceEntries(project, spool, scratch);
+    for (const entry of sources.entries) entries.push(entry);
+    if (bundle) {
+      const stray = sources.binaries.find((b) => cannotRun(bundle!.plan.target, b.info));
+      if (stray) refuseStrayBinary(stray, `${cannotRun(bundle.plan.target, stray.info)!}, and it is one of the project's own files (not from the asset)`);
+      tags = binaryTags(sources.binaries.length ? wheelPlatformTags(bundle.plan, [...bundle.binaries, ...sources.binaries], req.env) : bundle.platformTags);
+    } else if (sources.binaries.length) refuseStrayBinary(sources.binaries[0]!, `is ${article(sources.binaries[0]!.info.format)} binary among the project's own files, but a pure wheel (py3-none-any) holds no binaries`);
     const distInfo = distInfoDir(project);
-    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple);
+    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, bundle?.plan.target.triple, false);
     entries.push(...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)));
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
     await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
@@ -101,11 +112,28 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
   });
 }
 
+/** The platform tags `binaries` give the plan's target (checked against an explicit setting). */
+function wheelPlatformTags(plan: TargetPlan, binaries: InspectedFile[], env: NodeJS.ProcessEnv): string[] {
+  return platformTags(plan.target, plan.config.tags, binaries, {
+    ...(env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: env["MACOSX_DEPLOYMENT_TARGET"] }),
+    ...(env["AUDITWHEEL_PLAT"] && { auditwheelPlat: env["AUDITWHEEL_PLAT"] }),
+  });
+}
+
+/** A binary among the project's own files that the wheel cannot carry: an error saying how to leave it out. */
+function refuseStrayBinary(binary: InspectedFile, problem: string): never {
+  fail(
+    `${binary.path} ${problem}. ` +
+      `If it is a leftover (an old build, another platform's binary), delete it or leave it out with [tool.binwheel] exclude = ["${binary.path}"].`,
+  );
+}
+
 /**
  * Fetches the target's asset, applies the include rules, derives (or checks) the platform tags
- * from the binaries' headers and renders the generated modules.
+ * from the binaries' headers, decides how each command is installed (commands.ts) and renders
+ * the generated modules. `editable`: for build_editable, whose commands run from the source tree.
  */
-export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool): Promise<Bundle> {
+export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool, { editable }: { editable: boolean }): Promise<Bundle> {
   const plan = planTarget(project, req.options, req.host, req.env);
   const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root);
   // Compressed members go to the cache (kept for the next build of this asset) when there is one.
@@ -114,16 +142,14 @@ export async function bundleBinaries(project: Project, req: WheelRequest, scratc
   const members = cache && MemberCache.open(cache.dir);
   const included = await includeFromArchive(asset, plan, members ?? spool, scratch, members);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
-  const tags = platformTags(plan.target, plan.config.tags, binaries, {
-    ...(req.env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: req.env["MACOSX_DEPLOYMENT_TARGET"] }),
-    ...(req.env["AUDITWHEEL_PLAT"] && { auditwheelPlat: req.env["AUDITWHEEL_PLAT"] }),
-  });
-  const generated = generatedModules(project, plan, included);
+  const tags = wheelPlatformTags(plan, binaries, req.env);
+  const commands = planCommands(project, plan, included, editable);
+  const generated = generatedModules(project, plan, included, commands);
   const files = [
-    ...included.map((f) => ({ name: f.wheelPath, origin: `${plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
+    ...included.filter((f) => !commands.moved.has(f.wheelPath)).map((f) => ({ name: f.wheelPath, origin: `${plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
     ...generated.map((m) => ({ name: m.wheelPath, origin: `binwheel's generated module ${m.wheelPath}`, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
   ];
-  return { plan, included, platformTags: tags, generated, files };
+  return { plan, included, binaries, platformTags: tags, generated, files, scripts: commands.scripts };
 }
 
 /**
@@ -149,48 +175,45 @@ export function generatedPaths(project: Project): string[] {
   return paths;
 }
 
-function generatedModules(project: Project, plan: TargetPlan, included: IncludedFile[]): GeneratedModule[] {
+function generatedModules(project: Project, plan: TargetPlan, included: IncludedFile[], commands: CommandPlan): GeneratedModule[] {
   const { locator } = project.config;
-  const scripts = commandsFor(project, plan.target.triple);
-  const isLibrary = (f: IncludedFile) => /\.(so(\.\d+)*|dylib|dll)$/i.test(f.wheelPath);
-  const executables = included
-    .filter((f) => f.mode === 0o755 && !isLibrary(f))
-    .map((f) => ({ name: path.posix.basename(f.wheelPath).replace(/\.exe$/i, ""), wheelPath: f.wheelPath }));
-  const libraryDirs = [...new Set(included.filter(isLibrary).map((f) => path.posix.dirname(f.wheelPath)))].sort();
+  const libraryDirs = [...new Set(included.filter((f) => isLibrary(f.wheelPath)).map((f) => path.posix.dirname(f.wheelPath)))].sort();
   const modules: GeneratedModule[] = [];
   const pkg = launcherPackage(project);
-  if (scripts.length > 0 && pkg) {
-    const commands = scripts.map(({ name, executable: exe }) => {
-      const found = executables.filter((e) => e.name === exe);
-      if (found.length !== 1) {
-        fail(
-          `[tool.binwheel.scripts] ${name} = "${exe}": ${found.length === 0 ? "no" : "more than one"} included executable is named "${exe}"${plan.target.os === "windows" ? ` or "${exe}.exe"` : ""} for ${plan.target.triple}. ` +
-            `Included executables: ${executables.map((e) => e.wheelPath).join(", ") || "none"}.`,
-        );
-      }
-      return { name, wheelPath: found[0]!.wheelPath };
-    });
-    const clash = commands.find((c) => project.metadata.scripts.some(([n]) => n === c.name));
-    if (clash) fail(`the command "${clash.name}" is defined in both [project.scripts] and [tool.binwheel.scripts]; keep one.`);
-    modules.push({ wheelPath: launcherPath(pkg), source: renderLauncher(pkg, commands, libraryDirs) });
-  }
+  if (commands.launched.length > 0 && pkg) modules.push({ wheelPath: launcherPath(pkg), source: renderLauncher(pkg, commands.launched, libraryDirs) });
   if (locator) {
     modules.push({
       wheelPath: locator,
-      source: renderLocator(locator, { target: plan.target.triple, platform: plan.placeholders["platform"]!, executables, libraryDirs }),
+      source: renderLocator(locator, { target: plan.target.triple, platform: plan.placeholders["platform"]!, executables: commands.executables, libraryDirs }),
     });
   }
   return modules;
 }
 
-/** The project's packages; files of a deflate block or more (data files) stream through the spool, as in include.ts. */
-async function sourceEntries(project: Project, spool: Spool): Promise<ZipEntry[]> {
+/**
+ * The project's packages; files of a deflate block or more (data files) stream through the spool,
+ * as in include.ts. Every file's headers are read as it goes by, like an upstream file's: a binary
+ * among the project's own files counts toward the tags (or is refused).
+ */
+async function sourceEntries(project: Project, spool: Spool, scratch: string): Promise<{ entries: ZipEntry[]; binaries: InspectedFile[] }> {
   const entries: ZipEntry[] = [];
-  for (const f of packageFiles(project.root, project.config.packages, binaryDirsOfAllTargets(project), generatedPaths(project))) {
-    const member = f.size < BLOCK ? memberFromBuffer(await readFile(f.absolute)) : await spool.add(createReadStream(f.absolute));
+  const binaries: InspectedFile[] = [];
+  for (const f of packageFiles(project.root, project.config.packages, binaryDirsOfAllTargets(project), generatedPaths(project), project.config.exclude)) {
+    let member: Member;
+    let binary: BinaryInfo | undefined;
+    if (f.size < BLOCK) {
+      const content = await readFile(f.absolute);
+      member = memberFromBuffer(content);
+      binary = await inspectBuffer(content, f.wheelPath);
+    } else {
+      const capture = new BinaryCapture(path.join(scratch, "inspected-source"), f.wheelPath);
+      member = await spool.add(capture.tee(createReadStream(f.absolute)));
+      binary = await capture.inspect();
+    }
+    if (binary) binaries.push({ path: f.wheelPath, info: binary });
     entries.push({ name: f.wheelPath, origin: `the project file ${path.relative(project.root, f.absolute).split(path.sep).join("/")}`, mode: f.mode, member });
   }
-  return entries;
+  return { entries, binaries };
 }
 
 export function distInfoEntries(distInfo: string, files: DistInfoFile[], wheelFile: string): ZipEntry[] {

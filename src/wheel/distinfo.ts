@@ -5,6 +5,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Project } from "../config/pyproject.js";
 import { appliesTo, type ScriptConfig } from "../config/tool.js";
+import { targetInfo } from "../target/triples.js";
 import { fail } from "../errors.js";
 import { renderEntryPoints, renderMetadata } from "./metadata.js";
 import { scriptEntryPoints } from "./runtime.js";
@@ -30,11 +31,20 @@ export function commandsFor(project: Project, triple: string | undefined): Scrip
   return project.config.scripts.filter((s) => s.targets === undefined || (triple !== undefined && appliesTo(s.targets, triple)));
 }
 
-/** `triple`: the target the wheel is for, which decides the commands limited to some targets. */
-export async function distInfoFiles(project: Project, triple: string | undefined): Promise<DistInfoFile[]> {
+/**
+ * The commands the Python launcher runs through console_scripts: launchers on Windows and in
+ * editable installs (elsewhere a shell launcher or the executable itself is the command, commands.ts).
+ */
+export function pythonLaunched(project: Project, triple: string | undefined, editable: boolean): string[] {
+  const windows = triple !== undefined && targetInfo(triple)?.os === "windows";
+  return windows || editable ? commandsFor(project, triple).filter((c) => !c.direct).map((c) => c.name) : [];
+}
+
+/** `triple`: the target the wheel is for, which decides its commands; `editable`: for build_editable. */
+export async function distInfoFiles(project: Project, triple: string | undefined, editable: boolean): Promise<DistInfoFile[]> {
   const { metadata } = project;
   const pkg = launcherPackage(project);
-  const launched = pkg ? scriptEntryPoints(pkg, commandsFor(project, triple).map((c) => c.name)) : [];
+  const launched = pkg ? scriptEntryPoints(pkg, pythonLaunched(project, triple, editable)) : [];
   const entryPoints = renderEntryPoints([
     ["console_scripts", [...metadata.scripts, ...launched]],
     ["gui_scripts", metadata.guiScripts],
@@ -54,11 +64,11 @@ export async function distInfoFiles(project: Project, triple: string | undefined
  * prepare_metadata_for_build_*: writes `<name>-<version>.dist-info` into `dir` and returns its
  * name. WHEEL is left out: the platform tags are only final once the binaries are known.
  */
-export async function writePreparedMetadata(project: Project, dir: string, triple: string | undefined): Promise<string> {
+export async function writePreparedMetadata(project: Project, dir: string, triple: string | undefined, editable: boolean): Promise<string> {
   const name = distInfoDir(project);
   const target = path.join(dir, name);
   await rm(target, { recursive: true, force: true });
-  for (const file of await distInfoFiles(project, triple)) {
+  for (const file of await distInfoFiles(project, triple, editable)) {
     await mkdir(path.dirname(path.join(target, file.path)), { recursive: true });
     await writeFile(path.join(target, file.path), file.content);
   }

@@ -31,15 +31,18 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
   return withScratch(async (scratch, spool) => {
     let tags: WheelTags = PURE_TAGS;
     let triple: string | undefined;
+    let scripts: ZipEntry[] = [];
     if (project.config.upstream) {
-      const bundle = await bundleBinaries(project, req, scratch, spool);
+      const bundle = await bundleBinaries(project, req, scratch, spool, { editable: true });
       tags = binaryTags(bundle.platformTags);
       triple = bundle.plan.target.triple;
       await writeIntoTree(project, bundle.files);
+      // Direct commands go where any command goes: into the environment's scripts folder.
+      scripts = bundle.scripts;
       info(`editable install: wrote ${bundle.included.length} files from ${bundle.plan.assetName} and ${bundle.generated.length} generated modules into the source tree`);
     }
     const distInfo = distInfoDir(project);
-    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple);
+    const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, triple, true);
     const roots = [...new Set(project.config.packages.map((p) => path.dirname(p.path)))];
     // Each line of a .pth is a path, or code when it starts with "import": a line break in a path would be both.
     const unsafe = roots.find((root) => UNSAFE_CHARACTERS.test(root));
@@ -47,6 +50,7 @@ export async function buildEditable(req: WheelRequest): Promise<string> {
     const pth = `${roots.join("\n")}\n`;
     const entries = [
       { name: `${escapedName(project.metadata.name)}.pth`, mode: 0o644, member: memberFromBuffer(Buffer.from(pth, "utf8")) },
+      ...scripts,
       ...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)),
     ];
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);

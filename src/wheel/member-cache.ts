@@ -21,8 +21,8 @@ import { deflateStream } from "./deflate.js";
 import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
 import { writeFully } from "../write-fully.js";
 
-/** Changes whenever the deflate output for the same input would (level, block size, method) or the layout does. */
-const FORMAT = "libdeflate1.23-6-1m-v2";
+/** Changes whenever the deflate output for the same input would (level, block size, method), or what a manifest records does. */
+const FORMAT = "libdeflate1.23-6-1m-v3";
 
 export interface ManifestEntry {
   path: string;

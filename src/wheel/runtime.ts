@@ -9,6 +9,8 @@ export interface BundledFile {
   name: string;
   /** Path inside the wheel, e.g. "toondb/_bin/linux-x86_64/toondb-bulk". */
   wheelPath: string;
+  /** A direct command's file in the scripts folder instead ("mytool", "mytool.exe"). */
+  script?: string;
 }
 
 /** True when `file` starts like a module binwheel generated (its docstring says so). */
@@ -60,9 +62,9 @@ def _path(relative):
 
 export function renderLauncher(packageName: string, commands: { name: string; wheelPath: string }[], libraryDirs: string[]): string {
   const names = new Map(functionNames(commands.map((c) => c.name)));
+  // Only what every command needs is imported: this module's start-up is each command's.
   return `"""Console commands that run the executables bundled in this wheel (written by binwheel)."""
 import os
-import subprocess
 import sys
 
 ${rootLines(launcherPath(packageName))}
@@ -76,6 +78,8 @@ def _run(relative):
     args = sys.argv[1:]
     if os.name == "nt":
         # Windows has no exec(): run the program with its DLL folders on PATH and pass its exit code on.
+        import subprocess
+
         env = dict(os.environ)
         env["PATH"] = os.pathsep.join([_path(d) for d in _LIBRARY_DIRS] + [env.get("PATH", "")])
         process = subprocess.Popen([executable] + args, env=env, close_fds=False)
@@ -98,6 +102,53 @@ def ${names.get(c.name)}():
 `).join("")}`;
 }
 
+/** The function of the launcher module that runs `command` (the shell launcher's fallback calls it). */
+export function launcherFunction(commands: string[], command: string): string {
+  return new Map(functionNames(commands)).get(command)!;
+}
+
+export interface ShellLauncher {
+  command: string;
+  /** The package holding the launcher module, and the function there that runs the command. */
+  packageName: string;
+  fn: string;
+  /** The executable's wheel path, and the .dist-info folder that marks this very install. */
+  wheelPath: string;
+  distInfo: string;
+}
+
+/**
+ * A POSIX sh script installed as {dist}.data/scripts/<command>: it finds the executable from its
+ * own place for the usual install layouts (a venv, --user, --prefix, a system's dist-packages,
+ * macOS framework builds' --user, --target) and execs it, with no fork on the way; when none
+ * fits, it asks Python (the launcher module). Only this install's files count: the .dist-info
+ * of this version must sit beside the executable's package.
+ */
+export function renderShellLauncher(l: ShellLauncher): string {
+  const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  return `#!/bin/sh
+# ${l.command}: runs ${l.wheelPath} (written by binwheel; the wheel's .data/scripts).
+self=$0
+while [ -L "$self" ]; do
+  link=$(readlink "$self") || break
+  case $link in /*) self=$link ;; *) self=\${self%/*}/$link ;; esac
+done
+case $self in */*) here=\${self%/*} ;; *) here=. ;; esac
+for site in "$here"/../lib/python3*/site-packages "$here"/../lib/pypy3*/site-packages "$here"/../lib/python3*/dist-packages "$here"/../lib/python3/dist-packages "$here"/../lib/python/site-packages "$here"/..; do
+  if [ -x "$site"/${q(l.wheelPath)} ] && [ -d "$site"/${q(l.distInfo)} ]; then
+    exec "$site"/${q(l.wheelPath)} "$@"
+  fi
+done
+for python in "$here/python3" "$here/python" python3 python; do
+  if command -v "$python" >/dev/null 2>&1; then
+    exec "$python" -c ${q(`import sys; sys.argv[0] = ${py(l.command)}; from ${l.packageName}._binwheel_scripts import ${l.fn}; ${l.fn}()`)} "$@"
+  fi
+done
+echo "${l.command}: cannot find ${l.wheelPath} of ${l.distInfo.replace(/\.dist-info$/, "")} beside this script, nor a Python to ask" >&2
+exit 127
+`;
+}
+
 export interface LocatorFacts {
   target: string;
   platform: string;
@@ -106,13 +157,15 @@ export interface LocatorFacts {
 }
 
 export function renderLocator(modulePath: string, facts: LocatorFacts): string {
-  const executables = facts.executables.map((e) => `    ${py(e.name)}: ${py(e.wheelPath)},`).join("\n");
+  const executables = facts.executables.filter((e) => !e.script).map((e) => `    ${py(e.name)}: ${py(e.wheelPath)},`).join("\n");
+  const scripts = facts.executables.filter((e) => e.script).map((e) => `    ${py(e.name)}: ${py(e.script!)},`).join("\n");
   return `"""Where this wheel's bundled binaries are (written by binwheel; do not edit).
 
     from ${modulePath.replace(/\.py$/, "").replace(/\//g, ".")} import executable, library_dir
     subprocess.run([executable("toondb-server"), "--help"])
 """
 import os
+import sys
 
 ${rootLines(modulePath)}
 
@@ -124,22 +177,57 @@ PLATFORM = ${py(facts.platform)}
 _EXECUTABLES = {
 ${executables}
 }
+# Executables installed as commands themselves: the installer put them in a scripts folder.
+_SCRIPTS = {
+${scripts}
+}
 _LIBRARY_DIRS = [${facts.libraryDirs.map(py).join(", ")}]
 
 
 def executables():
     """A dict of every bundled executable's name (without ".exe") to its absolute path."""
-    return {name: _path(relative) for name, relative in _EXECUTABLES.items()}
+    return {name: executable(name) for name in sorted(set(_EXECUTABLES) | set(_SCRIPTS))}
 
 
 def executable(name):
     """The absolute path of the bundled executable \`name\` (without ".exe")."""
-    try:
+    if name in _EXECUTABLES:
         return _path(_EXECUTABLES[name])
-    except KeyError:
-        raise LookupError(
-            "no bundled executable named %r; this wheel has: %s" % (name, ", ".join(sorted(_EXECUTABLES)) or "none")
-        ) from None
+    if name in _SCRIPTS:
+        return _script(_SCRIPTS[name])
+    raise LookupError(
+        "no bundled executable named %r; this wheel has: %s" % (name, ", ".join(sorted(set(_EXECUTABLES) | set(_SCRIPTS))) or "none")
+    )
+
+
+def _script(file):
+    """Where the installer put a command's file: the scripts folders pip, uv and installer use."""
+    import sysconfig
+
+    if sys.version_info >= (3, 10):
+        user = sysconfig.get_preferred_scheme("user")
+    elif os.name == "nt":
+        user = "nt_user"
+    elif sys.platform == "darwin" and getattr(sys, "_framework", None):
+        user = "osx_framework_user"
+    else:
+        user = "posix_user"
+    site = _ROOT
+    folders = [
+        sysconfig.get_path("scripts"),
+        sysconfig.get_path("scripts", vars={"base": sys.base_prefix}),
+        sysconfig.get_path("scripts", scheme=user),
+        # --prefix: <prefix>/lib/pythonX.Y/site-packages or <prefix>/Lib/site-packages
+        os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(site))), "bin"),
+        os.path.join(os.path.dirname(os.path.dirname(site)), "Scripts"),
+        # --target: <target>/bin beside the packages
+        os.path.join(site, "bin"),
+    ]
+    for folder in folders:
+        candidate = os.path.join(folder, file)
+        if os.path.isfile(candidate):
+            return candidate
+    raise LookupError("the command %r of this wheel is not in any scripts folder (looked in %s)" % (file, ", ".join(folders)))
 
 
 def library_dirs():

@@ -1,6 +1,7 @@
 // The project's own Python packages, as wheel members.
 import { statSync } from "node:fs";
 import path from "node:path";
+import picomatch from "picomatch";
 import type { PackageSource } from "../config/tool.js";
 import { fail } from "../errors.js";
 import { walkFiles } from "../files.js";
@@ -15,11 +16,13 @@ export interface SourceFile {
 
 /**
  * Every file of the packages except caches, hidden files, `generated` (wheel paths of binwheel's
- * generated modules) and what editable installs wrote into `binaryDirs` (wheel paths of include
- * destinations). Any other file in a binary folder is the author's: an error, never dropped.
+ * generated modules), what `exclude` matches, and what editable installs wrote into `binaryDirs`
+ * (wheel paths of include destinations). Any other file in a binary folder is the author's: an
+ * error, never dropped.
  */
-export function packageFiles(root: string, packages: PackageSource[], binaryDirs: string[], generated: string[]): SourceFile[] {
+export function packageFiles(root: string, packages: PackageSource[], binaryDirs: string[], generated: string[], exclude: string[]): SourceFile[] {
   const inBinaryDir = (wheelPath: string) => binaryDirs.find((d) => wheelPath.startsWith(`${d}/`));
+  const excluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   const written = readEditableRecord(root);
   const out: SourceFile[] = [];
   for (const pkg of packages) {
@@ -29,7 +32,7 @@ export function packageFiles(root: string, packages: PackageSource[], binaryDirs
           .filter((relative) => !isJunk(relative) && !/\.py[co]$/.test(relative))
           .map((relative) => ({ wheelPath: `${pkg.name}/${relative}`, absolute: path.join(pkg.path, relative) }));
     for (const file of files) {
-      if (generated.includes(file.wheelPath)) continue;
+      if (generated.includes(file.wheelPath) || excluded(file.wheelPath)) continue;
       const binaryDir = inBinaryDir(file.wheelPath);
       if (binaryDir) {
         const relative = path.relative(root, file.absolute).split(path.sep).join("/");

@@ -88,11 +88,13 @@ project, out = sys.argv[1], sys.argv[2]
 hooks = BuildBackendHookCaller(project, "binwheel")
 md = os.path.join(out, "md")
 os.makedirs(md)
-name = hooks.prepare_metadata_for_build_wheel(md)
+# Windows: its commands are console scripts, so entry_points.txt is there to compare.
+settings = {"target": "x86_64-pc-windows-msvc"}
+name = hooks.prepare_metadata_for_build_wheel(md, config_settings=settings)
 prepared = {f: open(os.path.join(md, name, f), "rb").read().decode() for f in ("METADATA", "entry_points.txt")}
 print(json.dumps({"prepared": prepared, "files": sorted(os.listdir(os.path.join(md, name)))}))
 sys.stdout.flush()
-wheel = hooks.build_wheel(out, metadata_directory=os.path.join(md, name))
+wheel = hooks.build_wheel(out, config_settings=settings, metadata_directory=os.path.join(md, name))
 with zipfile.ZipFile(os.path.join(out, wheel)) as z:
     built = {f: z.read(name + "/" + f).decode() for f in prepared}
 print(json.dumps({"wheel": wheel, "built": built}))

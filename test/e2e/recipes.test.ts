@@ -15,7 +15,7 @@ import { fixtureLibrary } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
-import { REPO } from "../support/project.js";
+import { NODE, REPO } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
@@ -72,7 +72,7 @@ async function buildRecipe(name: string, toml: string, env: Record<string, strin
   const out: Partial<Record<Triple, string[]>> = {};
   for (const triple of TARGETS) {
     const dist = path.join(work, `${name}-${triple}`);
-    const result = await execa("node", [CORE, "build", project, "--target", triple, "--out-dir", dist], {
+    const result = await execa(NODE, [CORE, "build", project, "--target", triple, "--out-dir", dist], {
       env: { BINWHEEL_CACHE_DIR: path.join(work, "cache"), ...env },
       reject: false,
     });
@@ -81,8 +81,10 @@ async function buildRecipe(name: string, toml: string, env: Record<string, strin
     const wheel = readdirSync(dist)[0]!;
     expect(wheel, triple).toMatch(new RegExp(`-py3-none-${TAGS[triple].replace(/\./g, "\\.")}\\.whl$`));
     const summary = await validateWheel(path.join(dist, wheel));
-    const entryPoints = await (await JSZip.loadAsync(readFileSync(path.join(dist, wheel)))).file(/entry_points\.txt$/)[0]!.async("string");
-    out[triple] = [...summary.files.filter((f) => f.startsWith(`${pkg}/_bin/`)).sort(), ...entryPoints.split("\n").filter((l) => l.includes(" = "))];
+    // The command: a shell launcher in .data/scripts on POSIX, a console script on Windows.
+    const entryPoints = await (await JSZip.loadAsync(readFileSync(path.join(dist, wheel)))).file(/entry_points\.txt$/)[0]?.async("string");
+    const commands = [...summary.files.filter((f) => f.includes(".data/scripts/")).map((f) => `script ${f.split("/").pop()}`), ...(entryPoints ?? "").split("\n").filter((l) => l.includes(" = "))];
+    out[triple] = [...summary.files.filter((f) => f.startsWith(`${pkg}/_bin/`)).sort(), ...commands];
   }
   return out as Record<Triple, string[]>;
 }
@@ -108,7 +110,7 @@ describe("README recipes", () => {
     github.addRelease({ owner: "acme", repo: "mytool", tag: "v0.9.0", assets });
     const built = await buildRecipe("cargo-dist", recipe("cargo-dist"), { GITHUB_API_URL: github.apiUrl });
     expect(built["x86_64-pc-windows-msvc"]).toEqual(["mytool_py/_bin/mytool.exe", "mytool = mytool_py._binwheel_scripts:run_mytool"]);
-    expect(built["aarch64-apple-darwin"]).toEqual(["mytool_py/_bin/mytool", "mytool = mytool_py._binwheel_scripts:run_mytool"]);
+    expect(built["aarch64-apple-darwin"]).toEqual(["mytool_py/_bin/mytool", "script mytool"]);
   });
 
   it("GoReleaser (gh): vars for its own words, .zip on macOS only, one checksums.txt", async () => {
@@ -123,7 +125,7 @@ describe("README recipes", () => {
     const sums = assets.map((a) => `${sha(a.data)}  ${a.name}\n`).join("");
     github.addRelease({ owner: "cli", repo: "cli", tag: "v2.60.0", assets: [...assets, { name: "gh_2.60.0_checksums.txt", data: Buffer.from(sums), digest: null }] });
     const built = await buildRecipe("goreleaser", recipe("goreleaser"), { GITHUB_API_URL: github.apiUrl });
-    expect(built["aarch64-apple-darwin"]).toEqual(["gh_py/_bin/gh", "gh = gh_py._binwheel_scripts:run_gh"]);
+    expect(built["aarch64-apple-darwin"]).toEqual(["gh_py/_bin/gh", "script gh"]);
     expect(built["x86_64-pc-windows-msvc"]).toEqual(["gh_py/_bin/gh.exe", "gh = gh_py._binwheel_scripts:run_gh"]);
   });
 
@@ -142,7 +144,7 @@ describe("README recipes", () => {
     }
     site.file("/dist/v20.18.0/SHASUMS256.txt", `${lines.join("\n")}\n`);
     const built = await buildRecipe("node", recipe("node").replace("https://nodejs.org", site.url), {});
-    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["nodejs_py/_bin/node", "node = nodejs_py._binwheel_scripts:run_node"]);
+    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["nodejs_py/_bin/node", "script node"]);
     expect(built["x86_64-pc-windows-msvc"]).toEqual(["nodejs_py/_bin/node.exe", "node = nodejs_py._binwheel_scripts:run_node"]);
   });
 
@@ -157,7 +159,7 @@ describe("README recipes", () => {
       toml = toml.replace(new RegExp(`("${triple}" = )"<[^>]*>"`), `$1"${sha(data)}"`);
     }
     const built = await buildRecipe("zig", toml, {});
-    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["ziglang_py/_bin/lib/std/std.zig", "ziglang_py/_bin/zig", "zig = ziglang_py._binwheel_scripts:run_zig"]);
+    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["ziglang_py/_bin/lib/std/std.zig", "ziglang_py/_bin/zig", "script zig"]);
     expect(built["x86_64-pc-windows-msvc"]).toEqual(["ziglang_py/_bin/lib/std/std.zig", "ziglang_py/_bin/zig.exe", "zig = ziglang_py._binwheel_scripts:run_zig"]);
   });
 
@@ -171,7 +173,7 @@ describe("README recipes", () => {
     }
     site.file("/terraform/1.9.0/terraform_1.9.0_SHA256SUMS", `${lines.join("\n")}\n`);
     const built = await buildRecipe("hashicorp", recipe("hashicorp").replace("https://releases.hashicorp.com", site.url), {});
-    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["terraform_py/_bin/terraform", "terraform = terraform_py._binwheel_scripts:run_terraform"]);
+    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["terraform_py/_bin/terraform", "script terraform"]);
   });
 
   it("a bare executable in a GitHub release (jq), renamed with as", async () => {
@@ -180,7 +182,7 @@ describe("README recipes", () => {
     const sums = assets.map((a) => `${sha(a.data)}  ${a.name}\n`).join("");
     github.addRelease({ owner: "jqlang", repo: "jq", tag: "jq-1.7.1", assets: [...assets, { name: "sha256sum.txt", data: Buffer.from(sums), digest: null }] });
     const built = await buildRecipe("jq", recipe("jq"), { GITHUB_API_URL: github.apiUrl });
-    expect(built["aarch64-apple-darwin"]).toEqual(["jq_py/_bin/jq", "jq = jq_py._binwheel_scripts:run_jq"]);
+    expect(built["aarch64-apple-darwin"]).toEqual(["jq_py/_bin/jq", "script jq"]);
     expect(built["x86_64-pc-windows-msvc"]).toEqual(["jq_py/_bin/jq.exe", "jq = jq_py._binwheel_scripts:run_jq"]);
   });
 
@@ -192,7 +194,7 @@ describe("README recipes", () => {
       site.file(`${file}.sha256`, sha(binary(triple)));
     }
     const built = await buildRecipe("kubectl", recipe("kubectl").replace("https://dl.k8s.io", site.url), {});
-    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["kubectl_py/_bin/kubectl", "kubectl = kubectl_py._binwheel_scripts:run_kubectl"]);
+    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["kubectl_py/_bin/kubectl", "script kubectl"]);
   });
 
   it("a GitLab release with generic package links and a SHA256SUMS link", async () => {
@@ -205,7 +207,7 @@ describe("README recipes", () => {
     const sums = links.map((l) => `${sha(l.data)}  ${l.name}\n`).join("");
     gitlab.addRelease({ project: "acme/tools/mytool", tag: "v2.1.0", links: [...links, { name: "mytool-2.1.0-SHA256SUMS", data: Buffer.from(sums) }] });
     const built = await buildRecipe("gitlab", recipe("gitlab"), { GITLAB_API_URL: gitlab.apiUrl });
-    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["mytool_py/_bin/linux-x86_64/mytool", "mytool = mytool_py._binwheel_scripts:run_mytool"]);
+    expect(built["x86_64-unknown-linux-gnu"]).toEqual(["mytool_py/_bin/linux-x86_64/mytool", "script mytool"]);
     expect(built["x86_64-pc-windows-msvc"]).toEqual(["mytool_py/_bin/windows-x86_64/mytool.exe", "mytool = mytool_py._binwheel_scripts:run_mytool"]);
   });
 });

@@ -72,19 +72,19 @@ describe("pip wheel of the ToonDB SDK", () => {
       "toondb/_binwheel_scripts.py",
       "toondb/lib/linux-x86_64/libtoondb_index.so",
       "toondb/lib/linux-x86_64/libtoondb_storage.so",
+      // On POSIX the commands are sh launchers the installer puts on PATH (no Python start-up).
+      "toondb_client-0.3.2.data/scripts/toondb-bulk",
+      "toondb_client-0.3.2.data/scripts/toondb-grpc-server",
+      "toondb_client-0.3.2.data/scripts/toondb-server",
       "toondb_client-0.3.2.dist-info/METADATA",
       "toondb_client-0.3.2.dist-info/WHEEL",
-      "toondb_client-0.3.2.dist-info/entry_points.txt",
       "toondb_client-0.3.2.dist-info/licenses/LICENSE",
       "toondb_client-0.3.2.dist-info/RECORD",
     ]);
     expect(summary.modes["toondb/_bin/linux-x86_64/toondb-bulk"]).toBe("0o755");
+    expect(summary.modes["toondb_client-0.3.2.data/scripts/toondb-bulk"]).toBe("0o755");
     expect(summary.modes["toondb/lib/linux-x86_64/libtoondb_index.so"]).toBe("0o644");
-    expect(summary.entry_points["console_scripts"]).toEqual({
-      "toondb-bulk": "toondb._binwheel_scripts:run_toondb_bulk",
-      "toondb-server": "toondb._binwheel_scripts:run_toondb_server",
-      "toondb-grpc-server": "toondb._binwheel_scripts:run_toondb_grpc_server",
-    });
+    expect(summary.entry_points["console_scripts"] ?? {}).toEqual({});
   });
 
   it("carries every [project] field into METADATA", async () => {
@@ -115,7 +115,8 @@ describe("pip wheel of the ToonDB SDK", () => {
     const help = await execa(path.join(bin, "toondb-bulk"), ["--help"]);
     expect(help.stdout).toBe("usage: toondb-bulk [--exit CODE] (compiled test build)");
     const args = await execa(path.join(bin, "toondb-bulk"), ["a", "b c"]);
-    expect(args.stdout).toBe(`argv0=${path.join(bin, "toondb-bulk")} args=2`);
+    // exec from sh: the program sees its own path as argv[0] (POSIX sh has no exec -a).
+    expect(args.stdout).toMatch(/^argv0=.*\/site-packages\/toondb\/_bin\/linux-x86_64\/toondb-bulk args=2$/);
     const exit = await execa(path.join(bin, "toondb-bulk"), ["--exit", "3"], { reject: false });
     expect(exit.exitCode).toBe(3);
     const grpc = await execa(path.join(bin, "toondb-grpc-server"), ["--help"]);

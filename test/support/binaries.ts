@@ -120,31 +120,46 @@ export interface MachOSliceSpec {
   platform?: number;
   /** Use LC_VERSION_MIN_MACOSX instead of LC_BUILD_VERSION. */
   legacy?: boolean;
+  /** LC_LOAD_DYLIB names ("@rpath/libx.dylib") and LC_RPATH entries. */
+  dylibs?: string[];
+  rpaths?: string[];
 }
 
 const CPU = { x86_64: 0x01000007, arm64: 0x0100000c };
 
+/** A load command that carries one string at offset `at` (dylib: 24, rpath: 12), padded to 8 bytes. */
+function stringCommand(cmd: number, at: number, text: string): Buffer {
+  const size = Math.ceil((at + Buffer.byteLength(text) + 1) / 8) * 8;
+  const c = Buffer.alloc(size);
+  c.writeUInt32LE(cmd, 0);
+  c.writeUInt32LE(size, 4);
+  c.writeUInt32LE(at, 8);
+  c.write(text, at, "utf8");
+  return c;
+}
+
 function thinMachO(s: MachOSliceSpec): Buffer {
   const [major, minor] = s.minos.split(".").map(Number) as [number, number];
   const version = ((major << 16) | (minor << 8)) >>> 0;
-  const cmdSize = s.legacy ? 16 : 24;
-  const b = Buffer.alloc(32 + cmdSize + 64);
-  b.writeUInt32LE(0xfeedfacf, 0);
-  b.writeUInt32LE(CPU[s.cpu], 4);
-  b.writeUInt32LE(2, 12); // MH_EXECUTE
-  b.writeUInt32LE(1, 16);
-  b.writeUInt32LE(cmdSize, 20);
+  const versionCommand = Buffer.alloc(s.legacy ? 16 : 24);
   if (s.legacy) {
-    b.writeUInt32LE(0x24, 32);
-    b.writeUInt32LE(16, 36);
-    b.writeUInt32LE(version, 40);
+    versionCommand.writeUInt32LE(0x24, 0);
+    versionCommand.writeUInt32LE(16, 4);
+    versionCommand.writeUInt32LE(version, 8);
   } else {
-    b.writeUInt32LE(0x32, 32);
-    b.writeUInt32LE(24, 36);
-    b.writeUInt32LE(s.platform ?? 1, 40);
-    b.writeUInt32LE(version, 44);
+    versionCommand.writeUInt32LE(0x32, 0);
+    versionCommand.writeUInt32LE(24, 4);
+    versionCommand.writeUInt32LE(s.platform ?? 1, 8);
+    versionCommand.writeUInt32LE(version, 12);
   }
-  return b;
+  const commands = [versionCommand, ...(s.dylibs ?? []).map((d) => stringCommand(0xc, 24, d)), ...(s.rpaths ?? []).map((r) => stringCommand(0x8000001c, 12, r))];
+  const header = Buffer.alloc(32);
+  header.writeUInt32LE(0xfeedfacf, 0);
+  header.writeUInt32LE(CPU[s.cpu], 4);
+  header.writeUInt32LE(2, 12); // MH_EXECUTE
+  header.writeUInt32LE(commands.length, 16);
+  header.writeUInt32LE(commands.reduce((n, c) => n + c.length, 0), 20);
+  return Buffer.concat([header, ...commands, Buffer.alloc(64)]);
 }
 
 /** A thin Mach-O for one slice, or a fat one for several. */
@@ -171,13 +186,48 @@ export function machO(...slices: MachOSliceSpec[]): Buffer {
   return out;
 }
 
-/** A PE image header with this machine type (0x8664 x64, 0x14c x86, 0xaa64 ARM64). */
-export function pe(machine: number): Buffer {
-  const b = Buffer.alloc(0x40 + 24 + 64);
+/**
+ * A PE image with this machine type (0x8664 x64, 0x14c x86, 0xaa64 ARM64); with `imports`, a
+ * PE32+ optional header, one section and an import directory naming those DLLs.
+ */
+export function pe(machine: number, imports: string[] = []): Buffer {
+  if (imports.length === 0) {
+    const b = Buffer.alloc(0x40 + 24 + 64);
+    b.write("MZ", 0, "latin1");
+    b.writeUInt32LE(0x40, 0x3c);
+    b.write("PE\0\0", 0x40, "latin1");
+    b.writeUInt16LE(machine, 0x44);
+    return b;
+  }
+  const optionalSize = 112 + 16 * 8;
+  const sectionAt = 0x40 + 24 + optionalSize;
+  const raw = 0x400; // the section's file offset
+  const rva = 0x1000; // and its address
+  const descriptors = 20 * (imports.length + 1);
+  const names = Buffer.concat(imports.map((n) => Buffer.from(`${n}\0`, "latin1")));
+  const b = Buffer.alloc(raw + descriptors + names.length + 64);
   b.write("MZ", 0, "latin1");
   b.writeUInt32LE(0x40, 0x3c);
   b.write("PE\0\0", 0x40, "latin1");
   b.writeUInt16LE(machine, 0x44);
+  b.writeUInt16LE(1, 0x46); // one section
+  b.writeUInt16LE(optionalSize, 0x40 + 20);
+  const optional = 0x40 + 24;
+  b.writeUInt16LE(0x20b, optional); // PE32+
+  b.writeUInt32LE(16, optional + 108); // NumberOfRvaAndSizes
+  b.writeUInt32LE(rva, optional + 112 + 8); // the import directory
+  b.writeUInt32LE(descriptors, optional + 112 + 12);
+  b.write(".idata\0\0", sectionAt, "latin1");
+  b.writeUInt32LE(0x1000, sectionAt + 8);
+  b.writeUInt32LE(rva, sectionAt + 12);
+  b.writeUInt32LE(0x1000, sectionAt + 16);
+  b.writeUInt32LE(raw, sectionAt + 20);
+  let name = rva + descriptors;
+  imports.forEach((n, i) => {
+    b.writeUInt32LE(name, raw + 20 * i + 12);
+    name += n.length + 1;
+  });
+  names.copy(b, raw + descriptors);
   return b;
 }
 

@@ -30,7 +30,7 @@ describe("loadProject", () => {
     expect(config.upstream).toMatchObject({ source: { kind: "github", owner: "toondb", repo: "toondb" }, name: "toondb/toondb", tag: "v{version}", asset: "toondb-{version}-{target}.{archive}" });
     expect(config.targets.map((t) => t.triple)).toEqual(["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"]);
     expect(config.include.map((r) => [r.from, r.to])).toEqual([["bin/*", "toondb/_bin/{platform}"], ["lib/*", "toondb/lib/{platform}"]]);
-    expect(config.scripts).toEqual([{ name: "toondb-bulk", executable: "toondb-bulk" }]);
+    expect(config.scripts).toEqual([{ name: "toondb-bulk", executable: "toondb-bulk", direct: false }]);
   });
 
   it("reads every [project] field", () => {

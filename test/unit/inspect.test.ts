@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ElfInfo } from "../../src/inspect/elf.js";
-import { inspectBinary } from "../../src/inspect/inspect.js";
+import { inspectBinary, loadedLibraries } from "../../src/inspect/inspect.js";
 import type { MachOInfo } from "../../src/inspect/macho.js";
 import { EM, elf, glibcElf, machO, pe } from "../support/binaries.js";
 import { tempDir } from "../support/tmp.js";
@@ -94,11 +94,29 @@ describe("ELF headers", () => {
 
 describe("Mach-O and PE headers", () => {
   it("reads thin and fat Mach-O slices with their minimum macOS", async () => {
-    expect(await inspectBytes(machO({ cpu: "arm64", minos: "11.0" }))).toEqual({ format: "Mach-O", slices: [{ arch: "arm64", minos: [11, 0] }] });
+    expect(await inspectBytes(machO({ cpu: "arm64", minos: "11.0" }))).toEqual({ format: "Mach-O", slices: [{ arch: "arm64", minos: [11, 0], dylibs: [], rpaths: [] }] });
     const fat = (await inspectBytes(machO({ cpu: "x86_64", minos: "10.12", legacy: true }, { cpu: "arm64", minos: "12.3" }))) as MachOInfo;
-    expect(fat.slices).toEqual([{ arch: "x86_64", minos: [10, 12] }, { arch: "arm64", minos: [12, 3] }]);
+    expect(fat.slices).toEqual([{ arch: "x86_64", minos: [10, 12], dylibs: [], rpaths: [] }, { arch: "arm64", minos: [12, 3], dylibs: [], rpaths: [] }]);
     const ios = (await inspectBytes(machO({ cpu: "arm64", minos: "15.0", platform: 2 }))) as MachOInfo;
     expect(ios.slices[0]!.otherPlatform).toBe("iOS");
+  });
+
+  it("reads the libraries each format loads, and where it looks for them", async () => {
+    const mac = await inspectBytes(machO({ cpu: "arm64", minos: "11.0", dylibs: ["@rpath/libtoondb_storage.dylib", "/usr/lib/libSystem.B.dylib"], rpaths: ["@executable_path/../lib"] }));
+    expect(loadedLibraries(mac!)).toEqual({ names: ["libtoondb_storage.dylib", "libSystem.B.dylib"], rpaths: ["@executable_path/../lib"] });
+    const win = await inspectBytes(pe(0x8664, ["toondb_storage.dll", "KERNEL32.dll"]));
+    expect(win).toMatchObject({ platform: "win_amd64", imports: ["toondb_storage.dll", "KERNEL32.dll"] });
+    expect(loadedLibraries(win!).names).toEqual(["toondb_storage.dll", "KERNEL32.dll"]);
+  });
+
+  it("reads DT_NEEDED and RUNPATH from an executable the real gcc and ld link", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "lib.c"), "int answer(void) { return 42; }\n");
+    writeFileSync(path.join(dir, "main.c"), "int answer(void); int main(void) { return answer(); }\n");
+    execFileSync("gcc", ["-shared", "-fPIC", "-o", path.join(dir, "libanswer.so"), path.join(dir, "lib.c")]);
+    execFileSync("gcc", ["-o", path.join(dir, "tool"), path.join(dir, "main.c"), `-L${dir}`, "-lanswer", "-Wl,-rpath,$ORIGIN/../lib", "-Wl,--enable-new-dtags"]);
+    const info = await inspectBinary(path.join(dir, "tool"));
+    expect(loadedLibraries(info!)).toEqual({ names: ["libanswer.so", "libc.so.6"], rpaths: ["$ORIGIN/../lib"] });
   });
 
   it("does not take a Java class file for a fat Mach-O", async () => {

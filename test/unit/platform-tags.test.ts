@@ -7,7 +7,7 @@ import { targetInfo } from "../../src/target/triples.js";
 const t = (triple: string) => targetInfo(triple)!;
 const elf = (path: string, info: Partial<ElfInfo>): InspectedFile => ({
   path,
-  info: { format: "ELF", arch: "x86_64", bits: 64, littleEndian: true, machine: 62, needed: [], glibcPrivate: false, libc: "glibc", ...info },
+  info: { format: "ELF", arch: "x86_64", bits: 64, littleEndian: true, machine: 62, needed: [], rpaths: [], glibcPrivate: false, libc: "glibc", ...info } as ElfInfo,
 });
 const glibc = (path: string, minor: number, arch = "x86_64") => elf(path, { arch, glibc: [2, minor], needed: ["libc.so.6"] });
 const mac = (path: string, ...slices: [string, number, number][]): InspectedFile => ({
@@ -105,14 +105,14 @@ describe("macOS tags from Mach-O files", () => {
     expect(error(() => platformTags(t("aarch64-apple-darwin"), ["macosx_11_0_arm64"], [mac("bin/tool", ["arm64", 13, 0])], {}))).toMatch(
       /claims macOS 11\.0, but bin\/tool needs macOS 13\.0 on arm64/,
     );
-    const ios: InspectedFile = { path: "a", info: { format: "Mach-O", slices: [{ arch: "arm64", minos: [15, 0], otherPlatform: "iOS" }] } };
+    const ios: InspectedFile = { path: "a", info: { format: "Mach-O", slices: [{ arch: "arm64", minos: [15, 0], otherPlatform: "iOS", dylibs: [], rpaths: [] }] } };
     expect(error(() => platformTags(t("aarch64-apple-darwin"), "auto", [ios], {}))).toMatch(/a is built for iOS, not macOS/);
   });
 });
 
 describe("Windows tags from PE files", () => {
   it("follows the machine type and refuses a mismatch", () => {
-    const x64: InspectedFile = { path: "bin/tool.exe", info: { format: "PE", platform: "win_amd64", machine: 0x8664 } };
+    const x64: InspectedFile = { path: "bin/tool.exe", info: { format: "PE", platform: "win_amd64", machine: 0x8664, imports: [] } };
     expect(platformTags(t("x86_64-pc-windows-msvc"), "auto", [x64], {})).toEqual(["win_amd64"]);
     expect(error(() => platformTags(t("aarch64-pc-windows-msvc"), "auto", [x64], {}))).toMatch(/bin\/tool\.exe is a win_amd64 binary, but the target aarch64-pc-windows-msvc is win_arm64/);
   });

@@ -129,8 +129,8 @@ toondb-server = { executable = "toondb-server", targets = ["*-linux-*", "*-apple
 
   it("reads commands as strings (every target) or tables with targets", () => {
     expect(load(TOONDB).config.scripts).toEqual([
-      { name: "toondb-bulk", executable: "toondb-bulk" },
-      { name: "toondb-server", executable: "toondb-server", targets: ["*-linux-*", "*-apple-darwin"] },
+      { name: "toondb-bulk", executable: "toondb-bulk", direct: false },
+      { name: "toondb-server", executable: "toondb-server", targets: ["*-linux-*", "*-apple-darwin"], direct: false },
     ]);
   });
 
