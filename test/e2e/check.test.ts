@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixtureLibrary, toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
-import { REPO, assembleExampleProject } from "../support/project.js";
+import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 import { pipEnv } from "../support/project.js";
 import { withDataDescriptors } from "../support/python.js";
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
     github.addRelease(await toondbRelease("0.3.2"));
     const project = assembleExampleProject(path.join(work, "toondb-client"));
     good = path.join(work, "good");
-    const built = await execa("node", [CORE, "build", project, "--sdist", "--out-dir", good], { env: { GITHUB_API_URL: github.apiUrl }, reject: false, all: true });
+    const built = await execa(NODE, [CORE, "build", project, "--sdist", "--out-dir", good], { env: { GITHUB_API_URL: github.apiUrl }, reject: false, all: true });
     expect(built.exitCode, built.all).toBe(0);
   } finally {
     await github.close();
@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const check = (...files: string[]) => execa("node", [CORE, "check", ...files], { reject: false, all: true });
+const check = (...files: string[]) => execa(NODE, [CORE, "check", ...files], { reject: false, all: true });
 
 /** A copy of the good wheel rewritten by Python: `edit` may change `name`, `data`, `info`, or skip with `continue`. */
 async function brokenWheel(label: string, edit: string, fileName = WHEEL): Promise<string> {

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
-import { REPO, assembleExampleProject } from "../support/project.js";
+import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
@@ -33,7 +33,7 @@ afterAll(async () => {
 /** Runs `binwheel build` into a fresh folder; returns the result and that folder. */
 async function build(args: string[], env: Record<string, string> = {}) {
   const out = path.join(work, `out-${runs++}`);
-  const result = await execa("node", [CORE, "build", project, "--out-dir", out, ...args], {
+  const result = await execa(NODE, [CORE, "build", project, "--out-dir", out, ...args], {
     env: { GITHUB_API_URL: github.apiUrl, GH_TOKEN: TOKEN, ...env },
     reject: false,
   });
@@ -121,7 +121,7 @@ describe("binwheel build", () => {
   });
 
   it("answers --version and --help", async () => {
-    expect((await execa("node", [CORE, "--version"])).stdout).toMatch(/^binwheel \d+\.\d+\.\d+$/);
-    expect((await execa("node", [CORE, "--help"])).stdout).toContain("build [DIR]");
+    expect((await execa(NODE, [CORE, "--version"])).stdout).toMatch(/^binwheel \d+\.\d+\.\d+$/);
+    expect((await execa(NODE, [CORE, "--help"])).stdout).toContain("build [DIR]");
   });
 });

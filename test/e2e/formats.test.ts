@@ -12,7 +12,7 @@ import { execa } from "execa";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureLibrary } from "../support/fixtures.js";
-import { REPO } from "../support/project.js";
+import { NODE, REPO } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
@@ -98,7 +98,7 @@ function tarAsset(dir: string, name: string, compress: string | null): void {
 }
 
 async function build(p: { root: string; out: string; assets: string }) {
-  return execa("node", [CORE, "build", p.root, "--out-dir", p.out, "--target", LINUX], {
+  return execa(NODE, [CORE, "build", p.root, "--out-dir", p.out, "--target", LINUX], {
     env: { BINWHEEL_ASSET_DIR: p.assets, BINWHEEL_CACHE_DIR: path.join(work, "cache") },
     reject: false,
     all: true,

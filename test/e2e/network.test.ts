@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
-import { REPO, assembleExampleProject } from "../support/project.js";
+import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 import { onlyWheel, pipWheel } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
@@ -37,7 +37,7 @@ const downloadsOf = (from: number) => github.requests.slice(from).filter((r) => 
 
 function build(env: Record<string, string>, args: string[] = []) {
   const out = path.join(work, `out-${runs++}`);
-  return execa("node", [CORE, "build", project, "--out-dir", out, ...args], {
+  return execa(NODE, [CORE, "build", project, "--out-dir", out, ...args], {
     env: { GITHUB_API_URL: github.apiUrl, GH_TOKEN: TOKEN, ...env },
     reject: false,
     all: true,
@@ -138,17 +138,17 @@ describe("binwheel cache", () => {
   it("prints and cleans the cache folder", async () => {
     const cache = path.join(work, "shared-cache");
     const env = { BINWHEEL_CACHE_DIR: cache };
-    expect((await execa("node", [CORE, "cache", "dir"], { env })).stdout).toBe(cache);
-    expect((await execa("node", [CORE, "cache", "clean"], { env })).stdout).toBe(`removed ${cache}`);
+    expect((await execa(NODE, [CORE, "cache", "dir"], { env })).stdout).toBe(cache);
+    expect((await execa(NODE, [CORE, "cache", "clean"], { env })).stdout).toBe(`removed ${cache}`);
     expect(existsSync(cache)).toBe(false);
-    expect((await execa("node", [CORE, "cache", "dir"], { env: { XDG_CACHE_HOME: "/x/y", BINWHEEL_CACHE_DIR: "" } })).stdout).toBe("/x/y/binwheel");
+    expect((await execa(NODE, [CORE, "cache", "dir"], { env: { XDG_CACHE_HOME: "/x/y", BINWHEEL_CACHE_DIR: "" } })).stdout).toBe("/x/y/binwheel");
   });
 
   it("cleans nothing in a folder that is not binwheel's, \".\" included", async () => {
     const folder = assembleExampleProject(path.join(work, "not-a-cache"));
     const before = listing(folder);
     for (const [cwd, dir] of [[work, folder], [folder, "."]] as const) {
-      const r = await execa("node", [CORE, "cache", "clean"], { env: { BINWHEEL_CACHE_DIR: dir }, cwd, reject: false });
+      const r = await execa(NODE, [CORE, "cache", "clean"], { env: { BINWHEEL_CACHE_DIR: dir }, cwd, reject: false });
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toBe(`binwheel: error: ${folder} is not marked as binwheel's download cache (it has no CACHEDIR.TAG written by binwheel), so binwheel cache clean deleted nothing. ` +
         "Check BINWHEEL_CACHE_DIR (binwheel cache dir prints the folder); delete the folder by hand if it really is a cache.");
@@ -159,7 +159,7 @@ describe("binwheel cache", () => {
   it("a build never writes into a BINWHEEL_CACHE_DIR that is not binwheel's (the project itself)", async () => {
     const folder = assembleExampleProject(path.join(work, "cache-is-project"));
     const before = listing(folder);
-    const r = await execa("node", [CORE, "build", ".", "--out-dir", path.join(work, "out-project-cache")], {
+    const r = await execa(NODE, [CORE, "build", ".", "--out-dir", path.join(work, "out-project-cache")], {
       env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: "." },
       cwd: folder,
       reject: false,

@@ -14,7 +14,7 @@ import { fixtureLibrary, packTarGz } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
-import { REPO } from "../support/project.js";
+import { NODE, REPO } from "../support/project.js";
 import { onlyWheel } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
@@ -60,7 +60,7 @@ function project(upstream: string, files: Record<string, Buffer | string> = {}):
 
 async function build(dir: string, env: Record<string, string> = {}) {
   const out = path.join(work, `out-${runs++}`);
-  const result = await execa("node", [CORE, "build", dir, "--out-dir", out, "--target", TRIPLE], {
+  const result = await execa(NODE, [CORE, "build", dir, "--out-dir", out, "--target", TRIPLE], {
     env: { BINWHEEL_CACHE_DIR: path.join(work, `cache-${runs++}`), ...env },
     reject: false,
     all: true,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KNOWN_TRIPLES } from "../../src/target/triples.js";
 import { fixtureLibrary, packTarGz, toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
-import { REPO, assembleExampleProject } from "../support/project.js";
+import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 import { onlyWheel, pipWheel, validateWheel } from "../support/python.js";
 
 const EXPECTED_TAGS: Record<string, string> = {
@@ -120,7 +120,7 @@ describe("the building Python decides when nothing else does", () => {
 
 describe("binwheel targets", () => {
   it("prints each target's asset, tags and destinations, deriving the tags with --fetch", async () => {
-    const { stdout } = await execa("node", [path.join(REPO, "python_shim/binwheel/_core.mjs"), "targets", project, "--fetch"], { env });
+    const { stdout } = await execa(NODE, [path.join(REPO, "python_shim/binwheel/_core.mjs"), "targets", project, "--fetch"], { env });
     for (const triple of KNOWN_TRIPLES) {
       expect(stdout).toContain(`${triple}\n  asset         toondb-0.3.2-${triple}.${triple.includes("windows") ? "zip" : "tar.gz"} (toondb/toondb v0.3.2)\n  tags          ${EXPECTED_TAGS[triple]}\n`);
     }

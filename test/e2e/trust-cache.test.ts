@@ -13,7 +13,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
-import { REPO, assembleExampleProject } from "../support/project.js";
+import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const LINUX_WHEEL = "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 function binwheel(args: string[], cache: string) {
-  return execa("node", [CORE, ...args], { env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: cache }, reject: false });
+  return execa(NODE, [CORE, ...args], { env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: cache }, reject: false });
 }
 
 async function build(cache: string, args: string[] = []) {
@@ -107,7 +107,7 @@ describe("the cache is checked, not trusted", () => {
 describe("special files where binwheel expects its own files never hang a build", () => {
   // Run as a child with a time limit: a synchronous read of a FIFO would block past SIGTERM.
   function buildWith(cache: string, env: Record<string, string> = {}) {
-    return execa("node", [CORE, "build", project, "--out-dir", path.join(work, `out-${runs++}`)], {
+    return execa(NODE, [CORE, "build", project, "--out-dir", path.join(work, `out-${runs++}`)], {
       env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: cache, ...env },
       reject: false,
       timeout: 30_000,
@@ -165,7 +165,7 @@ describe("temporary files", () => {
   it("are removed when the build is stopped by SIGTERM mid-download", async () => {
     const cache = path.join(work, "cache-killed");
     github.inject({ origin: "storage", stall: true });
-    const child = execa("node", [CORE, "build", project, "--out-dir", path.join(work, "out-killed")], {
+    const child = execa(NODE, [CORE, "build", project, "--out-dir", path.join(work, "out-killed")], {
       env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: cache },
       reject: false,
     });
@@ -201,7 +201,7 @@ describe("a failure leaves nothing", () => {
 
   it("so does a release dry run", async () => {
     const out = path.join(work, "out-release");
-    const result = await execa("node", [CORE, "release", project, "--repo", "toondb/toondb-python-sdk", "--dry-run", "--upstream-version", "0.3.1", "--out-dir", out], {
+    const result = await execa(NODE, [CORE, "release", project, "--repo", "toondb/toondb-python-sdk", "--dry-run", "--upstream-version", "0.3.1", "--out-dir", out], {
       env: { GITHUB_API_URL: github.apiUrl, BINWHEEL_CACHE_DIR: path.join(work, "cache-release") },
       reject: false,
     });

@@ -16,6 +16,12 @@ export const REPO = (() => {
   return dir;
 })();
 
+/**
+ * The node that runs the bundled core in tests: BINWHEEL_NODE when set (as the shim reads it, so
+ * pip and direct runs use the same Node; .ci/run sets it to Node 22 and 24), else node on PATH.
+ */
+export const NODE = process.env["BINWHEEL_NODE"] || "node";
+
 /** Copies examples/toondb-sdk and pyproject.example.toml into `dir` as a buildable project. */
 export function assembleExampleProject(dir: string): string {
   mkdirSync(dir, { recursive: true });
