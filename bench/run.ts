@@ -2,7 +2,7 @@
 // zig-pypi style direct script, maturin where installable) on the same fixtures, in alternating
 // (paired) runs, printing a Markdown table of medians and paired ratios.
 //
-//   npm run bench -- [S|M|L ...] [formats] [--runs N]
+//   npm run bench -- [S|M|L ...] [formats] [commands] [--runs N]
 //
 // Fixtures (in /tmp/binwheel-bench): the toondb x86_64 archive with 1 MiB (S), 60 MiB (M) or
 // 300 MiB (L) of binaries, each starting with an ELF header and continuing with bytes of this
@@ -17,13 +17,24 @@
 // real tools: each decompressed by binwheel's decoder (in this process, the views read and
 // dropped) and by the native tool on one thread (`xz -T1 -dc`, `zstd -T1 -dc`, `gzip -dc`, output
 // to /dev/null), in paired runs; and a full cold binwheel L build from each asset, with its peak RSS.
+//
+// `commands` (also part of the default run): how fast an installed command starts, for each way
+// binwheel installs one, against the bare executable (bench/startup.ts).
+//
+// Node versions: the Node running the bench, BINWHEEL_NODE, and those .ci/run keeps in
+// ~/.cache/binwheel-ci (Node 22 and 24): the start-up of `node _core.mjs --version` on each, with
+// and without Node's compile cache where the Node has one (22.1+), in paired runs; and a
+// "binwheel (cold), Node <version>" row for each Node besides the bench's own.
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, mkdirSync, openSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { decompress, type Compression } from "../src/archive/decompress.js";
 import { EM, elf } from "../test/support/binaries.js";
 import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
 import { REPO, assembleExampleProject, buildShimWheel, pipEnv } from "../test/support/project.js";
+import { commandStartup } from "./startup.js";
 
 const ROOT = "/tmp/binwheel-bench";
 const SIZES: Record<string, number> = { S: 1, M: 60, L: 300 };
@@ -41,6 +52,7 @@ const runsFlag = args.indexOf("--runs");
 const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 3;
 const sizes = args.filter((a, i) => a in SIZES && args[i - 1] !== "--runs");
 const formats = args.includes("formats");
+const commands = args.includes("commands");
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /** `size` bytes that compress like code: an ELF header, then this machine's executables' bytes. */
@@ -109,6 +121,59 @@ async function timed(command: string[], cwd: string, env: Record<string, string>
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+interface NodeBinary { version: number[]; label: string; path: string }
+
+/** This Node, BINWHEEL_NODE and the Nodes .ci/run caches, one per version, oldest first. */
+function nodeBinaries(): NodeBinary[] {
+  const ci = path.join(process.env["XDG_CACHE_HOME"] || path.join(homedir(), ".cache"), "binwheel-ci");
+  const candidates = [process.execPath, process.env["BINWHEEL_NODE"], ...(existsSync(ci) ? readdirSync(ci).map((d) => path.join(ci, d, "package/bin/node")) : [])];
+  const found = new Map<string, NodeBinary>();
+  for (const candidate of candidates) {
+    if (!candidate || !existsSync(candidate)) continue;
+    const label = execFileSync(candidate, ["--version"], { encoding: "utf8" }).trim().slice(1);
+    if (!found.has(label)) found.set(label, { version: label.split(".").map(Number), label, path: candidate });
+  }
+  return [...found.values()].sort((a, b) => a.version[0]! - b.version[0]! || a.version[1]! - b.version[1]! || a.version[2]! - b.version[2]!);
+}
+
+/** Node reads NODE_COMPILE_CACHE from 22.1 on. */
+const hasCompileCache = (node: NodeBinary) => node.version[0]! > 22 || (node.version[0] === 22 && node.version[1]! >= 1);
+
+/** Start-up on each Node, in paired rounds: `node -e 0`, the core's --version, and that with a compile cache hit. */
+function startupRows(nodes: NodeBinary[], work: string): string[] {
+  const core = path.join(REPO, "python_shim/binwheel/_core.mjs");
+  const seconds = (node: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+    const start = performance.now();
+    const r = spawnSync(node, args, { env, stdio: "ignore" });
+    if (r.status !== 0) throw new Error(`${node} ${args.join(" ")} failed`);
+    return (performance.now() - start) / 1000;
+  };
+  const rounds = 20;
+  const rows = nodes.map((node) => {
+    const cached = { ...process.env, NODE_COMPILE_CACHE: path.join(work, "compile-cache") };
+    seconds(node.path, [core, "--version"], cached); // fills the cache
+    const bare: number[] = [], plain: number[] = [], hit: number[] = [], ratio: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      bare.push(seconds(node.path, ["-e", "0"]));
+      plain.push(seconds(node.path, [core, "--version"]));
+      if (hasCompileCache(node)) {
+        hit.push(seconds(node.path, [core, "--version"], cached));
+        ratio.push(hit[i]! / plain[i]!);
+      }
+    }
+    const withCache = hit.length ? `${median(hit).toFixed(3)} | ${median(ratio).toFixed(2)} (${Math.min(...ratio).toFixed(2)}-${Math.max(...ratio).toFixed(2)})` : "- | -";
+    return `| ${node.label} | ${median(bare).toFixed(3)} | ${median(plain).toFixed(3)} | ${withCache} |`;
+  });
+  return [
+    `### Start-up on each Node, ${rounds} paired runs (seconds, medians)`,
+    "",
+    "| Node | `node -e 0` | `node _core.mjs --version` | the same, compile cache hit | paired ratio hit / none, median (min-max) |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+  ];
+}
+
 async function setup(): Promise<{ python: string; maturin: boolean }> {
   const venv = path.join(ROOT, "venv");
   const python = path.join(venv, "bin", "python");
@@ -145,30 +210,27 @@ async function main(): Promise<void> {
   const bin = path.dirname(python);
   const lines: string[] = [];
 
-  const start = async (command: string[]) => {
-    const walls: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const r = await execa("/usr/bin/time", ["-f", "%e %M", ...command], { reject: false });
-      walls.push(Number(r.stderr.trim().split("\n").pop()!.split(" ")[0]));
-    }
-    return median(walls);
-  };
-  const core = path.join(REPO, "python_shim/binwheel/_core.mjs");
-  lines.push(`Start-up (median of 10): \`node -e 0\` ${(await start(["node", "-e", "0"])).toFixed(3)} s; \`node _core.mjs --version\` (loading the bundle) ${(await start(["node", core, "--version"])).toFixed(3)} s.`, "");
+  const nodes = nodeBinaries();
+  log(`start-up on ${nodes.map((n) => `Node ${n.label}`).join(", ")}`);
+  lines.push(...startupRows(nodes, work));
+  const defaultRun = !sizes.length && !formats && !commands;
+  if (commands || defaultRun) lines.push(...(await commandStartup(ROOT, 200, log)));
+  const self = nodes.find((n) => n.path === process.execPath)!;
 
-  for (const size of sizes.length || formats ? sizes : ["S", "M", "L"]) {
+  for (const size of defaultRun ? ["S", "M", "L"] : sizes) {
     const archive = await fixture(size);
     const assetDir = path.dirname(archive);
     const out = (name: string) => path.join(work, `out-${name}`);
     const contenders: [string, () => Promise<Sample>][] = [
-      ["binwheel (cold)", async () => {
+      // The shim would take the newest node on PATH: each row names its Node.
+      ...nodes.map((node): [string, () => Promise<Sample>] => [node === self ? "binwheel (cold)" : `binwheel (cold), Node ${node.label}`, async () => {
         const cache = path.join(work, "cold-cache");
         rmSync(cache, { recursive: true, force: true });
         return timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bw"), binwheelProject], work,
-          { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: cache }, out("bw"));
-      }],
+          { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_NODE: node.path, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: cache }, out("bw"));
+      }]),
       ["binwheel (warm)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bww"), binwheelProject], work,
-        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `warm-cache-${size}`) }, out("bww"))],
+        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_NODE: self.path, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `warm-cache-${size}`) }, out("bww"))],
       ["hatchling (build hook)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("hatch"), hatchProject], work,
         { PATH: `${bin}:${process.env["PATH"]}`, TOONDB_ARCHIVE: archive }, out("hatch"))],
       ["floor: python -m build, no-op backend", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("floor"), floorProject], work,
@@ -202,6 +264,10 @@ async function main(): Promise<void> {
           const ratios = get(ours).map((s, i) => s.wall / get(name)[i]!.wall);
           return `| ${ours} / ${name} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}) |`;
         })),
+      ...nodes.filter((node) => node !== self).map((node) => {
+        const ratios = get(`binwheel (cold), Node ${node.label}`).map((s, i) => s.wall / get("binwheel (cold)")[i]!.wall);
+        return `| binwheel (cold), Node ${node.label} / binwheel (cold) (Node ${self.label}) | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}) |`;
+      }),
       "",
     );
   }
@@ -289,7 +355,7 @@ async function formatRows(python: string, bin: string, work: string, binwheelPro
       const cache = path.join(work, "cold-cache");
       rmSync(cache, { recursive: true, force: true });
       return timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out, project], work,
-        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_ASSET_DIR: path.dirname(file), BINWHEEL_CACHE_DIR: cache }, out);
+        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_NODE: process.execPath, BINWHEEL_ASSET_DIR: path.dirname(file), BINWHEEL_CACHE_DIR: cache }, out);
     }];
   });
   log("formats: building, warming up");

@@ -20,8 +20,8 @@ import type { ZipEntry } from "./zip-writer.js";
 export interface CommandPlan {
   /** {dist}.data/scripts entries: direct executables and shell launchers. */
   scripts: ZipEntry[];
-  /** Wheel paths of executables that moved to .data/scripts (direct): not written in the package too. */
-  moved: Set<string>;
+  /** Executables that moved to .data/scripts (direct), wheel path -> script path: not written in the package too. */
+  moved: Map<string, string>;
   /** Every launcher-mode command, for the Python launcher module. */
   launched: { name: string; wheelPath: string }[];
   /** The locator's view: every executable, direct ones by their file in the scripts folder. */
@@ -36,9 +36,11 @@ export function planCommands(project: Project, plan: TargetPlan, included: Inclu
   const executables = included
     .filter((f) => f.mode === 0o755 && !isLibrary(f.wheelPath))
     .map((f) => ({ name: path.posix.basename(f.wheelPath).replace(/\.exe$/i, ""), wheelPath: f.wheelPath, file: f }));
-  const libraries = new Set(included.filter((f) => isLibrary(f.wheelPath)).map((f) => path.posix.basename(f.wheelPath).toLowerCase()));
+  // Every binary the wheel bundles, by file name: libraries by extension or not (a macOS framework's
+  // binary has none), which a direct command could no longer find from the scripts folder.
+  const libraries = new Set(included.filter((f) => f.binary).map((f) => path.posix.basename(f.wheelPath).toLowerCase()));
   const scriptsDir = `${distributionStem(project.metadata.name, project.metadata.version)}.data/scripts`;
-  const result: CommandPlan = { scripts: [], moved: new Set(), launched: [], executables: [] };
+  const result: CommandPlan = { scripts: [], moved: new Map(), launched: [], executables: [] };
   const scripts = commandsFor(project, triple);
   const launchedNames = scripts.filter((s) => !s.direct).map((s) => s.name);
   const pkg = launcherPackage(project);
@@ -64,12 +66,15 @@ export function planCommands(project: Project, plan: TargetPlan, included: Inclu
         );
       }
       result.scripts.push({ name: `${scriptsDir}/${name}${exe}`, mode: 0o755, member: file.member });
-      result.moved.add(wheelPath);
+      result.moved.set(wheelPath, `${scriptsDir}/${name}${exe}`);
       directByExecutable.set(executable, `${name}${exe}`);
     } else {
       result.launched.push({ name, wheelPath });
       if (os !== "windows" && !editable && pkg) {
-        const source = renderShellLauncher({ command: name, packageName: pkg, fn: launcherFunction(launchedNames, name), wheelPath, distInfo: distInfoDir(project) });
+        const source = renderShellLauncher({
+          command: name, packageName: pkg, fn: launcherFunction(launchedNames, name), wheelPath, distInfo: distInfoDir(project),
+          distribution: project.metadata.name, version: project.metadata.version,
+        });
         result.scripts.push({ name: `${scriptsDir}/${name}`, mode: 0o755, member: memberFromBuffer(Buffer.from(source)) });
       }
     }

@@ -115,6 +115,9 @@ export interface ShellLauncher {
   /** The executable's wheel path, and the .dist-info folder that marks this very install. */
   wheelPath: string;
   distInfo: string;
+  /** The distribution's name and version, which the Python fallback checks it imports. */
+  distribution: string;
+  version: string;
 }
 
 /**
@@ -126,25 +129,42 @@ export interface ShellLauncher {
  */
 export function renderShellLauncher(l: ShellLauncher): string {
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  const release = `${l.distribution} ${l.version}`;
+  // The fallback runs with -c, which puts the current folder first on sys.path: drop it, so that no
+  // folder the user happens to be in can stand in for the package; and accept only this version.
+  const fallback = [
+    "import sys",
+    'if sys.path and sys.path[0] == "": del sys.path[0]',
+    `sys.argv[0] = ${py(l.command)}`,
+    "try:",
+    "    from importlib.metadata import version",
+    `    found = version(${py(l.distribution)})`,
+    "except Exception:",
+    "    found = None",
+    `if found != ${py(l.version)}:`,
+    `    sys.exit(${py(`${l.command}: the Python found (%s) has %s, not ${release}, which this command belongs to; reinstall ${l.distribution}`)} % (sys.executable, found and ${py(`${l.distribution} `)} + found or ${py(`no ${l.distribution}`)}))`,
+    `from ${l.packageName}._binwheel_scripts import ${l.fn}`,
+    `${l.fn}()`,
+  ].join("\n");
   return `#!/bin/sh
 # ${l.command}: runs ${l.wheelPath} (written by binwheel; the wheel's .data/scripts).
 self=$0
 while [ -L "$self" ]; do
   link=$(readlink "$self") || break
-  case $link in /*) self=$link ;; *) self=\${self%/*}/$link ;; esac
+  case $link in /*) self=$link ;; *) case $self in */*) self=\${self%/*}/$link ;; *) self=$link ;; esac ;; esac
 done
 case $self in */*) here=\${self%/*} ;; *) here=. ;; esac
-for site in "$here"/../lib/python3*/site-packages "$here"/../lib/pypy3*/site-packages "$here"/../lib/python3*/dist-packages "$here"/../lib/python3/dist-packages "$here"/../lib/python/site-packages "$here"/..; do
+for site in "$here"/../lib/python3*/site-packages "$here"/../lib64/python3*/site-packages "$here"/../lib/pypy3*/site-packages "$here"/../lib/python3*/dist-packages "$here"/../lib/python3/dist-packages "$here"/../lib/python/site-packages "$here"/..; do
   if [ -x "$site"/${q(l.wheelPath)} ] && [ -d "$site"/${q(l.distInfo)} ]; then
     exec "$site"/${q(l.wheelPath)} "$@"
   fi
 done
 for python in "$here/python3" "$here/python" python3 python; do
   if command -v "$python" >/dev/null 2>&1; then
-    exec "$python" -c ${q(`import sys; sys.argv[0] = ${py(l.command)}; from ${l.packageName}._binwheel_scripts import ${l.fn}; ${l.fn}()`)} "$@"
+    exec "$python" -c ${q(fallback)} "$@"
   fi
 done
-echo "${l.command}: cannot find ${l.wheelPath} of ${l.distInfo.replace(/\.dist-info$/, "")} beside this script, nor a Python to ask" >&2
+echo ${q(`${l.command}: cannot find ${l.wheelPath} of ${release} beside this script, nor a Python to ask`)} >&2
 exit 127
 `;
 }

@@ -11,13 +11,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { machO } from "../support/binaries.js";
 import { fixtureLibrary } from "../support/fixtures.js";
-import { REPO, pipEnv } from "../support/project.js";
+import { NODE, REPO, pipEnv } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
+import { renderShellLauncher } from "../../src/wheel/runtime.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const LINUX = "x86_64-unknown-linux-gnu";
 const WINDOWS = "x86_64-pc-windows-msvc";
+const MAC = "aarch64-apple-darwin";
 const PYTHON = "python3";
 let work: string;
 let tool: Buffer;
@@ -65,6 +68,7 @@ asset = "demo-{version}-{target}.tar.gz"
 [tool.binwheel.targets]
 "${LINUX}" = "auto"
 "${WINDOWS}" = { archive = "tar.gz" }
+"${MAC}" = "auto"
 
 [[tool.binwheel.include]]
 from = "bin/*"
@@ -80,13 +84,13 @@ ${scripts}
     writeFileSync(path.join(stage, "demo-1.0", name), content);
     chmodSync(path.join(stage, "demo-1.0", name), name.startsWith("bin/") ? 0o755 : 0o644);
   }
-  for (const triple of [LINUX, WINDOWS]) execFileSync("tar", ["-czf", path.join(assets, `demo-1.0-${triple}.tar.gz`), "-C", stage, "demo-1.0"]);
+  for (const triple of [LINUX, WINDOWS, MAC]) execFileSync("tar", ["-czf", path.join(assets, `demo-1.0-${triple}.tar.gz`), "-C", stage, "demo-1.0"]);
   return { root, assets };
 }
 
 async function build(p: { root: string; assets: string }, target = LINUX) {
   const out = path.join(work, `out${count++}`);
-  const result = await execa("node", [CORE, "build", p.root, "--target", target, "--out-dir", out], {
+  const result = await execa(NODE, [CORE, "build", p.root, "--target", target, "--out-dir", out], {
     env: { BINWHEEL_ASSET_DIR: p.assets, BINWHEEL_CACHE_DIR: path.join(work, "cache") },
     reject: false,
   });
@@ -171,6 +175,34 @@ describe("the default launcher and direct commands, installed every usual way", 
     expect(path.resolve(found["tool2"]!)).toBe(path.resolve(path.join(bin, "demo-direct")));
   });
 
+  it("finds the executable without any Python in lib64 layouts (Fedora) and through a relative link run as `sh link`", async () => {
+    const dir = path.join(work, `install-${count++}`);
+    await pip(["--prefix", dir, wheel]);
+    execFileSync("mv", [path.join(dir, "lib"), path.join(dir, "lib64")]);
+    const noPython = { PATH: "/nonexistent" };
+    const ran = await execa("/bin/sh", [path.join(dir, "bin/demo-launch"), "a"], { env: noPython, extendEnv: false, reject: false });
+    expect(ran.stdout, ran.stderr).toBe("tool args=1");
+    // A relative symlink beside the script, run by name from its own folder.
+    execFileSync("ln", ["-s", "demo-launch", path.join(dir, "bin/rel-launch")]);
+    const linked = await execa("/bin/sh", ["rel-launch", "x", "y"], { cwd: path.join(dir, "bin"), env: noPython, extendEnv: false, reject: false });
+    expect(linked.stdout, linked.stderr).toBe("tool args=2");
+  });
+
+  it("never takes the package from the current folder, nor another version's, when it falls back to Python", async () => {
+    const dir = path.join(work, `install-${count++}`);
+    await pip(["--prefix", dir, wheel]);
+    const elsewhere = path.join(work, `elsewhere-${count++}`);
+    mkdirSync(path.join(elsewhere, "demo"), { recursive: true });
+    writeFileSync(path.join(elsewhere, "demo-launch"), readFileSync(path.join(dir, "bin/demo-launch")), { mode: 0o755 });
+    // A planted package in the folder the user runs the command from.
+    writeFileSync(path.join(elsewhere, "demo/__init__.py"), "");
+    writeFileSync(path.join(elsewhere, "demo/_binwheel_scripts.py"), "def run_demo_launch():\n    print('PLANTED')\n");
+    const planted = await execa(path.join(elsewhere, "demo-launch"), [], { cwd: elsewhere, env: { PYTHONPATH: "" }, reject: false });
+    expect(planted.stdout).not.toContain("PLANTED");
+    expect(planted.exitCode).not.toBe(0);
+    expect(planted.stderr).toMatch(/demo-launch: the Python found \(.*\) has no demo-cli, not demo-cli 1\.0, which this command belongs to; reinstall demo-cli/);
+  });
+
   it("falls back to Python when it cannot find the executable beside it", async () => {
     const dir = path.join(work, `install-${count++}`);
     await pip(["--prefix", dir, wheel]);
@@ -181,6 +213,19 @@ describe("the default launcher and direct commands, installed every usual way", 
     const site = path.join(dir, "lib", readdirSync(path.join(dir, "lib"))[0]!, "site-packages");
     const ran = await execa(path.join(elsewhere, "demo-launch"), ["x"], { env: { PYTHONPATH: site } });
     expect(ran.stdout).toBe("tool args=1");
+  });
+});
+
+describe("the sh launcher's own text", () => {
+  it("holds wheel paths with shell characters as data: nothing in them runs, the message shows them as they are", async () => {
+    const dir = mkdtempSync(path.join(work, "quoting-"));
+    const wheelPath = `demo/_bin/x$(touch${"${IFS}"}PWNED)\`touch TICK\`"q'/tool`;
+    const script = renderShellLauncher({ command: "demo-tool", packageName: "demo", fn: "run_demo_tool", wheelPath, distInfo: "demo_cli-1.0.dist-info", distribution: "demo-cli", version: "1.0" });
+    writeFileSync(path.join(dir, "demo-tool"), script, { mode: 0o755 });
+    const ran = await execa("/bin/sh", [path.join(dir, "demo-tool")], { cwd: dir, env: { PATH: "/nonexistent" }, extendEnv: false, reject: false });
+    expect(ran.exitCode).toBe(127);
+    expect(ran.stderr).toBe(`demo-tool: cannot find ${wheelPath} of demo-cli 1.0 beside this script, nor a Python to ask`);
+    expect(readdirSync(dir)).toEqual(["demo-tool"]);
   });
 });
 
@@ -198,6 +243,16 @@ describe("what is refused", () => {
     expect((await build(project('linked = "linked"', files))).exitCode).toBe(0);
   });
 
+  it("refuses direct for a Mach-O executable that loads a framework the wheel bundles (a library without an extension)", async () => {
+    const files = {
+      "bin/tool": machO({ cpu: "arm64", minos: "11.0", dylibs: ["/usr/lib/libSystem.B.dylib", "@rpath/Foo.framework/Versions/A/Foo"], rpaths: ["@executable_path/../Frameworks"] }),
+      "lib/Foo": machO({ cpu: "arm64", minos: "11.0" }),
+    };
+    const direct = await build(project('tool = { executable = "tool", direct = true }', files), MAC);
+    expect(direct.exitCode).toBe(1);
+    expect(direct.stderr).toContain("[tool.binwheel.scripts] tool is direct, but demo/_bin/macos-aarch64/tool loads Foo, which the wheel bundles in the package (it looks in @executable_path/../Frameworks)");
+  });
+
   it("refuses a stray binary of another platform among the project's files, and says how to leave it out", async () => {
     const p = project('demo-launch = "tool"', { "bin/tool": tool });
     mkdirSync(path.join(p.root, "demo/old/darwin-arm64"), { recursive: true });
@@ -206,7 +261,7 @@ describe("what is refused", () => {
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/demo\/old\/darwin-arm64\/tool is a Mach-O binary, which cannot run on linux, and it is one of the project's own files \(not from the asset\)\. .*leave it out with \[tool\.binwheel\] exclude = \["demo\/old\/darwin-arm64\/tool"\]/);
     // The sdist never carries it either.
-    const sdist = await execa("node", [CORE, "build", p.root, "--sdist", "--target", LINUX, "--out-dir", path.join(work, `sd${count++}`)], { env: { BINWHEEL_ASSET_DIR: p.assets }, reject: false });
+    const sdist = await execa(NODE, [CORE, "build", p.root, "--sdist", "--target", LINUX, "--out-dir", path.join(work, `sd${count++}`)], { env: { BINWHEEL_ASSET_DIR: p.assets }, reject: false });
     expect(sdist.stderr).toMatch(/demo\/old\/darwin-arm64\/tool \(a Mach-O binary\) in the sdist/);
     writeFileSync(path.join(p.root, "pyproject.toml"), readFileSync(path.join(p.root, "pyproject.toml"), "utf8").replace('locator = "demo/_binaries.py"', 'locator = "demo/_binaries.py"\nexclude = ["demo/old/**"]'));
     const excluded = await build(p);
@@ -216,7 +271,7 @@ describe("what is refused", () => {
     for (const member of ["demo/old/darwin-arm64/tool", "demo_cli-1.0.data/scripts/tool"]) {
       const tampered = path.join(work, `tampered-${count++}`, path.basename(excluded.wheel));
       await addMember(excluded.wheel, tampered, member, fixtureLibrary("aarch64-apple-darwin"));
-      const checked = await execa("node", [CORE, "check", tampered], { reject: false });
+      const checked = await execa(NODE, [CORE, "check", tampered], { reject: false });
       expect(checked.exitCode).toBe(1);
       expect(checked.stdout).toContain(`${member} is a Mach-O binary, which cannot run on linux, so it does not belong in a x86_64-unknown-linux-gnu wheel`);
     }
