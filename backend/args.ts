@@ -25,10 +25,11 @@ export function parse<T extends Options>(command: string, args: string[], option
 }
 
 /** Build options from the flags a command shares with -C settings. */
-export function buildOptions(flags: { "upstream-version"?: string; offline?: boolean; verbose?: boolean }): BuildOptions {
+export function buildOptions(flags: { "upstream-version"?: string; offline?: boolean; locked?: boolean; verbose?: boolean }): BuildOptions {
   const settings: Record<string, string> = {};
   if (flags["upstream-version"] !== undefined) settings["upstream-version"] = flags["upstream-version"];
   if (flags.offline) settings["offline"] = "true";
+  if (flags.locked) settings["locked"] = "true";
   if (flags.verbose) settings["verbose"] = "true";
   const options = readOptions(settings, process.env);
   setVerbose(options.verbose);

@@ -5,6 +5,7 @@ import { buildCommand } from "./commands/build.js";
 import { cacheCommand } from "./commands/cache.js";
 import { checkCommand } from "./commands/check.js";
 import { initCiCommand } from "./commands/init-ci.js";
+import { lockCommand } from "./commands/lock.js";
 import { releaseCommand } from "./commands/release.js";
 import { targetsCommand } from "./commands/targets.js";
 
@@ -17,6 +18,7 @@ commands:
                      --sdist                      also build the sdist
                      --upstream-version <version> the upstream release to take binaries from
                      --offline                    use only the download cache (or BINWHEEL_ASSET_DIR)
+                     --locked                     build only what binwheel.lock covers
                      --out-dir <dir>              where to write (default: DIR/dist)
                      --verbose                    list every file copied and where it went
   release [DIR]    build and check everything, then make the GitHub release: draft, uploads, publish
@@ -24,7 +26,13 @@ commands:
                      --dry-run                    build, check and print the plan; write nothing
                      --from <dir>                 release the distributions in <dir> instead of building
                      --draft                      stop at a complete draft (publish with a later run)
-                     --upstream-version, --out-dir, --offline, --verbose as for build
+                     --index-url <url>            the package index to check first (default: BINWHEEL_INDEX_URL,
+                                                  else https://pypi.org; "none": do not ask)
+                     --max-file-size <size>       the index's limit per file (default 100MiB, PyPI's)
+                     --upstream-version, --out-dir, --offline, --locked, --verbose as for build
+  lock [DIR]       fetch and verify every target's asset, and write binwheel.lock: what builds must use
+                     --upstream-version <version> move the lock to this upstream release
+                     --offline                    use only the download cache (or BINWHEEL_ASSET_DIR)
   check FILE...    check wheels and sdists as PyPI and installers would; non-zero on any problem
   targets [DIR]    print each configured target: its asset, its tags, where files go
                      --fetch                      download the assets and derive the tags now
@@ -44,6 +52,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   release: releaseCommand,
   check: checkCommand,
   targets: targetsCommand,
+  lock: lockCommand,
   "init-ci": initCiCommand,
   cache: cacheCommand,
 };

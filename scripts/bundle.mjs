@@ -1,8 +1,7 @@
 // Bundles the TypeScript executable into one file inside the Python package, so that building a
 // wheel never needs `npm install`; also bundles the demo and the benchmark into dist/.
 //
-// undici (1 MB, needed only behind a proxy) goes into a file of its own, _undici.mjs, imported
-// on demand: parsing it on every start would cost 40 ms, half of Node's own start-up.
+// Libraries only some runs need go into files of their own (see BESIDE), imported on demand.
 import { copyFileSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -13,6 +12,9 @@ const requireShim =
 
 const common = {
   bundle: true,
+  // The CycloneDX library's optional plug-ins (XML, schema validation), which binwheel does not
+  // use: it tries each with require() and carries on without it.
+  external: ["xmlbuilder2", "libxmljs2", "ajv", "ajv-formats", "ajv-formats-draft2019"],
   platform: "node",
   target: "node20",
   format: "esm",
@@ -21,10 +23,18 @@ const common = {
   banner: { js: requireShim },
 };
 
-const undiciBeside = {
-  name: "undici-beside",
+// Libraries only some runs need, each in a file of its own beside the module that imports it:
+// parsing them on every start would cost what Node's own start-up costs. undici (1 MB) is needed
+// only behind a proxy; the Sigstore libraries only for attestations; CycloneDX for wheels' SBOMs.
+const BESIDE = [
+  { filter: /^undici$/, entry: "undici", file: "_undici.mjs" },
+  { filter: /sigstore-libraries\.js$/, entry: "src/upstream/sigstore-libraries.ts", file: "_sigstore.mjs" },
+  { filter: /sbom-libraries\.js$/, entry: "src/wheel/sbom-libraries.ts", file: "_sbom.mjs" },
+];
+const beside = {
+  name: "beside",
   setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: "./_undici.mjs", external: true }));
+    for (const { filter, file } of BESIDE) b.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
   },
 };
 
@@ -33,10 +43,9 @@ await build({
   entryPoints: ["backend/main.ts"],
   outfile: "python_shim/binwheel/_core.mjs",
   banner: { js: `#!/usr/bin/env node\n${requireShim}` },
-  plugins: [undiciBeside],
+  plugins: [beside],
 });
 
-await build({ ...common, entryPoints: ["undici"], outfile: "python_shim/binwheel/_undici.mjs" });
 
 // Development entry points (not shipped): the demo and the benchmark.
 await build({
@@ -44,8 +53,12 @@ await build({
   entryPoints: { demo: "scripts/demo.ts", bench: "bench/run.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
-  plugins: [undiciBeside],
+  plugins: [beside],
 });
+
+for (const dir of ["python_shim/binwheel", "dist"]) {
+  for (const { entry, file } of BESIDE) await build({ ...common, entryPoints: [entry], outfile: `${dir}/${file}` });
+}
 
 // The compression engine is loaded from beside the module that uses it (src/codec.ts).
 for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/codec.wasm", `${dir}/codec.wasm`);

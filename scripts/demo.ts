@@ -49,6 +49,21 @@ with zipfile.ZipFile(sys.argv[1]) as z:
     for i in z.infolist():
         print("  %s %9d  %s" % (stat.filemode(i.external_attr >> 16), i.file_size, i.filename))
 `, wheel]);
+  step("its SBOM (.dist-info/sboms/binwheel.cdx.json): where every bundled file came from");
+  await run(path.join(bin, "python"), ["-c", `
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    bom = json.loads(z.read("toondb_client-0.3.2.dist-info/sboms/binwheel.cdx.json"))
+print("  CycloneDX %s, %s" % (bom["specVersion"], bom["serialNumber"]))
+print("  wheel     %s" % bom["metadata"]["component"]["purl"])
+for up in bom["components"]:
+    print("  upstream  %s  license %s" % (up["purl"], " ".join(l["expression"] for l in up.get("licenses", []))))
+    for ref in up.get("externalReferences", []):
+        print("            %s %s" % (ref["type"], ref["url"]))
+    print("            sha256 %s" % up["hashes"][0]["content"])
+    for f in up.get("components", []):
+        print("    %s  %s" % (f["hashes"][0]["content"][:16], f["name"]))
+`, wheel]);
   process.stdout.write("\ndemo finished: the wheel was built from the fixture release, installed and run.\n");
 } finally {
   await github.close();

@@ -15,6 +15,7 @@ export async function buildCommand(args: string[]): Promise<void> {
     "out-dir": { type: "string" },
     sdist: { type: "boolean" },
     offline: { type: "boolean" },
+    locked: { type: "boolean" },
     verbose: { type: "boolean" },
   });
   const outDir = path.resolve(values["out-dir"] ?? path.join(projectDir, "dist"));

@@ -18,10 +18,13 @@ import { normalizeVersion } from "../pep440.js";
 import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "../target/triples.js";
 import { checkCoreMetadata, parseCoreMetadata } from "./metadata.js";
 import { isPypiPlatformTag } from "./pypi-tags.js";
+import { checkSbom } from "./sbom.js";
 
 const DATA_KEYS = new Set(["purelib", "platlib", "headers", "scripts", "data"]);
-/** The .dist-info files read whole (RECORD streams), and how much of one is read at most. */
+/** The .dist-info files read whole (RECORD streams), besides SBOMs, and how much of one is read at most. */
 const TEXTS = ["METADATA", "WHEEL", "entry_points.txt"];
+/** PEP 770's folder of SBOMs inside .dist-info. */
+const SBOMS = "sboms/";
 export const MAX_TEXT = 64 << 20;
 /** Python's csv.field_size_limit() default: pip and installer cannot read a longer RECORD field. */
 const MAX_FIELD = 131072;
@@ -122,6 +125,8 @@ export async function checkWheel(file: string, scratch: string): Promise<string[
     if (normalizeVersion(field("Version") ?? "") !== version) problems.add(`METADATA's Version "${field("Version")}" does not match the file name`);
   }
 
+  for (const [name, text] of texts) if (name.startsWith(SBOMS)) for (const p of checkSbom(name, text, read.sha256)) problems.add(`${distInfo}/${printable(name)}: ${p}`);
+
   const entryPoints = texts.get("entry_points.txt");
   if (entryPoints !== undefined) for (const p of checkEntryPoints(entryPoints)) problems.add(p);
 
@@ -144,9 +149,11 @@ export async function checkWheel(file: string, scratch: string): Promise<string[
 interface WheelContents {
   /** The names of the file (not folder) entries, as stored. */
   files: string[];
-  /** TEXTS by their name inside the .dist-info folder. */
+  /** TEXTS and SBOMs by their name inside the .dist-info folder. */
   texts: Map<string, string>;
   binaries: InspectedFile[];
+  /** Each file's sha256 (hex), by its name. */
+  sha256: Map<string, string>;
 }
 
 /**
@@ -176,6 +183,7 @@ async function readWheel(zip: ZipArchive, distInfo: string, scratch: string, pro
   // What the members inflate to is bounded as for assets: a zip bomb ends the check, not the disk.
   const guard = new ArchiveGuard("the wheel", layout.fileSize);
   const texts = new Map<string, string>();
+  const sha256 = new Map<string, string>();
   const binaries: InspectedFile[] = [];
   const byKey = new Map<string, string>();
   const scratchFile = path.join(scratch, "check-binary");
@@ -221,7 +229,8 @@ async function readWheel(zip: ZipArchive, distInfo: string, scratch: string, pro
     expected = descriptor ? undefined : local.dataStart + entry.compressedSize;
     if (entry.name.endsWith("/")) continue;
 
-    const text = entry.name.startsWith(`${distInfo}/`) && TEXTS.includes(entry.name.slice(distInfo.length + 1)) ? entry.name.slice(distInfo.length + 1) : undefined;
+    const inDistInfo = entry.name.startsWith(`${distInfo}/`) ? entry.name.slice(distInfo.length + 1) : undefined;
+    const text = inDistInfo !== undefined && (TEXTS.includes(inDistInfo) || inDistInfo.startsWith(SBOMS)) ? inDistInfo : undefined;
     if (text && entry.size > MAX_TEXT) problems.add(`${name} is ${entry.size} bytes; binwheel check reads at most ${MAX_TEXT >> 20} MiB of it`);
     const keep = text !== undefined && entry.size <= MAX_TEXT;
     const isRecord = entry.name === record.path;
@@ -254,19 +263,23 @@ async function readWheel(zip: ZipArchive, distInfo: string, scratch: string, pro
       if (!(e instanceof BinwheelError)) throw e;
       if (guard.tripped) {
         problems.add(e.message);
-        return { files, texts, binaries };
+        return { files, texts, binaries, sha256 };
       }
       problems.add(e.message, ENTRIES);
       if (isRecord) record.broken();
       continue;
     }
     if (isRecord) record.end();
-    else record.member(entry.name, `sha256=${hash.digest("base64url")},${size}`);
+    else {
+      const digest = hash.digest();
+      sha256.set(entry.name, digest.toString("hex"));
+      record.member(entry.name, `sha256=${digest.toString("base64url")},${size}`);
+    }
     if (keep) texts.set(text, Buffer.concat(chunks).toString("utf8"));
   }
   if (expected !== undefined && expected !== layout.cdOffset) problems.add("there are bytes between the last entry and the central directory");
   record.finish();
-  return { files, texts, binaries };
+  return { files, texts, binaries, sha256 };
 }
 
 /** Two names that `collisionKey` makes one, and where they are one file. */

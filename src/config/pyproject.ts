@@ -8,16 +8,27 @@ import { projectName, readProject, type ProjectMetadata } from "./project.js";
 import { readTool, type BinwheelConfig } from "./tool.js";
 import { Table, isTable } from "./values.js";
 import { dynamicVersion } from "./version.js";
+import { readLock, type Lock } from "../upstream/lock.js";
 
 export interface Project {
   /** Absolute path of the folder holding pyproject.toml. */
   root: string;
   metadata: ProjectMetadata;
   config: BinwheelConfig;
+  /** binwheel.lock, when the project has an upstream and the file exists. */
+  lock?: Lock;
+  /**
+   * The upstream release builds take (undefined without an upstream): the -C upstream-version
+   * override, else [tool.binwheel.upstream] version, else the lock's, else the project version.
+   */
+  upstreamVersion?: string;
 }
 
-/** `upstreamVersion` is the `-C upstream-version` override, which a dynamic version may follow. */
-export function loadProject(root: string, upstreamVersion?: string): Project {
+/**
+ * `override` is the `-C upstream-version` value, which a dynamic version may follow. `lock: "skip"`
+ * leaves binwheel.lock unread (for `binwheel lock`, which writes it).
+ */
+export function loadProject(root: string, override?: string, { lock: lockMode = "read" }: { lock?: "read" | "skip" } = {}): Project {
   const file = path.join(root, "pyproject.toml");
   if (!existsSync(file)) fail(`no pyproject.toml in ${root}: binwheel builds projects configured by a pyproject.toml with a [project] table.`);
   const text = readUtf8(file, file);
@@ -38,10 +49,18 @@ export function loadProject(root: string, upstreamVersion?: string): Project {
   if (tool !== undefined && !isTable(tool)) fail("pyproject.toml: tool.binwheel must be a table ([tool.binwheel]).");
   // [tool.binwheel] is read after [project] (whose errors come first) unless a dynamic version needs it.
   let config: BinwheelConfig | undefined;
-  const readConfig = () => (config ??= readTool(tool === undefined ? undefined : new Table("[tool.binwheel]", tool), projectName(project), root));
+  let lock: Lock | undefined;
+  const readConfig = () => {
+    if (config) return config;
+    config = readTool(tool === undefined ? undefined : new Table("[tool.binwheel]", tool), projectName(project), root);
+    if (config.upstream && lockMode === "read") lock = readLock(root);
+    return config;
+  };
+  const named = () => override ?? readConfig().upstream?.version ?? lock?.upstreamVersion;
   const metadata = readProject(project, root, () => {
     const { version, upstream } = readConfig();
-    return dynamicVersion(root, version, upstream, upstreamVersion);
+    return dynamicVersion(root, version, upstream, named());
   });
-  return { root, metadata, config: readConfig() };
+  const { upstream } = readConfig();
+  return { root, metadata, config: readConfig(), ...(lock && { lock }), ...(upstream && { upstreamVersion: named() ?? metadata.version }) };
 }

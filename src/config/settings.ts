@@ -12,10 +12,12 @@ export interface BuildOptions {
   upstreamVersion?: string;
   /** Use only the download cache (and BINWHEEL_ASSET_DIR); never the network. */
   offline: boolean;
+  /** Build only what binwheel.lock covers. */
+  locked: boolean;
   verbose: boolean;
 }
 
-const KNOWN = ["target", "upstream-version", "offline", "verbose"] as const;
+const KNOWN = ["target", "upstream-version", "offline", "locked", "verbose"] as const;
 
 export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): BuildOptions {
   const given = settings ?? {};
@@ -34,7 +36,7 @@ export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): B
   const upstreamVersion = fromSetting !== undefined ? checkedUpstreamVersion(fromSetting.trim(), "-C upstream-version (--upstream-version)")
     : fromEnv !== undefined ? checkedUpstreamVersion(fromEnv, "BINWHEEL_UPSTREAM_VERSION")
     : undefined;
-  const flag = (key: "offline" | "verbose", variable: string) => {
+  const flag = (key: "offline" | "locked" | "verbose", variable: string) => {
     const value = setting(key);
     return value !== undefined ? parseFlag(value, `-C ${key}`) : parseFlag(env[variable] ?? "false", variable);
   };
@@ -42,6 +44,7 @@ export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): B
     ...(target !== undefined && { target }),
     ...(upstreamVersion !== undefined && { upstreamVersion }),
     offline: flag("offline", "BINWHEEL_OFFLINE"),
+    locked: flag("locked", "BINWHEEL_LOCKED"),
     verbose: flag("verbose", "BINWHEEL_VERBOSE"),
   };
 }

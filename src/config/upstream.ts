@@ -2,8 +2,9 @@
 // release, any HTTPS URL template, or a local path), which release, how its assets are named and
 // how they are verified. Templates are checked here; they are filled per target in target/plan.ts.
 import { fail } from "../errors.js";
+import { canonicalizeLicenseExpression } from "../spdx.js";
 import { TARGET_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion, placeholdersOf } from "../template.js";
-import { Table, quoteKey } from "./values.js";
+import { Table, describe, isTable, quoteKey } from "./values.js";
 
 export type UpstreamSource =
   | { kind: "github"; owner: string; repo: string }
@@ -32,10 +33,21 @@ export interface UpstreamConfig {
   sha256: Map<string, string>;
   /** Fail, instead of warning, when no hash is known for an asset. */
   requireChecksum: boolean;
+  /** GitHub artifact attestations (Sigstore) to verify; absent: none are asked for. */
+  attestations?: AttestationPolicy;
+  /** The upstream binaries' license, a canonical SPDX expression (for the wheel's SBOM). */
+  license?: string;
 }
 
+/**
+ * `attestations = "verify"`: verified when GitHub has some, a warning when it has none.
+ * `attestations = { workflow = "owner/repo/.github/workflows/file.yml" }`: one signed by that
+ * workflow is required. Either way it must come from a GitHub Actions run in the upstream repository.
+ */
+export type AttestationPolicy = { required: false } | { required: true; workflow: { owner: string; repo: string; path: string } };
+
 const SOURCES = ["github", "gitlab", "url", "path"] as const;
-const KEYS = [...SOURCES, "version", "tag", "asset", "assets", "checksums", "sha256", "require-checksum"] as const;
+const KEYS = [...SOURCES, "version", "tag", "asset", "assets", "checksums", "sha256", "require-checksum", "attestations", "license"] as const;
 
 /** `vars` are the names every target may define (checked per target by tool.ts). */
 export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig {
@@ -73,6 +85,8 @@ export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig 
   }
   const version = u.string("version");
   if (version !== undefined) checkedUpstreamVersion(version, `pyproject.toml: ${u.key("version")}`);
+  const attestations = readAttestations(u, source);
+  const license = readLicense(u);
   return {
     source,
     name,
@@ -83,7 +97,41 @@ export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig 
     ...(checksums !== undefined && { checksums }),
     sha256,
     requireChecksum: u.boolean("require-checksum") ?? false,
+    ...(attestations && { attestations }),
+    ...(license && { license }),
   };
+}
+
+function readLicense(u: Table): string | undefined {
+  const value = u.string("license");
+  if (value === undefined) return undefined;
+  try {
+    return canonicalizeLicenseExpression(value);
+  } catch (e) {
+    fail(`pyproject.toml: ${u.key("license")} = ${JSON.stringify(value)} is not a valid SPDX license expression: ${(e as Error).message}. Write the upstream's license as SPDX, e.g. "Apache-2.0" or "MIT OR Apache-2.0".`);
+  }
+}
+
+const ATTESTATIONS_FORM = '"verify" (verify them when the release has some) or { workflow = "owner/repo/.github/workflows/release.yml" } (require one from that workflow)';
+
+function readAttestations(u: Table, source: UpstreamSource): AttestationPolicy | undefined {
+  const value = u.data["attestations"];
+  if (value === undefined) return undefined;
+  const key = u.key("attestations");
+  if (source.kind !== "github") {
+    fail(
+      `pyproject.toml: ${key} needs a github source: artifact attestations are published through GitHub's attestations API, which a ${source.kind} source does not have. ` +
+        "Pin each asset's hash with sha256 instead, or remove the setting.",
+    );
+  }
+  if (value === "verify") return { required: false };
+  if (!isTable(value)) fail(`pyproject.toml: ${key} must be ${ATTESTATIONS_FORM}, but it is ${describe(value)}.`);
+  const table = u.table("attestations")!;
+  table.onlyKeys(["workflow"]);
+  const workflow = table.requiredString("workflow", 'the workflow that signs them, "owner/repo/.github/workflows/release.yml"');
+  const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)\/(\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml)$/.exec(workflow);
+  if (!m) fail(`pyproject.toml: ${table.key("workflow")} "${workflow}" must name a workflow file as "owner/repo/.github/workflows/<file>.yml" (no "@ref": any ref of that workflow is accepted).`);
+  return { required: true, workflow: { owner: m[1]!, repo: m[2]!, path: m[3]! } };
 }
 
 function readSource(u: Table, kind: (typeof SOURCES)[number], placeholders: readonly string[]): { source: UpstreamSource; name: string } {

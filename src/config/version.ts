@@ -13,6 +13,7 @@ export function dynamicVersion(
   root: string,
   source: VersionSource | undefined,
   upstream: UpstreamConfig | undefined,
+  /** The upstream version named anywhere: -C upstream-version, [tool.binwheel.upstream] version, binwheel.lock. */
   upstreamVersion: string | undefined,
 ): string {
   const pkgInfo = path.join(root, "PKG-INFO");
@@ -27,11 +28,11 @@ export function dynamicVersion(
     );
   }
   if ("upstream" in source) {
-    const version = upstreamVersion ?? upstream?.version;
+    const version = upstreamVersion;
     if (!upstream || version === undefined) {
       fail(
         "pyproject.toml: [tool.binwheel] version = { upstream = true } takes the project version from the upstream release, " +
-          "but no upstream version is given: set [tool.binwheel.upstream] version, or pass -C upstream-version=<version>.",
+          "but no upstream version is given: set [tool.binwheel.upstream] version, lock one (binwheel lock --upstream-version <version>), or pass -C upstream-version=<version>.",
       );
     }
     return checkedVersion(version, "the upstream version");

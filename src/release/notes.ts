@@ -11,6 +11,8 @@ export interface ReleaseFacts {
   repo: string;
   tag: string;
   upstream?: { repo: string; tag: string; url: string };
+  /** binwheel.lock's assets, when the project has a lock: the upstream bytes every wheel was checked against. */
+  locked?: { target: string; asset: string; sha256: string }[];
   artifacts: Artifact[];
   /** The GitHub release's page, once known. */
   releaseUrl?: string;
@@ -75,6 +77,16 @@ export function renderNotes(facts: ReleaseFacts): string {
     "|---|---|---|",
     ...facts.artifacts.map((a) => `| ${mdText(a.name)} | ${platform(a)} | ${mdCode(a.sha256)} |`),
     "",
+    ...(facts.locked?.length
+      ? [
+          "The upstream assets, as binwheel.lock pins them (every wheel was built from these bytes):",
+          "",
+          "| Target | Upstream asset | SHA-256 |",
+          "|---|---|---|",
+          ...facts.locked.map((l) => `| ${mdText(l.target)} | ${mdText(l.asset)} | ${mdCode(l.sha256)} |`),
+          "",
+        ]
+      : []),
   ].join("\n");
 }
 

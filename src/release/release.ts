@@ -1,7 +1,9 @@
 // `binwheel release`: build every distribution (or take them from --from), check them all, then
 // make the SDK's GitHub release in the order immutable releases need: a draft, every file
-// uploaded, notes, publish. Re-running is safe: identical assets are left alone, a different one is
-// an error, a half-finished draft is completed. --dry-run makes only GET requests.
+// uploaded, notes, publish. Before anything is written, the package index is asked what it has of
+// this version (pypi.ts), so a release PyPI would refuse stops with nothing uploaded anywhere.
+// Re-running is safe: identical assets are left alone, a different one is an error, a
+// half-finished draft is completed. --dry-run makes only GET requests.
 import { createHash } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -13,12 +15,13 @@ import { gitlabServer } from "../upstream/gitlab.js";
 import { fail } from "../errors.js";
 import { info, warn } from "../log.js";
 import { normalizeName } from "../names.js";
-import { githubAccess, makeOctokit } from "../upstream/github.js";
+import { githubAccess, githubWebUrl, makeOctokit } from "../upstream/github.js";
 import { makeFetch } from "../upstream/http.js";
 import { expand } from "../template.js";
 import { buildArtifacts, collectArtifacts, removeArtifacts, type Artifact } from "./artifacts.js";
 import { ReleaseRepository, matches, type RemoteRelease, type Upload } from "./github-release.js";
 import { releasePageUrl, renderNotes, renderSummary, type ReleaseFacts } from "./notes.js";
+import { indexPreflight } from "./pypi.js";
 
 export interface ReleaseRequest {
   projectDir: string;
@@ -32,6 +35,8 @@ export interface ReleaseRequest {
   from?: string;
   /** Stop with a complete draft (publish later, e.g. after the PyPI upload). */
   draft: boolean;
+  /** The package index to check first (its JSON API's root) and its per-file limit; undefined: none is asked. */
+  index?: { url: string; maxFileSize: number };
 }
 
 export async function release(req: ReleaseRequest): Promise<void> {
@@ -66,6 +71,10 @@ async function releaseBuilt(req: ReleaseRequest, built: string[]): Promise<void>
   process.stdout.write(formatReport(results));
   const failed = results.filter((r) => r.problems.length);
   if (failed.length) fail(`${failed.length} of ${results.length} files failed the checks (see above); nothing was uploaded.`);
+  if (req.index) {
+    const notes = await indexPreflight({ indexUrl: req.index.url, maxFileSize: req.index.maxFileSize, name: project.metadata.name, version: project.metadata.version, files: artifacts, env: req.env });
+    for (const note of notes) info(note);
+  }
 
   const facts = releaseFacts(project, req, artifacts, access.apiUrl);
   const uploads = toUploads(artifacts);
@@ -144,9 +153,9 @@ function toUploads(artifacts: Artifact[]): Upload[] {
 
 function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact[], apiUrl: string): ReleaseFacts {
   const { metadata, config } = project;
-  const server = (req.env["GITHUB_SERVER_URL"] || (apiUrl === "https://api.github.com" ? "https://github.com" : apiUrl.replace(/\/api\/v3$/, ""))).replace(/\/+$/, "");
+  const server = (req.env["GITHUB_SERVER_URL"] || githubWebUrl(apiUrl)).replace(/\/+$/, "");
   const upstream = config.upstream;
-  const upstreamVersion = req.options.upstreamVersion ?? upstream?.version ?? metadata.version;
+  const upstreamVersion = project.upstreamVersion!;
   const upstreamTag = upstream ? expand(upstream.tag, { version: upstreamVersion, project_version: metadata.version }) : undefined;
   return {
     name: metadata.name,
@@ -154,6 +163,7 @@ function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact
     repo: req.repo,
     tag: `v${metadata.version}`,
     ...(upstream && upstreamTag && { upstream: upstreamFacts(upstream, upstreamTag, upstreamVersion, server, req.env) }),
+    ...(project.lock && { locked: [...project.lock.targets].sort(([a], [b]) => (a < b ? -1 : 1)).map(([target, l]) => ({ target, asset: l.asset, sha256: l.sha256 })) }),
     artifacts,
     pypiUrl: `https://pypi.org/project/${normalizeName(metadata.name)}/${metadata.version}/`,
   };

@@ -14,6 +14,7 @@ import { globFiles, projectFile } from "../files.js";
 import { fileBinaryFormat } from "../inspect/magic.js";
 import { info } from "../log.js";
 import { binaryDirsOfAllTargets } from "../target/plan.js";
+import { LOCK_FILE } from "../upstream/lock.js";
 import { generatedPaths } from "../wheel/build.js";
 import { renderMetadata } from "../wheel/metadata.js";
 import { packageFiles } from "../wheel/sources.js";
@@ -67,6 +68,8 @@ function selectFiles(project: Project): string[] {
     ...(metadata.readme?.file ? [{ relative: normalize(metadata.readme.file), reason: "[project] readme" }] : []),
     ...metadata.licenseFiles.map((f) => ({ relative: f.relative, reason: "a license file" })),
     ...(config.version && "file" in config.version ? [{ relative: normalize(config.version.file), reason: "[tool.binwheel] version.file" }] : []),
+    // Wheels built from the sdist, on any machine, are pinned to the same upstream bytes.
+    ...(project.lock ? [{ relative: LOCK_FILE, reason: "the lock of the upstream assets" }] : []),
   ];
   const binaryDirs = binaryDirsOfAllTargets(project);
   const packaged: Candidate[] = packageFiles(root, config.packages, binaryDirs, generatedPaths(project), config.exclude).map((f) => ({

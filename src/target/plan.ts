@@ -6,6 +6,9 @@ import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { appliesTo, type IncludeRule, type TargetConfig, type UpstreamConfig } from "../config/tool.js";
 import { expand, type Values } from "../template.js";
+import { warn } from "../log.js";
+import { LOCK_FILE, sourceId, type LockedAsset } from "../upstream/lock.js";
+import type { ExpectedHash } from "../upstream/integrity.js";
 import { resolveTarget, type HostFacts } from "./host.js";
 import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "./triples.js";
 
@@ -22,7 +25,10 @@ export interface TargetPlan {
   location?: string;
   /** The checksum file's name or URL, placeholders filled. */
   checksums?: string;
-  pinnedSha256?: string;
+  /** The hash the asset must have: a [tool.binwheel.upstream] sha256 pin, or binwheel.lock's. */
+  pin?: ExpectedHash;
+  /** binwheel.lock's entry for this target, when the lock covers this plan. */
+  locked?: LockedAsset;
   /** The include rules that apply to this target, placeholders filled. */
   include: PlannedRule[];
   /** Every placeholder's value for this target, its vars and {asset} included. */
@@ -51,13 +57,18 @@ export function planTarget(project: Project, options: BuildOptions, host: HostFa
         `Add "${triple}" there if ${upstream.name} publishes it, or build another target with -C target=<triple>.`,
     );
   }
-  const upstreamVersion = options.upstreamVersion ?? upstream.version ?? metadata.version;
+  const upstreamVersion = project.upstreamVersion!;
   const values = targetValues(entry, target, upstreamVersion, metadata.version);
   const releaseTag = expand(upstream.tag, values);
   if (/[\x00-\x20\x7f]/.test(releaseTag)) fail(`pyproject.toml: [tool.binwheel.upstream] tag gives ${JSON.stringify(releaseTag)} for ${triple}, which holds spaces or control characters; a release tag cannot.`);
   const { assetName, location } = assetOf(upstream, triple, values);
   const placeholders = { ...values, asset: assetName };
-  const pinnedSha256 = upstream.sha256.get(triple);
+  const locked = lockedAsset(project, triple, { assetName, releaseTag, location, upstreamVersion }, options.locked);
+  const pinned = upstream.sha256.get(triple);
+  if (pinned && locked && pinned !== locked.sha256) {
+    fail(`[tool.binwheel.upstream] sha256 pins ${triple}'s asset ${assetName} to ${pinned}, but binwheel.lock says ${locked.sha256}; one of them is wrong. Fix the pin, or run binwheel lock to write the lock again.`);
+  }
+  const pin = pinned ? { sha256: pinned, source: "the pin in [tool.binwheel.upstream] sha256" } : locked ? { sha256: locked.sha256, source: `binwheel.lock (for ${triple})` } : undefined;
   return {
     target,
     config: entry,
@@ -67,7 +78,8 @@ export function planTarget(project: Project, options: BuildOptions, host: HostFa
     assetName,
     ...(location !== undefined && { location }),
     ...(upstream.checksums !== undefined && { checksums: expand(upstream.checksums, placeholders) }),
-    ...(pinnedSha256 !== undefined && { pinnedSha256 }),
+    ...(pin && { pin }),
+    ...(locked && { locked }),
     include: config.include.filter((rule) => appliesTo(rule.targets, triple)).map((rule) => {
       const asName = rule.as === undefined ? undefined : expand(rule.as, values);
       if (asName !== undefined && (pathProblem(asName) || asName.includes("/"))) {
@@ -77,6 +89,41 @@ export function planTarget(project: Project, options: BuildOptions, host: HostFa
     }),
     placeholders,
   };
+}
+
+/**
+ * binwheel.lock's entry for the plan, when the lock covers it: the same upstream version, source,
+ * tag, asset name (and URL, for url sources). A lock that does not cover it is a warning, or with
+ * --locked an error; so is no lock at all with --locked.
+ */
+function lockedAsset(
+  project: Project,
+  triple: string,
+  plan: { assetName: string; releaseTag: string; location: string | undefined; upstreamVersion: string },
+  required: boolean,
+): LockedAsset | undefined {
+  const { lock } = project;
+  const upstream = project.config.upstream!;
+  const fix = "Run binwheel lock (binwheel lock --upstream-version <version> for another release) and commit binwheel.lock." +
+    (project.config.upstream!.source.kind === "path" ? " (A path that is a folder cannot be locked: point it at an archive.)" : "");
+  if (!lock) {
+    if (required) fail(`--locked (-C locked=true) builds only what binwheel.lock covers, but ${project.root} has no ${LOCK_FILE}. ${fix}`);
+    return undefined;
+  }
+  const entry = lock.targets.get(triple);
+  const source = sourceId(upstream);
+  const kind = upstream.source.kind;
+  const differs = !entry ? `has no entry for ${triple}`
+    : lock.upstreamVersion !== plan.upstreamVersion ? `is for upstream version ${lock.upstreamVersion}, and this build takes ${plan.upstreamVersion}`
+    : entry.source !== source ? `takes ${triple}'s asset from ${entry.source}, and [tool.binwheel.upstream] now says ${source}`
+    : entry.asset !== plan.assetName ? `names ${triple}'s asset ${entry.asset}, and the configuration now gives ${plan.assetName}`
+    : (kind === "github" || kind === "gitlab") && entry.tag !== plan.releaseTag ? `is for the tag ${entry.tag ?? "(none)"}, and this build takes ${plan.releaseTag}`
+    : kind === "url" && entry.url !== plan.location ? `downloads ${triple}'s asset from ${entry.url ?? "(no URL)"}, and the configuration now gives ${plan.location}`
+    : undefined;
+  if (!differs) return entry;
+  if (required) fail(`${LOCK_FILE} ${differs}, and --locked (-C locked=true) builds only what it covers. ${fix}`);
+  warn(`${LOCK_FILE} ${differs}, so it does not pin this build's asset (it is checked as without a lock). ${fix}`);
+  return undefined;
 }
 
 /** The placeholders every template of `target` may use: the built-in ones and the target's vars. */

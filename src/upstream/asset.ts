@@ -4,7 +4,9 @@
 // host's digest, a checksum file) before anything uses or caches it. A hash that is known names
 // the blob: a cached blob with that hash is used without downloading anything. A file from the
 // cache says so (`cached`): the caller re-hashes it while reading, and deleting a blob that fails
-// makes the next call download it again.
+// makes the next call download it again. With [tool.binwheel.upstream] attestations, the verified
+// hash must also pass the attestation check (attestations.ts) before the asset is cached or used;
+// the index entry records the policy it passed, so a warm build does not ask GitHub again.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
@@ -12,6 +14,7 @@ import { detail, info, warn } from "../log.js";
 import type { TargetPlan } from "../target/plan.js";
 import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
 import { discard } from "../tempfiles.js";
+import { attestationCheck } from "./attestations.js";
 import { AssetCache, diskError, type IndexEntry } from "./cache.js";
 import { Client, makeFetch } from "./http.js";
 import { CHECKSUM_FILE_LIMIT, agrees, algorithmsFor, checkHash, checksumFileNames, checksumText, hashFile, hashesFromChecksumFile, type ExpectedHash } from "./integrity.js";
@@ -34,17 +37,40 @@ export interface FetchedAsset {
 
 /** The plan's asset, verified; `scratch` holds downloads when there is no cache; `root` is the project's (path sources). */
 export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
-  const pin: ExpectedHash | undefined = plan.pinnedSha256 ? { sha256: plan.pinnedSha256, source: "the pin in [tool.binwheel.upstream] sha256" } : undefined;
+  const { pin } = plan;
   if (plan.upstream.source.kind === "path") return localAsset(plan, root, pin);
-  if (env["BINWHEEL_ASSET_DIR"]) return fromAssetDir(path.resolve(env["BINWHEEL_ASSET_DIR"]), plan, pin);
+  const attestation = attestationCheck(plan.upstream, plan.assetName, env, options.offline);
+  if (env["BINWHEEL_ASSET_DIR"]) {
+    const dir = path.resolve(env["BINWHEEL_ASSET_DIR"]);
+    const found = await fromAssetDir(dir, plan, pin);
+    await attestation?.check(found.sha256, dir);
+    return found;
+  }
 
   const source = openSource(plan, env);
   const { key, where } = source;
   const cache = AssetCache.open(env);
-  // A pinned hash names the blob: no need to ask anyone anything.
-  if (plan.pinnedSha256 && cache?.hasBlob(plan.pinnedSha256)) return cached(cache, plan.pinnedSha256, plan.assetName);
+  /** The index entry's attestation field for `sha256`: kept when `known` passed this policy, else checked now (throws on failure). */
+  const attest = async (sha256: string, known?: IndexEntry): Promise<Pick<IndexEntry, "attestation">> => {
+    if (!attestation) return {};
+    if (known?.sha256 === sha256 && known.attestation === attestation.id) return { attestation: attestation.id };
+    return (await attestation.check(sha256)) ? { attestation: attestation.id } : {};
+  };
+  /** A cached blob, once its attestation (if any is configured) has passed; a new pass is recorded. */
+  const use = async (sha256: string, known?: IndexEntry): Promise<FetchedAsset> => {
+    const fields = await attest(sha256, known);
+    const same = known?.sha256 === sha256 ? known : undefined;
+    if (fields.attestation && same?.attestation !== fields.attestation) {
+      await cache!.record(key, { ...(same ?? { sha256, size: statSync(cache!.blob(sha256)).size }), ...fields }).catch((e: unknown) => {
+        throw cache!.diskError(e);
+      });
+    }
+    return cached(cache!, sha256, plan.assetName);
+  };
   const entry = cache?.entry(key);
-  if (entry && agrees(entry, pin) && (entry.immutable || options.offline)) return cached(cache!, entry.sha256, plan.assetName);
+  // A pinned hash names the blob: no need to ask anyone anything (but the attestation, once).
+  if (pin?.sha256 && cache?.hasBlob(pin.sha256)) return use(pin.sha256, entry);
+  if (entry && agrees(entry, pin) && (entry.immutable || options.offline)) return use(entry.sha256, entry);
   if (options.offline) {
     fail(
       `offline mode is on (-C offline / BINWHEEL_OFFLINE) and ${plan.assetName} (${where}) is not in ${cache ? `the download cache ${cache.dir}` : "a download cache (there is none; see the warning above)"}. ` +
@@ -58,20 +84,21 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
   const current = (e: IndexEntry | undefined): e is IndexEntry =>
     !!e && !!remote.identity && e.size === remote.size && Object.entries(remote.identity).every(([k, v]) => e[k as keyof IndexEntry] === v) &&
     agrees(e, pin) && agrees(e, remote.digest);
-  if (cache && current(entry)) return cached(cache, entry.sha256, plan.assetName);
+  if (cache && current(entry)) return use(entry.sha256, entry);
 
   let unlock: (() => Promise<void>) | undefined;
   try {
     unlock = await cache?.lock(key);
     // Another build may have downloaded it while this one waited for the lock.
     const now = cache?.entry(key);
-    if (cache && current(now)) return cached(cache, now.sha256, plan.assetName);
+    if (cache && current(now)) return await use(now.sha256, now);
     const expected = pin ?? remote.digest ?? (await expectedFromChecksumFiles(client, remote, plan.assetName, where));
     if (cache && expected) {
       // The hash names the blob: the same bytes cached under another key (a mirror, an older entry) are as good.
       const known = expected.sha256 && cache.hasBlob(expected.sha256) ? expected.sha256 : now && agrees(now, expected) ? now.sha256 : undefined;
       if (known) {
-        await cache.record(key, { ...(now?.sha256 === known && now), sha256: known, size: statSync(cache.blob(known)).size, ...indexFields(remote) });
+        const fields = await attest(known, now);
+        await cache.record(key, { ...(now?.sha256 === known && now), sha256: known, size: statSync(cache.blob(known)).size, ...indexFields(remote), ...fields });
         return cached(cache, known, plan.assetName);
       }
     }
@@ -87,14 +114,16 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
         name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: progress(plan.assetName),
         ...(remote.size !== undefined && { size: remote.size }),
       });
-      if (!downloaded) return cached(cache!, now!.sha256, plan.assetName);
+      if (!downloaded) return await use(now!.sha256, now);
       if (expected) checkHash(plan.assetName, where, downloaded, expected);
       else warn(`${unverified} It is used unverified; pin it to be safe.`);
+      // The hash is right; now who made these bytes, before they are kept or used.
+      const fields = await attest(downloaded.sha256);
       if (!cache) return { file, sha256: downloaded.sha256, cached: false };
       const blob = await cache.adopt(file, downloaded.sha256);
       await cache.record(key, {
         sha256: downloaded.sha256, size: downloaded.size, ...(downloaded.sha512 && { sha512: downloaded.sha512 }), ...indexFields(remote),
-        ...(downloaded.etag && { etag: downloaded.etag }), ...(downloaded.lastModified && { lastModified: downloaded.lastModified }),
+        ...(downloaded.etag && { etag: downloaded.etag }), ...(downloaded.lastModified && { lastModified: downloaded.lastModified }), ...fields,
       });
       return { file: blob, sha256: downloaded.sha256, cached: false };
     } finally {

@@ -44,6 +44,11 @@ export interface IndexEntry {
   url?: string;
   etag?: string;
   lastModified?: string;
+  /**
+   * The attestation policy (attestations.ts) this blob's sha256 passed: an attestation is a
+   * signed statement about that hash, so it stays true for these bytes and is not asked again.
+   */
+  attestation?: string;
 }
 
 /** BINWHEEL_CACHE_DIR, else the OS's cache folder. */
@@ -401,10 +406,10 @@ function parseIndexEntry(text: string, key: CacheKey): IndexEntry | string {
   if (typeof data !== "object" || data === null) return "is not an index entry";
   const stored = data["key"] as Record<string, unknown> | undefined;
   if (!stored || (Object.keys(key) as (keyof CacheKey)[]).some((k) => stored[k] !== key[k])) return "belongs to another asset than its name says";
-  const { sha256, size, sha512, assetId, updatedAt, immutable, url, etag, lastModified } = data;
+  const { sha256, size, sha512, assetId, updatedAt, immutable, url, etag, lastModified, attestation } = data;
   if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256)) return "has no valid sha256";
   if (!Number.isSafeInteger(size) || (size as number) < 0) return "has no valid size";
-  const strings = { updatedAt, url, etag, lastModified };
+  const strings = { updatedAt, url, etag, lastModified, attestation };
   if (
     (sha512 !== undefined && (typeof sha512 !== "string" || !/^[0-9a-f]{128}$/.test(sha512))) ||
     (assetId !== undefined && !Number.isSafeInteger(assetId)) || (immutable !== undefined && typeof immutable !== "boolean") ||
@@ -418,7 +423,7 @@ function parseIndexEntry(text: string, key: CacheKey): IndexEntry | string {
     ...(sha512 !== undefined && { sha512: sha512 as string }),
     ...(assetId !== undefined && { assetId: assetId as number }),
     ...(immutable !== undefined && { immutable: immutable as boolean }),
-    ...(Object.fromEntries(Object.entries(strings).filter(([, v]) => v !== undefined)) as Pick<IndexEntry, "updatedAt" | "url" | "etag" | "lastModified">),
+    ...(Object.fromEntries(Object.entries(strings).filter(([, v]) => v !== undefined)) as Pick<IndexEntry, "updatedAt" | "url" | "etag" | "lastModified" | "attestation">),
   };
 }
 

@@ -33,6 +33,14 @@ export function githubAccess(env: NodeJS.ProcessEnv): GitHubAccess {
   return { apiUrl };
 }
 
+/** The web server of the GitHub whose API is at `apiUrl`: github.com for api.github.com, the host for Enterprise's /api/v3. */
+export function githubWebUrl(apiUrl: string): string {
+  const api = new URL(apiUrl);
+  if (api.host === "api.github.com") return "https://github.com";
+  // Only the origin and path: a login, query or fragment in GITHUB_API_URL never reaches a link.
+  return `${api.protocol}//${api.host}${api.pathname.replace(/\/+$/, "").replace(/\/api\/v3$/, "")}`;
+}
+
 export interface ReleaseAsset {
   id: number;
   name: string;
@@ -65,9 +73,19 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
       ...(!access.token && { tokenAdvice: "Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour." }),
       advice: (status) => (status === 401 || status === 403 || status === 404 ? privateHint : ""),
     },
-    async locate(_client, fetchImpl) {
+    async locate(_client, fetchImpl, wants) {
       const octokit = makeOctokit(access, fetchImpl);
       const timeout = () => ({ signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
+      /** The commit the tag points to: its ref, and for an annotated tag the tag object's target. */
+      const tagCommit = async (): Promise<string | undefined> => {
+        const action = `find the commit of the tag "${plan.releaseTag}" in ${owner}/${repo}`;
+        let object = (await apiCall(access, action, () => octokit.rest.git.getRef({ owner, repo, ref: `tags/${plan.releaseTag}`, request: timeout() }))).data.object;
+        for (let depth = 0; object?.type === "tag" && depth < 4; depth++) {
+          const sha = object.sha;
+          object = (await apiCall(access, action, () => octokit.rest.git.getTag({ owner, repo, tag_sha: sha, request: timeout() }))).data.object;
+        }
+        return object?.type === "commit" && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(object.sha) ? object.sha : undefined;
+      };
       const found = await apiCall(access, `find the release tagged "${plan.releaseTag}" in ${owner}/${repo}`,
         () => octokit.rest.repos.getReleaseByTag({ owner, repo, tag: plan.releaseTag, request: timeout() }),
         () => `GitHub has no published release tagged "${plan.releaseTag}" in ${owner}/${repo}. Check [tool.binwheel.upstream] tag and the upstream version ` +
@@ -87,7 +105,9 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
       const checksumAssets = plan.checksums !== undefined
         ? [byName(plan.checksums) ?? missingChecksumFile(plan, assets.map((a) => a.name))]
         : checksumFileNames(asset.name, assets.map((a) => a.name)).map((n) => byName(n)!);
+      const commit = wants?.commit ? await tagCommit() : undefined;
       return {
+        ...(commit && { commit }),
         url: asset.url,
         size: asset.size,
         immutable: data.immutable === true,

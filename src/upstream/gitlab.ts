@@ -45,9 +45,13 @@ function apiUrlOf(env: NodeJS.ProcessEnv): string {
 
 /** The GitLab web server's base URL (https://gitlab.com, or a self-managed host), for links to release pages. */
 export function gitlabServer(env: NodeJS.ProcessEnv): string {
-  if (!env["GITLAB_API_URL"]?.trim() && env["CI_SERVER_URL"]?.trim()) return env["CI_SERVER_URL"].trim().replace(/\/+$/, "");
-  const api = apiUrlOf(env);
-  return /\/api\/v4$/.test(api) ? api.replace(/\/api\/v4$/, "") : new URL(api).origin;
+  const server = env["CI_SERVER_URL"]?.trim();
+  const fromServer = !env["GITLAB_API_URL"]?.trim() && !!server && URL.canParse(server);
+  // Only the origin and path: a login, query or fragment in the variable never reaches a link.
+  const url = new URL(fromServer ? server! : apiUrlOf(env));
+  const base = url.pathname.replace(/\/+$/, "");
+  const path = fromServer ? base : /\/api\/v4$/.test(base) ? base.slice(0, -"/api/v4".length) : "";
+  return `${url.protocol}//${url.host}${path}`;
 }
 
 interface ReleaseLink {
@@ -78,7 +82,7 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
           : status === 401 || status === 403 || status === 404 ? accessHint : "",
     },
     async locate(client) {
-      const release = await client.json<{ assets?: { links?: unknown } }>(
+      const release = await client.json<{ assets?: { links?: unknown }; commit?: { id?: unknown } }>(
         `${access.apiUrl}/projects/${encodeURIComponent(project)}/releases/${encodeURIComponent(tag)}`,
         `find the release tagged "${tag}" in ${project}`,
         () => `GitLab (${api.host}) has no release tagged "${tag}" in ${project}. Check [tool.binwheel.upstream] gitlab and tag and the upstream version ` +
@@ -90,7 +94,9 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
       const wanted = plan.checksums !== undefined ? [plan.checksums] : checksumFileNames(plan.assetName, names);
       const checksums = wanted.map((name) => ({ name, link: pick(links, name, where) ?? missingChecksumFile(plan, links.map((l) => l.name)) }))
         .filter((c, i, all) => all.findIndex((o) => o.link === c.link) === i);
+      const commit = release?.commit?.id;
       return {
+        ...(typeof commit === "string" && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit) && { commit }),
         url: downloadUrl(link),
         checksums: checksums.map(({ name, link: l }) => ({ name, label: `the release's ${l.name}`, url: downloadUrl(l), named: plan.checksums !== undefined })),
       };

@@ -38,7 +38,7 @@ export async function localAsset(plan: TargetPlan, root: string, pin: ExpectedHa
   }
   const stat = statSync(real);
   if (stat.isDirectory()) {
-    if (pin) fail(`${setting} gives the folder "${relative}" for ${plan.target.triple}, but [tool.binwheel.upstream] sha256 pins a hash for it; a folder has none. Remove the pin, or point path at an archive.`);
+    if (pin) fail(`${setting} gives the folder "${relative}" for ${plan.target.triple}, but ${pin.source} pins a hash for it; a folder has none. Remove the pin (or the lock's entry, with binwheel lock), or point path at an archive.`);
     detail(`using the folder ${real} as the layout for ${plan.target.triple}`);
     return { file: real, sha256: "", cached: false, folder: true };
   }

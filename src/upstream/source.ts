@@ -39,6 +39,8 @@ export interface LocatedAsset {
   digest?: ExpectedHash;
   /** Checksum files that may cover the asset, most specific first. */
   checksums: ChecksumFile[];
+  /** The commit the release's tag points to, when the host says (asked for by `binwheel lock`). */
+  commit?: string;
 }
 
 export interface Source {
@@ -47,8 +49,8 @@ export interface Source {
   /** The release or URL in messages: "toondb/toondb v0.3.2", "https://example.com/v1/tool.tar.gz". */
   where: string;
   policy: HttpPolicy;
-  /** Finds the asset on its host (the one step that asks the network, besides the download). */
-  locate(client: Client, fetchImpl: Fetch): Promise<LocatedAsset>;
+  /** Finds the asset on its host (the one step that asks the network, besides the download); `commit` asks for the tag's commit too. */
+  locate(client: Client, fetchImpl: Fetch, wants?: { commit?: boolean }): Promise<LocatedAsset>;
 }
 
 export function openSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {

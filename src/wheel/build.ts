@@ -1,6 +1,6 @@
 // build_wheel: project -> (upstream asset -> included binaries + generated modules) + Python
 // packages + .dist-info -> one zip. The binary part is shared with build_editable.
-import { createReadStream, existsSync, mkdirSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,6 +19,8 @@ import { fetchUpstreamAsset } from "../upstream/asset.js";
 import { AssetCache } from "../upstream/cache.js";
 import { MemberCache } from "./member-cache.js";
 import { planCommands, isLibrary, type CommandPlan } from "./commands.js";
+import type { LockedAsset } from "../upstream/lock.js";
+import { SBOM_NAME, renderSbom } from "./sbom.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "./libdeflate.js";
 import { DamagedCacheFile, Spool, memberFromBuffer, type Member } from "./member.js";
@@ -57,6 +59,10 @@ export interface Bundle {
   files: ZipEntry[];
   /** {dist}.data/scripts entries: direct commands and shell launchers. */
   scripts: ZipEntry[];
+  /** The asset's sha256 (hex; "" for a local folder). */
+  assetSha256: string;
+  /** Every file taken from the asset, by its final path in the wheel, with its sha256 (hex): for the SBOM. */
+  upstreamFiles: { path: string; sha256: string }[];
 }
 
 /**
@@ -106,6 +112,10 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
     const distInfo = distInfoDir(project);
     const described = req.metadataDir ? await readPreparedMetadata(project, req.metadataDir) : await distInfoFiles(project, bundle?.plan.target.triple, false);
     entries.push(...distInfoEntries(distInfo, described, renderWheelFile(tags, !project.config.upstream)));
+    if (bundle) {
+      const sbom = await renderSbom({ project, plan: bundle.plan, assetSha256: bundle.assetSha256, files: bundle.upstreamFiles, env: req.env });
+      entries.push({ name: `${distInfo}/${SBOM_NAME}`, mode: 0o644, member: memberFromBuffer(Buffer.from(sbom)) });
+    }
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
     await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
     return fileName;
@@ -118,6 +128,16 @@ function wheelPlatformTags(plan: TargetPlan, binaries: InspectedFile[], env: Nod
     ...(env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: env["MACOSX_DEPLOYMENT_TARGET"] }),
     ...(env["AUDITWHEEL_PLAT"] && { auditwheelPlat: env["AUDITWHEEL_PLAT"] }),
   });
+}
+
+/** The lock's size must be the bytes' size too: a lock whose sha256 and size disagree was edited by hand. */
+function checkLockedSize(plan: TargetPlan, locked: LockedAsset, size: number): void {
+  if (size !== locked.size) {
+    fail(
+      `binwheel.lock gives ${plan.target.triple}'s asset ${plan.assetName} the sha256 ${locked.sha256} and the size ${locked.size} bytes, but the bytes with that sha256 are ${size} bytes long. ` +
+        "The lock was changed by hand; run binwheel lock to write it again.",
+    );
+  }
 }
 
 /** A binary among the project's own files that the wheel cannot carry: an error saying how to leave it out. */
@@ -136,6 +156,7 @@ function refuseStrayBinary(binary: InspectedFile, problem: string): never {
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool, { editable }: { editable: boolean }): Promise<Bundle> {
   const plan = planTarget(project, req.options, req.host, req.env);
   const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root);
+  if (plan.locked && !asset.folder) checkLockedSize(plan, plan.locked, statSync(asset.file).size);
   // Compressed members go to the cache (kept for the next build of this asset) when there is one.
   // A local folder's files change with every build of it: they are not worth keeping.
   const cache = asset.folder ? undefined : AssetCache.open(req.env);
@@ -149,7 +170,8 @@ export async function bundleBinaries(project: Project, req: WheelRequest, scratc
     ...included.filter((f) => !commands.moved.has(f.wheelPath)).map((f) => ({ name: f.wheelPath, origin: `${plan.assetName}'s "${f.archivePath}"`, mode: f.mode, member: f.member })),
     ...generated.map((m) => ({ name: m.wheelPath, origin: `binwheel's generated module ${m.wheelPath}`, mode: 0o644, member: memberFromBuffer(Buffer.from(m.source)) })),
   ];
-  return { plan, included, binaries, platformTags: tags, generated, files, scripts: commands.scripts };
+  const upstreamFiles = included.map((f) => ({ path: commands.moved.get(f.wheelPath) ?? f.wheelPath, sha256: Buffer.from(f.member.sha256, "base64url").toString("hex") }));
+  return { plan, included, binaries, platformTags: tags, generated, files, scripts: commands.scripts, assetSha256: asset.sha256, upstreamFiles };
 }
 
 /**

@@ -1,6 +1,8 @@
 // binwheel release against the GitHub stand-in: the request order immutable releases need, dry
-// runs that only read, reruns that change nothing or finish what a crash left, notes and summary.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+// runs that only read, reruns that change nothing or finish what a crash left, notes and summary;
+// and the package index's rules, checked against a PyPI stand-in before anything is written.
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -8,11 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
-import { REPO, assembleExampleProject } from "../support/project.js";
+import { NODE, REPO, assembleExampleProject } from "../support/project.js";
+import { PyPIStandIn } from "../support/pypi-standin.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const TOKEN = "ghp_releaseTestSecretToken000";
 let github: GitHubStandIn;
+/** The index every release run asks (a missing project: a first release), unless a test names another. */
+let pypi: PyPIStandIn;
 let work: string;
 let project: string;
 let dist: string;
@@ -21,6 +26,7 @@ let files: string[];
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "binwheel-release-"));
   github = await GitHubStandIn.start();
+  pypi = await PyPIStandIn.start();
   github.addRelease(await toondbRelease("0.3.2"));
   project = assembleExampleProject(path.join(work, "toondb-client"));
   dist = path.join(work, "dist");
@@ -31,12 +37,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await github?.close();
+  await pypi?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
 function binwheel(args: string[], env: Record<string, string> = {}) {
   // GITHUB_SERVER_URL as GitHub Actions sets it: the web links in notes and summaries.
-  return execa("node", [CORE, ...args], { env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: "https://github.com", GH_TOKEN: TOKEN, ...env }, reject: false, all: true });
+  return execa(NODE, [CORE, ...args], { env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: "https://github.com", GH_TOKEN: TOKEN, BINWHEEL_INDEX_URL: pypi.url, ...env }, reject: false, all: true });
 }
 
 const writes = (from: number) => github.requests.slice(from).filter((r) => r.origin !== "storage" && r.method !== "GET");
@@ -64,6 +71,9 @@ describe("binwheel release", () => {
     expect(dry.all).toContain("would publish toondb/toondb-python-sdk v0.3.2");
     expect(dry.stdout).toMatch(/### toondb-client 0\.3\.2: dry run/);
     expect(sdkRelease("toondb-python-sdk")).toBeUndefined();
+    // The index was asked first: a 404 project is a first release, not a problem.
+    expect(dry.all).toContain(`${pypi.url} (toondb-client 0.3.2): no such project yet; this is its first release`);
+    expect(pypi.requests.slice(-2)).toEqual(["/pypi/toondb-client/0.3.2/json", "/pypi/toondb-client/json"]);
   });
 
   it("creates a draft, uploads every file, then publishes, with notes and a summary", async () => {
@@ -157,6 +167,78 @@ describe("binwheel release", () => {
     const noToken = await binwheel(["release", project, "--repo", "toondb/other", "--from", dist], { GH_TOKEN: "" });
     expect(noToken.exitCode).toBe(1);
     expect(noToken.stderr).toMatch(/needs a token that can write to toondb\/other/);
+  });
+});
+
+describe("binwheel release and the package index", () => {
+  const sha = (file: string) => createHash("sha256").update(readFileSync(path.join(dist, file))).digest("hex");
+  const wheel = () => files.find((f) => f.endsWith(".whl"))!;
+  const sdist = () => files.find((f) => f.endsWith(".tar.gz"))!;
+  /** A fresh index holding `listed` (file name -> sha256, upload time) as toondb-client 0.3.2. */
+  async function index(listed: { file: string; sha256: string; uploaded?: Date }[]): Promise<PyPIStandIn> {
+    const standIn = await PyPIStandIn.start();
+    standIn.add("toondb-client", "0.3.2", listed.map((l) => ({ filename: l.file, size: statSync(path.join(dist, l.file)).size, sha256: l.sha256, ...(l.uploaded && { uploaded: l.uploaded }) })));
+    return standIn;
+  }
+  async function refused(args: string[], env: Record<string, string>, reason: RegExp) {
+    const before = github.requests.length;
+    const result = await binwheel(["release", project, "--from", dist, ...args], env);
+    expect(result.exitCode, result.all).toBe(1);
+    expect(result.stderr).toMatch(/the package index would refuse this release, so nothing was uploaded: http:\/\/127\.0\.0\.1:\d+ \(toondb-client 0\.3\.2\): /);
+    expect(result.stderr).toMatch(reason);
+    expect(writes(before)).toEqual([]);
+    return result;
+  }
+
+  it("stops before writing when a file name is on the index with other bytes, in a dry run too", async () => {
+    const other = await index([{ file: wheel(), sha256: "0".repeat(64) }]);
+    try {
+      for (const dry of [["--dry-run"], []]) {
+        const result = await refused(["--repo", "toondb/index-conflict", ...dry], { BINWHEEL_INDEX_URL: other.url }, new RegExp(`${wheel().replace(/\./g, "\\.")} is already on the index with other bytes \\(sha256 0{64}, .*a file name is uploaded only once`));
+        expect(result.stderr).not.toMatch(/would create the draft/);
+      }
+      expect(sdkRelease("index-conflict")).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("stops when the version was first uploaded more than 14 days ago and a file would be new, naming the date", async () => {
+    const uploaded = new Date(Date.now() - 20 * 86_400_000);
+    const old = await index([{ file: sdist(), sha256: sha(sdist()), uploaded }]);
+    try {
+      await refused(["--repo", "toondb/index-closed", "--index-url", old.url], {}, new RegExp(`first uploaded on ${uploaded.toISOString()}, so it stopped taking new files on ${new Date(uploaded.getTime() + 14 * 86_400_000).toISOString()} \\(14 days later\\)`));
+    } finally {
+      await old.close();
+    }
+  });
+
+  it("stops when a file is over the index's size limit", async () => {
+    await refused(["--repo", "toondb/index-too-big", "--max-file-size", "1KiB"], {}, new RegExp(`${sdist().replace(/\./g, "\\.")} is \\d+ bytes, over the index's limit of 1024 bytes per file: ask PyPI for a larger limit`));
+    expect((await binwheel(["release", project, "--from", dist, "--repo", "x/y", "--max-file-size", "lots"])).stderr).toMatch(/--max-file-size "lots" is not a size/);
+  });
+
+  it("releases when the index already has the same files (the run after the PyPI upload), and reports it in a dry run", async () => {
+    const same = await index(files.map((f) => ({ file: f, sha256: sha(f), uploaded: new Date(Date.now() - 30 * 86_400_000) })));
+    try {
+      const dry = await binwheel(["release", project, "--repo", "toondb/index-same", "--from", dist, "--dry-run", "--index-url", same.url]);
+      expect(dry.exitCode, dry.all).toBe(0);
+      expect(dry.stderr).toContain(`${same.url} (toondb-client 0.3.2): ${files.length} files there; 0 of this release's ${files.length} are new`);
+      expect(dry.stderr).toContain(`${wheel()} is already on the index with the same bytes; its upload is a no-op`);
+      const result = await binwheel(["release", project, "--repo", "toondb/index-same", "--from", dist, "--index-url", same.url]);
+      expect(result.exitCode, result.all).toBe(0);
+      expect(sdkRelease("index-same")!.draft).toBe(false);
+    } finally {
+      await same.close();
+    }
+  });
+
+  it("asks no index with --index-url none, and refuses an index URL that is not http(s)", async () => {
+    const before = pypi.requests.length;
+    const result = await binwheel(["release", project, "--repo", "toondb/index-none", "--from", dist, "--dry-run", "--index-url", "none"]);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(pypi.requests.length).toBe(before);
+    expect((await binwheel(["release", project, "--repo", "x/y", "--from", dist], { BINWHEEL_INDEX_URL: "ftp://pypi.example" })).stderr).toMatch(/BINWHEEL_INDEX_URL "ftp:\/\/pypi\.example" is not an http\(s\) URL/);
   });
 });
 

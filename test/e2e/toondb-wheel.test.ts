@@ -79,6 +79,7 @@ describe("pip wheel of the ToonDB SDK", () => {
       "toondb_client-0.3.2.dist-info/METADATA",
       "toondb_client-0.3.2.dist-info/WHEEL",
       "toondb_client-0.3.2.dist-info/licenses/LICENSE",
+      "toondb_client-0.3.2.dist-info/sboms/binwheel.cdx.json",
       "toondb_client-0.3.2.dist-info/RECORD",
     ]);
     expect(summary.modes["toondb/_bin/linux-x86_64/toondb-bulk"]).toBe("0o755");

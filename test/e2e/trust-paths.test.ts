@@ -115,7 +115,7 @@ with tarfile.open(out, "w:gz", format=tarfile.PAX_FORMAT) as t:
 const request = (p: ReturnType<typeof project>, target = LINUX, options: Record<string, unknown> = {}) => ({
   projectDir: p.root,
   outDir: p.out,
-  options: { target, offline: false, verbose: false, ...options },
+  options: { target, offline: false, locked: false, verbose: false, ...options },
   env: p.env,
 });
 
@@ -145,7 +145,7 @@ describe("values that become path parts are checked where they enter, and paths 
     const loaded = loadProject(q.root);
     loaded.config.targets[0]!.vars["plat"] = "../../../../x";
     loaded.config.include[0]!.to = "pkg/_bin/{plat}";
-    expect(() => planTarget(loaded, { target: LINUX, offline: false, verbose: false }, undefined, {})).toThrow(/to = "pkg\/_bin\/\{plat\}" gives "pkg\/_bin\/\.\.\/\.\.\/\.\.\/\.\.\/x", which has a "\.\." segment/);
+    expect(() => planTarget(loaded, { target: LINUX, offline: false, locked: false, verbose: false }, undefined, {})).toThrow(/to = "pkg\/_bin\/\{plat\}" gives "pkg\/_bin\/\.\.\/\.\.\/\.\.\/\.\.\/x", which has a "\.\." segment/);
   });
 
   it("refuses an asset name that is a path once filled", async () => {

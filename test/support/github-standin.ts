@@ -3,11 +3,13 @@
 // origin that, like GitHub's storage host, refuses any request carrying an Authorization header.
 // Reads (releases, assets, pagination), writes (create, upload, delete, publish) and injected
 // faults (5xx, resets, bodies cut short, rate limits, uploads that leave a broken asset, bodies
-// longer than promised, a lying Content-Length, endless API answers).
+// longer than promised, a lying Content-Length, endless API answers). Artifact attestations are
+// served inline or, as GitHub does since July 2026, by a snappy-compressed blob on the storage host.
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { compress } from "snappyjs";
 
 export interface StandInAsset {
   name: string;
@@ -78,6 +80,7 @@ export class GitHubStandIn {
   oversizeSent = 0;
   readonly releases: StoredRelease[] = [];
   private readonly faults: Fault[] = [];
+  private readonly attestations: { owner: string; repo: string; sha256: string; bundle: unknown; byUrl: boolean }[] = [];
   private nextId = 1000;
 
   private constructor(
@@ -105,6 +108,15 @@ export class GitHubStandIn {
     return `http://127.0.0.1:${(this.storage.address() as AddressInfo).port}`;
   }
 
+  /** The commit a release's tag points to (made up, stable). */
+  static commitOf(owner: string, repo: string, tag: string): string {
+    return createHash("sha1").update(`commit ${owner}/${repo} ${tag}`).digest("hex");
+  }
+
+  static tagObjectOf(owner: string, repo: string, tag: string): string {
+    return createHash("sha1").update(`tag ${owner}/${repo} ${tag}`).digest("hex");
+  }
+
   addRelease(release: StandInRelease): void {
     const stored: StoredRelease = { ...release, id: this.nextId++, stored: [] };
     for (const a of release.assets) this.store(stored, a.name, a.data, "application/octet-stream", a.digest);
@@ -123,6 +135,14 @@ export class GitHubStandIn {
     const release = this.releases.find((r) => r.id === releaseId);
     if (!release) throw new Error(`no release ${releaseId}`);
     this.store(release, name, Buffer.alloc(0), "application/octet-stream").state = "starter";
+  }
+
+  /**
+   * An attestation (a Sigstore bundle) listed for `sha256` (hex) in owner/repo; `byUrl` serves it
+   * as GitHub now does: `bundle: null` and a `bundle_url` to a snappy-compressed blob.
+   */
+  addAttestation(owner: string, repo: string, sha256: string, bundle: unknown, options: { byUrl?: boolean } = {}): void {
+    this.attestations.push({ owner, repo, sha256, bundle, byUrl: options.byUrl ?? false });
   }
 
   /** Queues failures for coming requests of their origin. */
@@ -251,6 +271,19 @@ export class GitHubStandIn {
       out.assets = out.assets.slice(0, this.options.embeddedAssets ?? 100);
       return json(res, 200, out);
     }
+    // A release's tag, as an annotated tag object pointing to a commit (commitOf gives its id).
+    m = /^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/tags\/(.+)$/.exec(decodeURIComponent(url.pathname));
+    if (m && method === "GET") {
+      const release = repo(m[1]!, m[2]!).find((r) => r.tag === m![3]!);
+      if (!release) return notFound(res);
+      return json(res, 200, { ref: `refs/tags/${release.tag}`, object: { type: "tag", sha: GitHubStandIn.tagObjectOf(m[1]!, m[2]!, release.tag) } });
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/git\/tags\/([0-9a-f]{40})$/.exec(url.pathname);
+    if (m && method === "GET") {
+      const release = repo(m[1]!, m[2]!).find((r) => GitHubStandIn.tagObjectOf(m![1]!, m![2]!, r.tag) === m![3]);
+      if (!release) return notFound(res);
+      return json(res, 200, { sha: m[3], tag: release.tag, object: { type: "commit", sha: GitHubStandIn.commitOf(m[1]!, m[2]!, release.tag) } });
+    }
     m = /^\/repos\/([^/]+)\/([^/]+)\/releases$/.exec(url.pathname);
     if (m && method === "GET") {
       return this.paginate(res, url, repo(m[1]!, m[2]!).map((r) => this.releaseJson(r)).reverse());
@@ -280,6 +313,20 @@ export class GitHubStandIn {
       if (input.body !== undefined) release.body = input.body;
       if (input.name !== undefined) release.name = input.name;
       return json(res, 200, this.releaseJson(release));
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/attestations\/sha256:([0-9a-f]{64})$/.exec(decodeURIComponent(url.pathname));
+    if (m && method === "GET") {
+      const found = this.attestations.filter((a) => a.owner === m![1] && a.repo === m![2] && a.sha256 === m![3]);
+      // GitHub answers 404 for a digest without attestations.
+      if (!found.length) return notFound(res);
+      return json(res, 200, {
+        attestations: found.map((a) => ({
+          repository_id: 1,
+          initiator: "user",
+          bundle: a.byUrl ? null : a.bundle,
+          ...(a.byUrl && { bundle_url: `${this.storageUrl}/attestations/${this.attestations.indexOf(a)}.json.sn?sv=standin&sig=signed` }),
+        })),
+      });
     }
     m = /^\/repos\/([^/]+)\/([^/]+)\/releases\/assets\/(\d+)$/.exec(url.pathname);
     if (m && method === "GET") {
@@ -320,7 +367,14 @@ export class GitHubStandIn {
       res.writeHead(400, { "content-type": "application/xml" });
       return void res.end("<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>");
     }
-    const m = /^\/download\/(\d+)$/.exec(new URL(req.url ?? "/", this.storageUrl).pathname);
+    const path = new URL(req.url ?? "/", this.storageUrl).pathname;
+    const attestation = /^\/attestations\/(\d+)\.json\.sn$/.exec(path);
+    if (attestation && this.attestations[Number(attestation[1])]) {
+      const data = Buffer.from(compress(new Uint8Array(Buffer.from(JSON.stringify(this.attestations[Number(attestation[1])]!.bundle)))));
+      res.writeHead(200, { "content-type": "application/x-snappy", "content-length": data.length });
+      return void res.end(data);
+    }
+    const m = /^\/download\/(\d+)$/.exec(path);
     const asset = m ? this.findAsset(Number(m[1])) : undefined;
     if (!asset) {
       res.writeHead(404);

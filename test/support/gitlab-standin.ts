@@ -4,6 +4,7 @@
 // elsewhere that refuses any request carrying a token. With `requireToken`, the API and the
 // package registry answer 404 without the token, as GitLab does for private projects. Every
 // request is logged with the token headers it carried.
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HttpStandIn } from "./http-standin.js";
@@ -66,6 +67,11 @@ export class GitLabStandIn {
     return `${this.webUrl}/api/v4`;
   }
 
+  /** The commit a release's tag points to (made up, stable), as the release's commit.id gives it. */
+  static commitOf(project: string, tag: string): string {
+    return createHash("sha1").update(`commit ${project} ${tag}`).digest("hex");
+  }
+
   addRelease(release: GitLabReleaseDef): void {
     const id = this.nextId++;
     this.releases.push({ ...release, id });
@@ -125,6 +131,7 @@ export class GitLabStandIn {
       return json(res, 200, {
         name: found.tag,
         tag_name: found.tag,
+        commit: { id: GitLabStandIn.commitOf(found.project, found.tag), short_id: GitLabStandIn.commitOf(found.project, found.tag).slice(0, 8) },
         description: "",
         upcoming_release: false,
         assets: { count: found.links.length, sources: [], links: found.links.map((l, i) => this.linkJson(found, l, i)) },

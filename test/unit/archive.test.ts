@@ -19,7 +19,7 @@ const LINUX = "x86_64-unknown-linux-gnu";
 async function include(files: FixtureFile[], options: { triple?: string; pyproject?: string; zip?: Buffer; tar?: Buffer } = {}) {
   const root = tempProject({ "pyproject.toml": options.pyproject ?? TOONDB_PYPROJECT, "toondb/__init__.py": "" });
   const triple = options.triple ?? LINUX;
-  const plan = planTarget(loadProject(root), { target: triple, offline: false, verbose: false }, undefined, {});
+  const plan = planTarget(loadProject(root), { target: triple, offline: false, locked: false, verbose: false }, undefined, {});
   const archive = path.join(root, "asset");
   writeFileSync(archive, options.zip ?? options.tar ?? (plan.target.archive === "zip" ? await packZip(files) : await packTarGz(files)));
   const spool = await Spool.create(path.join(root, "spool"));

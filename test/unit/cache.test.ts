@@ -49,7 +49,7 @@ async function fetchAsset(env: Record<string, string>, options: { asset?: string
   const asset = options.asset ? `asset = "${options.asset}"` : 'asset = "toondb-{version}-{target}.{archive}"';
   const pyproject = TOONDB_PYPROJECT.replace('asset = "toondb-{version}-{target}.{archive}"', `${asset}\n${options.upstream ?? ""}`);
   const root = tempProject({ "pyproject.toml": pyproject, "toondb/__init__.py": "" });
-  const plan = planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
+  const plan = planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {});
   return fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false }, root);
 }
 

@@ -1,6 +1,7 @@
 // binwheel check on wheels written by Python's zipfile: ZIP64 in its forms, RECORD of any size
 // (and CSV as Python's csv module reads it), member names that are no safe path or that collide
 // on macOS and Windows, and what valid wheels may hold (a top-level .pth, a .data folder).
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
@@ -167,6 +168,46 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED, compresslevel=1) as
     const found = await problems(await pythonWheel(tempDir(), { files, record: "demo-1.0.dist-info/RECORD,,\n" }));
     expect(found.filter((p) => p.endsWith("is not listed in RECORD"))).toHaveLength(20);
     expect(found).toEqual([...found.slice(0, 20), "... and 32 more files not listed in RECORD"]);
+  });
+});
+
+describe("SBOMs in .dist-info/sboms (PEP 770)", () => {
+  const sbom = (doc: unknown) => ["demo-1.0.dist-info/sboms/x.cdx.json", typeof doc === "string" ? doc : JSON.stringify(doc)] as [string, string];
+  const fileSha = createHash("sha256").update("x = 1\n").digest("hex");
+  const file = (name: string, content: string) => ({ type: "file", name, hashes: [{ alg: "SHA-256", content }] });
+
+  it("passes a CycloneDX document whose files carry their sha256, and any other JSON SBOM", async () => {
+    const doc = { bomFormat: "CycloneDX", specVersion: "1.6", version: 1, components: [{ type: "application", name: "up", components: [file("demo/__init__.py", fileSha)] }] };
+    const wheel = await pythonWheel(tempDir(), { files: [["demo/__init__.py", "x = 1\n"], sbom(doc), ["demo-1.0.dist-info/sboms/other.spdx.json", "{}"]] });
+    expect(await problems(wheel)).toEqual([]);
+  });
+
+  it("reports broken JSON, the wrong shape, a malformed hash and a file whose sha256 differs, names made printable", async () => {
+    const doc = { bomFormat: "SPDX", specVersion: "9", serialNumber: "nope", components: [{ type: "application", name: "up", components: [file("demo/__init__.py", "0".repeat(64)), file("a\u001b[31mred", "zz"), { name: 1 }] }] };
+    const wheel = await pythonWheel(tempDir(), { files: [["demo/__init__.py", "x = 1\n"], sbom(doc), ["demo-1.0.dist-info/sboms/broken.json", "{"]] });
+    const found = await problems(wheel);
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^demo-1\.0\.dist-info\/sboms\/broken\.json: is not valid JSON/),
+      'demo-1.0.dist-info/sboms/x.cdx.json: bomFormat is "SPDX", not "CycloneDX"',
+      expect.stringMatching(/sboms\/x\.cdx\.json: specVersion is "9", not a CycloneDX version/),
+      'demo-1.0.dist-info/sboms/x.cdx.json: serialNumber "nope" is not a urn:uuid',
+      `demo-1.0.dist-info/sboms/x.cdx.json: components[0].components[0] gives demo/__init__.py the sha256 ${"0".repeat(64)}, but the wheel's file has ${fileSha}`,
+      'demo-1.0.dist-info/sboms/x.cdx.json: components[0].components[1] (a\\u001b[31mred) has a malformed hash {"alg":"SHA-256","content":"zz"}',
+      "demo-1.0.dist-info/sboms/x.cdx.json: components[0].components[2] lacks a type or a name",
+    ]));
+    expect(found.join("\n")).not.toMatch(/\u001b/);
+  });
+
+  it("walks components nested thousands deep without running out of stack", async () => {
+    // Written out by hand: JSON.stringify itself recurses.
+    const depth = 20000;
+    const text = '{"bomFormat":"CycloneDX","specVersion":"1.6","components":[' + '{"type":"library","name":"l","components":['.repeat(depth) +
+      JSON.stringify(file("demo/__init__.py", "0".repeat(64))) + "]}".repeat(depth) + "]}";
+    const wheel = await pythonWheel(tempDir(), { files: [["demo/__init__.py", "x = 1\n"], sbom(text)] });
+    const found = await problems(wheel);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.length).toBeLessThan(500);
+    expect(found[0]).toMatch(/: components\[0\]\.components\[0\].*….*\.components\[0\] gives demo\/__init__\.py the sha256 0{64}, but the wheel's file has/);
   });
 });
 

@@ -132,15 +132,17 @@ describe("readOptions", () => {
     expect(readOptions({ target: "aarch64-apple-darwin" }, { BINWHEEL_TARGET: "x86_64-pc-windows-msvc" })).toEqual({
       target: "aarch64-apple-darwin",
       offline: false,
+      locked: false,
       verbose: false,
     });
-    expect(readOptions(null, { BINWHEEL_TARGET: "x86_64-pc-windows-msvc", BINWHEEL_UPSTREAM_VERSION: "0.3.1", BINWHEEL_VERBOSE: "1", BINWHEEL_OFFLINE: "1" })).toEqual({
+    expect(readOptions(null, { BINWHEEL_TARGET: "x86_64-pc-windows-msvc", BINWHEEL_UPSTREAM_VERSION: "0.3.1", BINWHEEL_VERBOSE: "1", BINWHEEL_OFFLINE: "1", BINWHEEL_LOCKED: "1" })).toEqual({
       target: "x86_64-pc-windows-msvc",
       upstreamVersion: "0.3.1",
       offline: true,
+      locked: true,
       verbose: true,
     });
-    expect(readOptions({ verbose: "", offline: "false", "upstream-version": ["0.1", "0.2"] }, { BINWHEEL_OFFLINE: "1" })).toEqual({ upstreamVersion: "0.2", offline: false, verbose: true });
+    expect(readOptions({ verbose: "", offline: "false", locked: "true", "upstream-version": ["0.1", "0.2"] }, { BINWHEEL_OFFLINE: "1" })).toEqual({ upstreamVersion: "0.2", offline: false, locked: true, verbose: true });
   });
 
   it("rejects a non-boolean verbose", () => {

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { errorOf } from "../support/errors.js";
 import { loadProject } from "../../src/config/pyproject.js";
-import { redact } from "../../src/errors.js";
 import { planTarget } from "../../src/target/plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { GitHubStandIn, type StandInAsset } from "../support/github-standin.js";
@@ -37,17 +37,8 @@ async function standIn(assets: StandInAsset[] = [{ name: ASSET, data: CONTENT }]
 
 async function fetchAsset(env: Record<string, string>, options: { offline?: boolean } = {}) {
   const root = tempProject({ "pyproject.toml": TOONDB_PYPROJECT, "toondb/__init__.py": "" });
-  const plan = planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
+  const plan = planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {});
   return fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false }, root);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    return redact((e as Error).message);
-  }
-  throw new Error("expected an error");
 }
 
 const requestsTo = (origin: "api" | "storage") => github!.requests.filter((r) => r.origin === origin).length;
@@ -176,7 +167,7 @@ describe("without a cache", () => {
     const disk = canMount ? tmpfs("64k") : undefined;
     const gh = await standIn();
     const project = tempProject({ "pyproject.toml": TOONDB_PYPROJECT, "toondb/__init__.py": "", "notes.txt": "mine" });
-    const plan = planTarget(loadProject(project), { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false }, undefined, {});
+    const plan = planTarget(loadProject(project), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {});
     // BINWHEEL_CACHE_DIR at a non-empty unmarked folder: no cache is used.
     const scratch = tempDir();
     const fetched = await fetchUpstreamAsset(plan, scratch, { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: project }, { offline: false }, project);

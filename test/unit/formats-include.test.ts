@@ -23,7 +23,7 @@ async function include(asset: string, rule: string, file: string, folder = false
     "pyproject.toml": `[project]\nname = "demo"\nversion = "1.0"\n[tool.binwheel]\npackages = ["pkg"]\n[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "${asset}"\n[tool.binwheel.targets]\n"${LINUX}" = "auto"\n[[tool.binwheel.include]]\n${rule}\n`,
     "pkg/__init__.py": "",
   });
-  const plan = planTarget(loadProject(root), { target: LINUX, offline: false, verbose: false }, undefined, {});
+  const plan = planTarget(loadProject(root), { target: LINUX, offline: false, locked: false, verbose: false }, undefined, {});
   const spool = await Spool.create(path.join(root, "spool"));
   try {
     const placed = await includeFromArchive({ file, sha256: "0".repeat(64), folder }, plan, spool, root);
@@ -63,7 +63,7 @@ describe("bare files", () => {
         "pyproject.toml": `[project]\nname = "demo"\nversion = "1.0"\n[tool.binwheel]\npackages = ["pkg"]\n[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "${name}"\n[tool.binwheel.targets]\n"${LINUX}" = "auto"\n[[tool.binwheel.include]]\nfrom = "*"\nto = "pkg/_bin"\n`,
         "pkg/__init__.py": "",
       });
-      const plan = planTarget(loadProject(root), { target: LINUX, offline: false, verbose: false }, undefined, {});
+      const plan = planTarget(loadProject(root), { target: LINUX, offline: false, locked: false, verbose: false }, undefined, {});
       const placed = await includeFromArchive({ file: write(name, ELF), sha256: "1".repeat(64) }, plan, cache, root, cache);
       names.push(...placed.map((f) => f.wheelPath));
     }

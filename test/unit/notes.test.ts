@@ -100,6 +100,17 @@ describe("release notes and summary", () => {
     }
   });
 
+  it("list the lock's upstream digests, when the project has a lock, and keep them inert", () => {
+    const locked = { ...facts(), locked: [{ target: "x86_64-unknown-linux-gnu", asset: "toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz", sha256: "b".repeat(64) }] };
+    expect(renderNotes(locked)).toContain(
+      "The upstream assets, as binwheel.lock pins them (every wheel was built from these bytes):\n\n| Target | Upstream asset | SHA-256 |\n|---|---|---|\n" +
+        `| x86_64-unknown-linux-gnu | toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz | \`${"b".repeat(64)}\` |\n`,
+    );
+    expect(renderNotes(facts())).not.toContain("binwheel.lock");
+    const clean = renderNotes(locked);
+    for (const bad of HOSTILE) expectInert(renderNotes({ ...locked, locked: [{ target: "x86_64-unknown-linux-gnu", asset: bad, sha256: "b".repeat(64) }] }), clean);
+  });
+
   it("percent-encode addresses: path parts built from values, and any address given", () => {
     expect(releasePageUrl("https://github.com/", "toondb/toondb", "v1.0?x#y/../z (1)")).toBe(
       "https://github.com/toondb/toondb/releases/tag/v1.0%3Fx%23y%2F..%2Fz%20%281%29",

@@ -14,7 +14,7 @@ async function sdistOf(files: Record<string, string | Buffer>, env: Record<strin
     writeFileSync(path.join(root, name), content);
   }
   const out = tempDir();
-  const name = await buildSdist({ projectDir: root, outDir: out, options: { offline: false, verbose: false }, env });
+  const name = await buildSdist({ projectDir: root, outDir: out, options: { offline: false, locked: false, verbose: false }, env });
   const members: { path: string; mtime: number; mode: number }[] = [];
   await list({ file: path.join(out, name), onReadEntry: (e) => { members.push({ path: e.path, mtime: e.mtime!.getTime() / 1000, mode: e.mode! }); } });
   return { name, members, bytes: readFileSync(path.join(out, name)), out };
@@ -94,7 +94,7 @@ describe("buildSdist", () => {
   it("leaves nothing behind when it fails", async () => {
     const root = tempProject({ "pyproject.toml": toondb(`[tool.binwheel.sdist]\ninclude = ["tools/*"]`), "toondb/__init__.py": "", "tools/helper": ELF.toString("latin1") });
     const out = tempDir();
-    await expect(buildSdist({ projectDir: root, outDir: out, options: { offline: false, verbose: false }, env: {} })).rejects.toThrow();
+    await expect(buildSdist({ projectDir: root, outDir: out, options: { offline: false, locked: false, verbose: false }, env: {} })).rejects.toThrow();
     expect(readdirSync(out)).toEqual([]);
   });
 });

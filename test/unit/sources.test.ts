@@ -8,13 +8,13 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFile
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
-import { redact } from "../../src/errors.js";
 import { planTarget } from "../../src/target/plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { gitlabServer } from "../../src/upstream/gitlab.js";
 import { netrcReader, parseNetrc } from "../../src/upstream/netrc.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
+import { errorOf } from "../support/errors.js";
 import { tempDir, tempProject } from "../support/tmp.js";
 
 const TRIPLE = "x86_64-unknown-linux-gnu";
@@ -47,17 +47,8 @@ function project(upstream: string, files: Record<string, string> = {}, targetVar
 }
 
 async function fetchFrom(root: string, env: Record<string, string>, offline = false) {
-  const plan = planTarget(loadProject(root), { target: TRIPLE, offline: false, verbose: false }, undefined, {});
+  const plan = planTarget(loadProject(root), { target: TRIPLE, offline: false, locked: false, verbose: false }, undefined, {});
   return fetchUpstreamAsset(plan, tempDir(), { BINWHEEL_CACHE_DIR: tempDir(), ...env }, { offline }, root);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    return redact((e as Error).message);
-  }
-  throw new Error("expected an error");
 }
 
 function quiet(): string[] {

@@ -20,7 +20,7 @@ function load(tool: string) {
 }
 
 function plan(tool: string, target: string) {
-  return planTarget(load(tool), { target, offline: false, verbose: false }, undefined, {});
+  return planTarget(load(tool), { target, offline: false, locked: false, verbose: false }, undefined, {});
 }
 
 const GORELEASER = `

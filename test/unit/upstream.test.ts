@@ -4,8 +4,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { errorOf } from "../support/errors.js";
 import { loadProject } from "../../src/config/pyproject.js";
-import { redact } from "../../src/errors.js";
 import { planTarget } from "../../src/target/plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { GitHubStandIn, type StandInAsset } from "../support/github-standin.js";
@@ -33,18 +33,9 @@ async function standIn(assets: StandInAsset[] = [{ name: ASSET, data: CONTENT }]
 async function fetchAsset(env: Record<string, string>, options: { upstream?: string; offline?: boolean; version?: string } = {}) {
   const pyproject = TOONDB_PYPROJECT.replace('asset = "toondb-{version}-{target}.{archive}"', `asset = "toondb-{version}-{target}.{archive}"\n${options.upstream ?? ""}`);
   const root = tempProject({ "pyproject.toml": pyproject, "toondb/__init__.py": "" });
-  const project = loadProject(root);
-  const plan = planTarget(project, { target: "x86_64-unknown-linux-gnu", offline: false, verbose: false, ...(options.version && { upstreamVersion: options.version }) }, undefined, {});
+  const project = loadProject(root, options.version);
+  const plan = planTarget(project, { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {});
   return (await fetchUpstreamAsset(plan, tempDir(), env, { offline: options.offline ?? false }, root)).file;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    return redact((e as Error).message);
-  }
-  throw new Error("expected an error");
 }
 
 const storageRequests = () => github!.requests.filter((r) => r.origin === "storage").length;

@@ -43,7 +43,7 @@ describe("dynamic version", () => {
   it.each([
     ["no source", { "pyproject.toml": dynamic("") }, /dynamic lists "version", but \[tool\.binwheel\] version does not say where it comes from/],
     ["both static and dynamic", { "pyproject.toml": dynamic('version = { file = "x" }').replace('dynamic = ["version"]', 'version = "1"\ndynamic = ["version"]') }, /is set and also listed in \[project\] dynamic/],
-    ["an upstream without a version", { "pyproject.toml": dynamic(`version = { upstream = true }\n${upstream}`) }, /no upstream version is given: set \[tool\.binwheel\.upstream\] version, or pass -C upstream-version/],
+    ["an upstream without a version", { "pyproject.toml": dynamic(`version = { upstream = true }\n${upstream}`) }, /no upstream version is given: set \[tool\.binwheel\.upstream\] version, lock one \(binwheel lock --upstream-version <version>\), or pass -C upstream-version/],
     ["a missing file", { "pyproject.toml": dynamic('version = { file = "nope.py" }') }, /\[tool\.binwheel\.version\] file names "nope\.py", which does not exist/],
     ["a file without __version__", { "pyproject.toml": dynamic('version = { file = "demo/__init__.py" }') }, /has no line like __version__ = "1\.2\.3"/],
     ["a version that is not PEP 440", { "pyproject.toml": dynamic('version = { file = "demo/v.py" }'), "demo/v.py": "__version__ = 'latest'\n" }, /demo\/v\.py __version__ "latest" is not a valid PEP 440 version/],

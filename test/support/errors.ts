@@ -1,0 +1,12 @@
+// The message a failing call gives, as the user sees it (secrets masked).
+import { redact } from "../../src/errors.js";
+
+/** The (masked) message `promise` rejects with; an error itself when it resolves. */
+export async function errorOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    return redact((e as Error).message);
+  }
+  throw new Error("expected an error");
+}
