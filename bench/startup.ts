@@ -18,6 +18,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { toondbRelease } from "../test/support/fixtures.js";
 import { REPO, assembleExampleProject, pipEnv } from "../test/support/project.js";
+import { rewriteWheel } from "../test/support/rewrite-wheel.js";
 
 const TRIPLE = "x86_64-unknown-linux-gnu";
 const TOOL_C = `#include <stdio.h>
@@ -40,7 +41,7 @@ async function installed(work: string, assets: string, commands: "launcher" | "d
     env: { BINWHEEL_ASSET_DIR: assets, BINWHEEL_CACHE_DIR: path.join(work, "cache") },
   });
   let wheel = path.join(out, readdirSync(out)[0]!);
-  if (commands === "launcher") wheel = withPythonLauncher(wheel, path.join(work, "python-launcher"));
+  if (commands === "launcher") wheel = await withPythonLauncher(wheel, path.join(work, "python-launcher"));
   const venv = path.join(work, `venv-${commands}`);
   await execa("python3", ["-m", "venv", venv]);
   await execa(path.join(venv, "bin/python"), ["-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel], { env: pipEnv() });
@@ -51,24 +52,11 @@ async function installed(work: string, assets: string, commands: "launcher" | "d
  * A copy of the launcher wheel with one console_scripts entry, toondb-bulk-py, into the generated
  * Python launcher, so that pip writes its own wrapper for it exactly as for any entry point.
  */
-function withPythonLauncher(wheel: string, dir: string): string {
+async function withPythonLauncher(wheel: string, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const out = path.join(dir, path.basename(wheel));
-  execFileSync("python3", ["-c", `
-import base64, hashlib, sys, zipfile
-src, out = sys.argv[1:3]
-with zipfile.ZipFile(src) as z:
-    dist_info = next(n.split("/")[0] for n in z.namelist() if n.endswith(".dist-info/RECORD"))
-    entry = b"[console_scripts]\\ntoondb-bulk-py = toondb._binwheel_scripts:run_toondb_bulk\\n"
-    digest = base64.urlsafe_b64encode(hashlib.sha256(entry).digest()).rstrip(b"=").decode()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o:
-        for info in z.infolist():
-            body = z.read(info)
-            if info.filename == dist_info + "/RECORD":
-                body = ("%s/entry_points.txt,sha256=%s,%d\\r\\n" % (dist_info, digest, len(entry))).encode() + body
-            o.writestr(info, body)
-        o.writestr(dist_info + "/entry_points.txt", entry)
-`, wheel, out]);
+  const distInfo = `${path.basename(wheel).split("-").slice(0, 2).join("-")}.dist-info`;
+  await rewriteWheel(wheel, out, { [`${distInfo}/entry_points.txt`]: "[console_scripts]\ntoondb-bulk-py = toondb._binwheel_scripts:run_toondb_bulk\n" });
   return out;
 }
 

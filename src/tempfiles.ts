@@ -91,7 +91,8 @@ export function sweepTemporaries(dir: string): void {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (one we may not signal counts). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

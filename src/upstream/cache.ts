@@ -17,7 +17,7 @@ import path from "node:path";
 import { BinwheelError, describeSystemError, fail } from "../errors.js";
 import { info, warn } from "../log.js";
 import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
-import { discard, isTemporary, sweepTemporaries, temporaryPath } from "../tempfiles.js";
+import { discard, isRunning, isTemporary, sweepTemporaries, temporaryPath } from "../tempfiles.js";
 
 /**
  * What an index entry is for: the host asked, the source there ("github:owner/repo",
@@ -431,11 +431,3 @@ function keyHash(key: CacheKey): string {
   return createHash("sha256").update(JSON.stringify([key.host, key.source, key.tag, key.asset])).digest("hex");
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

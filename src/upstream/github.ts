@@ -10,6 +10,7 @@ import { VERSION } from "../version.js";
 import { Transient, boundedFetch, classifyStatus, timeoutSeconds, withRetries, type Fetch } from "./http.js";
 import { checksumFileNames, hashFromDigest } from "./integrity.js";
 import { missingAsset, missingChecksumFile, type Source } from "./source.js";
+import { sourceId } from "./lock.js";
 
 export interface GitHubAccess {
   apiUrl: string;
@@ -62,7 +63,7 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
     ? `If the repository is private, check that the token in ${access.tokenSource} can read its contents.`
     : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
   return {
-    key: { host: api.host, source: `github:${owner}/${repo}`, tag: plan.releaseTag, asset: plan.assetName },
+    key: { host: api.host, source: sourceId(plan.upstream), tag: plan.releaseTag, asset: plan.assetName },
     where,
     policy: {
       service: "GitHub",

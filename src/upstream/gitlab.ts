@@ -9,6 +9,7 @@ import { fail, registerSecret } from "../errors.js";
 import type { TargetPlan } from "../target/plan.js";
 import { checksumFileNames } from "./integrity.js";
 import { missingAsset, missingChecksumFile, type Source } from "./source.js";
+import { sourceId } from "./lock.js";
 
 export interface GitLabAccess {
   /** The API v4 base, e.g. https://gitlab.com/api/v4. */
@@ -70,7 +71,7 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
     ? `If the project is private, check that the token in ${access.tokenSource} can read it (a personal or project token needs the read_api scope).`
     : "If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).";
   return {
-    key: { host: api.host, source: `gitlab:${project}`, tag, asset: plan.assetName },
+    key: { host: api.host, source: sourceId(plan.upstream), tag, asset: plan.assetName },
     where,
     policy: {
       service: "GitLab",

@@ -15,6 +15,7 @@ import { machO } from "../support/binaries.js";
 import { fixtureLibrary } from "../support/fixtures.js";
 import { NODE, REPO, pipEnv } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
+import { rewriteWheel } from "../support/rewrite-wheel.js";
 import { renderShellLauncher } from "../../src/wheel/runtime.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
@@ -95,24 +96,6 @@ async function build(p: { root: string; assets: string }, target = LINUX) {
     reject: false,
   });
   return { ...result, wheel: result.exitCode === 0 ? path.join(out, readdirSync(out)[0]!) : "" };
-}
-
-/** A copy of `wheel` at `out` with one more member, recorded in RECORD as an installer expects. */
-async function addMember(wheel: string, out: string, name: string, content: Buffer): Promise<void> {
-  mkdirSync(path.dirname(out), { recursive: true });
-  await execa(PYTHON, ["-c", `
-import base64, hashlib, sys, zipfile
-src, out, name = sys.argv[1:4]
-data = sys.stdin.buffer.read()
-with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o:
-    for info in z.infolist():
-        body = z.read(info)
-        if info.filename.endswith(".dist-info/RECORD"):
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            body = ("%s,sha256=%s,%d\\r\\n" % (name, digest, len(data))).encode() + body
-        o.writestr(info, body)
-    o.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data)
-`, wheel, out, name], { input: content });
 }
 
 const pip = (args: string[], env: Record<string, string> = {}) =>
@@ -270,7 +253,8 @@ describe("what is refused", () => {
     // binwheel check finds the same file in any wheel, whoever built it, and in any folder of it.
     for (const member of ["demo/old/darwin-arm64/tool", "demo_cli-1.0.data/scripts/tool"]) {
       const tampered = path.join(work, `tampered-${count++}`, path.basename(excluded.wheel));
-      await addMember(excluded.wheel, tampered, member, fixtureLibrary("aarch64-apple-darwin"));
+      mkdirSync(path.dirname(tampered), { recursive: true });
+      await rewriteWheel(excluded.wheel, tampered, { [member]: fixtureLibrary("aarch64-apple-darwin") });
       const checked = await execa(NODE, [CORE, "check", tampered], { reject: false });
       expect(checked.exitCode).toBe(1);
       expect(checked.stdout).toContain(`${member} is a Mach-O binary, which cannot run on linux, so it does not belong in a x86_64-unknown-linux-gnu wheel`);

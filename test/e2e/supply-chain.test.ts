@@ -17,6 +17,7 @@ import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
 import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 import { onlyWheel, validateWheel } from "../support/python.js";
+import { rewriteWheel } from "../support/rewrite-wheel.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const LINUX = "x86_64-unknown-linux-gnu";
@@ -126,20 +127,7 @@ describe("the SBOM in every binary wheel", () => {
 async function rewritten(wheel: string, name: string, content: string): Promise<string> {
   const out = path.join(work, `rewritten-${runs++}`, path.basename(wheel));
   mkdirSync(path.dirname(out));
-  await execa("python3", ["-c", `
-import base64, hashlib, sys, zipfile
-src, out, name = sys.argv[1:4]
-data = sys.stdin.buffer.read()
-digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o:
-    for info in z.infolist():
-        body = z.read(info)
-        if info.filename == name:
-            body = data
-        elif info.filename.endswith(".dist-info/RECORD"):
-            body = b"".join((("%s,sha256=%s,%d\\r\\n" % (name, digest, len(data))).encode() if line.startswith(name.encode() + b",") else line + b"\\n") for line in body.splitlines())
-        o.writestr(info, body)
-`, wheel, out, name], { input: content });
+  await rewriteWheel(wheel, out, { [name]: content });
   return out;
 }
 
