@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readOptions, type BuildOptions } from "../src/config/settings.js";
 import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
-import { checkedHostFacts, nodeHostFacts, type HostFacts } from "../src/target/host.js";
+import { checkedHostFacts, nodeHostFacts, type HostFacts } from "../src/platform/host.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 export type ParsedValues<T> = {

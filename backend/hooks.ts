@@ -8,7 +8,7 @@ import { readOptions, type BuildOptions, type ConfigSettings } from "../src/conf
 import { fail } from "../src/errors.js";
 import { setVerbose } from "../src/log.js";
 import { buildSdist } from "../src/sdist/build.js";
-import { checkedHostFacts, resolveTarget, type HostFacts } from "../src/target/host.js";
+import { checkedHostFacts, resolveTarget, type HostFacts } from "../src/platform/host.js";
 import { buildWheel, type WheelRequest } from "../src/wheel/build.js";
 import { writePreparedMetadata } from "../src/wheel/distinfo.js";
 import { buildEditable } from "../src/wheel/editable.js";

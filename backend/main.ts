@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import { BinwheelError, describeSystemError } from "../src/errors.js";
 import { shown } from "../src/log.js";
-import { removeTemporariesOnSignals } from "../src/tempfiles.js";
+import { removeTemporariesOnSignals } from "../src/fs/tempfiles.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
 
@@ -35,7 +35,7 @@ function report(e: unknown): number {
 }
 
 // libuv's thread pool runs file reads and writes (compression has its own worker threads,
-// src/wheel/deflate-pool.ts): one thread per core, not the default four, keeps small machines
+// src/codec/deflate-pool.ts): one thread per core, not the default four, keeps small machines
 // from oversubscribing their cores. Read when the pool starts, so set before any work.
 process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallelism(), 2), 8));
 

@@ -28,7 +28,7 @@ const common = {
 // only behind a proxy; the Sigstore libraries only for attestations; CycloneDX for wheels' SBOMs.
 const BESIDE = [
   { filter: /^undici$/, entry: "undici", file: "_undici.mjs" },
-  { filter: /sigstore-libraries\.js$/, entry: "src/upstream/sigstore-libraries.ts", file: "_sigstore.mjs" },
+  { filter: /sigstore-libraries\.js$/, entry: "src/upstream/trust/sigstore-libraries.ts", file: "_sigstore.mjs" },
   { filter: /sbom-libraries\.js$/, entry: "src/wheel/sbom-libraries.ts", file: "_sbom.mjs" },
 ];
 const beside = {
@@ -60,5 +60,5 @@ for (const dir of ["python_shim/binwheel", "dist"]) {
   for (const { entry, file } of BESIDE) await build({ ...common, entryPoints: [entry], outfile: `${dir}/${file}` });
 }
 
-// The compression engine is loaded from beside the module that uses it (src/codec.ts).
-for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/codec.wasm", `${dir}/codec.wasm`);
+// The compression engine is loaded from beside the module that uses it (src/codec/codec.ts).
+for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/codec/codec.wasm", `${dir}/codec.wasm`);

@@ -1,5 +1,5 @@
 // Human messages go to stderr (stdout belongs to the frontend and to command output).
-import { printable } from "./artifact-path.js";
+import { printable } from "./fs/artifact-path.js";
 import { redact } from "./errors.js";
 
 let verbose = false;

@@ -5,9 +5,9 @@ import { lstatSync } from "node:fs";
 import path from "node:path";
 import { loadProject } from "../../src/config/pyproject.js";
 import { fail } from "../../src/errors.js";
-import { makeFolderInside } from "../../src/files.js";
+import { makeFolderInside } from "../../src/fs/files.js";
 import { renderWorkflow } from "../../src/release/workflow.js";
-import { writeThroughTemporary } from "../../src/tempfiles.js";
+import { writeThroughTemporary } from "../../src/fs/tempfiles.js";
 import { parse } from "../args.js";
 
 export async function initCiCommand(args: string[]): Promise<void> {

@@ -1,5 +1,5 @@
-// `binwheel lock`: write binwheel.lock (see src/upstream/locking.ts).
-import { writeLock } from "../../src/upstream/locking.js";
+// `binwheel lock`: write binwheel.lock (see src/release/locking.ts).
+import { writeLock } from "../../src/release/locking.js";
 import { buildOptions, parse } from "../args.js";
 
 export async function lockCommand(args: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 // `binwheel targets`: the plan, one block per configured target.
 import { loadProject } from "../../src/config/pyproject.js";
-import { planTarget } from "../../src/target/plan.js";
+import { planTarget } from "../../src/plan/target-plan.js";
 import { bundleBinaries, withScratch } from "../../src/wheel/build.js";
 import { buildOptions, parse } from "../args.js";
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds src/codec.wasm, binwheel's compression engine: libdeflate's compressor (deflate.c),
+# Builds src/codec/codec.wasm, binwheel's compression engine: libdeflate's compressor (deflate.c),
 # zlib's raw inflate (gunzip.c), and the decoders of the other archive compressions: liblzma's
 # (unxz.c), zstd's (unzstd.c) and libbzip2's (bunzip2.c). Each from Debian's copy of the upstream
 # release (checked by its sha256), compiled with clang for wasm32, freestanding. The output is
@@ -24,7 +24,7 @@ BZIP2=bzip2-1.0.8
 BZIP2_URL=$POOL/b/bzip2/bzip2_1.0.8.orig.tar.gz
 BZIP2_SHA256=ab5a03176ee106d3f0fa90e381da478ddae405918153cca248e682cd0c4a2269
 HERE=$(cd "$(dirname "$0")" && pwd)
-OUT=$HERE/../../src/codec.wasm
+OUT=$HERE/../../src/codec/codec.wasm
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 fetch() { # url sha256

@@ -1,7 +1,7 @@
 // Streaming .bz2 decompression into one reused buffer: libbzip2's decompressor (1.0.8),
 // compiled into ../codec.wasm (native/codec-wasm/bunzip2.c). It reads stream after stream (as
 // pbzip2 and lbzip2 write them) and checks every block's CRC and each stream's combined CRC.
-import { bzip2Decoder, decodeFile } from "../codec.js";
+import { bzip2Decoder, decodeFile } from "../codec/codec.js";
 
 /**
  * Decompresses a .bz2 file (all its streams), yielding views of the decompressed bytes. A view

@@ -1,6 +1,6 @@
 // What the archive readers hand out: one entry at a time, in archive order, with its content
 // available as a stream so memory does not grow with the size of the binaries.
-import { UNSAFE_CHARACTERS, printable } from "../artifact-path.js";
+import { UNSAFE_CHARACTERS, printable } from "../fs/artifact-path.js";
 import { fail } from "../errors.js";
 
 export type EntryType = "file" | "directory" | "symlink" | "hardlink" | "other";

@@ -1,12 +1,12 @@
 // Streaming gunzip into one reused buffer: zlib's raw inflate (the decompressor half of
-// ../codec.ts) decompresses into the module's 256 KiB output buffer, and each piece is handed
+// ../codec/codec.ts) decompresses into the module's 256 KiB output buffer, and each piece is handed
 // out as a view of it. Node's own gunzip stream allocates a fresh buffer per chunk, which V8
 // frees only when its external-memory heuristics say so: tens of MiB of garbage at any time
 // while a large asset streams by (measured). The gzip framing (RFC 1952) is read here, and the
 // CRC-32 checked with Node's native crc32.
 import { open } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { cString, inflater } from "../codec.js";
+import { cString, inflater } from "../codec/codec.js";
 
 
 const FHCRC = 0x02;

@@ -2,7 +2,7 @@
 // compiled into ../codec.wasm (native/codec-wasm/unxz.c). It reads concatenated streams and
 // stream padding, checks every block's CRC-32, CRC-64 or SHA-256 and each stream's index, and
 // refuses streams whose dictionary would take more than MAX_DICTIONARY.
-import { decodeFile, xzDecoder } from "../codec.js";
+import { decodeFile, xzDecoder } from "../codec/codec.js";
 
 /** The largest dictionary read: twice xz -9's (64 MiB), the most any xz preset uses. */
 export const MAX_DICTIONARY = 128 << 20;

@@ -10,8 +10,8 @@
 // BinwheelError naming the archive and the member.
 import { open, type FileHandle } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { printable } from "../artifact-path.js";
-import { cString, inflater } from "../codec.js";
+import { printable } from "../fs/artifact-path.js";
+import { cString, inflater } from "../codec/codec.js";
 import { BinwheelError } from "../errors.js";
 import { cleanEntryPath, type EntryHandler, type EntryType } from "./entries.js";
 

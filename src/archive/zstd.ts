@@ -2,7 +2,7 @@
 // compiled into ../codec.wasm (native/codec-wasm/unzstd.c). It reads frame after frame, skips
 // skippable frames, verifies content checksums where a frame has one, and refuses frames whose
 // window is over 2^MAX_WINDOW_LOG bytes.
-import { decodeFile, zstdDecoder } from "../codec.js";
+import { decodeFile, zstdDecoder } from "../codec/codec.js";
 
 /** The largest window read, 2^27 = 128 MiB: what zstd --long uses, and zstd's own default limit. */
 export const MAX_WINDOW_LOG = 27;

@@ -1,10 +1,10 @@
 // Core metadata (METADATA, PKG-INFO) checked with the rules PyPI and packaging's validator apply
 // (research/wheel-spec.md §2): field syntax, fields newer than the declared version, and what
 // PyPI refuses (local versions, direct URL requirements, long URL labels, Private classifiers).
-import { normalizeName } from "../names.js";
-import { isLocalVersion, normalizeVersion } from "../pep440.js";
-import { parseRequirement } from "../requirements.js";
-import { canonicalizeLicenseExpression } from "../spdx.js";
+import { normalizeName } from "../python/names.js";
+import { isLocalVersion, normalizeVersion } from "../python/pep440.js";
+import { parseRequirement } from "../python/requirements.js";
+import { canonicalizeLicenseExpression } from "../python/spdx.js";
 
 export interface CoreMetadata {
   /** Header fields in order, names as written. */

@@ -2,7 +2,7 @@
 // parse; a CycloneDX one (.cdx.json) must have the document's required shape, well-formed hashes,
 // and, for each "file" component named like one of the wheel's files, that file's sha256. The full
 // schema is checked by binwheel's tests; this catches what a damaged or hand-edited SBOM gets wrong.
-import { printable } from "../artifact-path.js";
+import { printable } from "../fs/artifact-path.js";
 const SPEC_VERSIONS = ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"];
 const HEX_LENGTHS: Record<string, number> = { "MD5": 32, "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128, "SHA3-256": 64, "SHA3-384": 96, "SHA3-512": 128, "BLAKE2b-256": 64, "BLAKE2b-384": 96, "BLAKE2b-512": 128 };
 /** Problems spelled out before the rest are only counted. */

@@ -3,11 +3,11 @@
 // member names that are safe paths and that no two are one file on macOS or Windows.
 import path from "node:path";
 import { readTar } from "../archive/tar.js";
-import { collisionKey, pathProblem, printable } from "../artifact-path.js";
+import { collisionKey, pathProblem, printable } from "../fs/artifact-path.js";
 import { BinwheelError } from "../errors.js";
 import { binaryFormat } from "../inspect/magic.js";
-import { escapedName } from "../names.js";
-import { normalizeVersion } from "../pep440.js";
+import { escapedName } from "../python/names.js";
+import { normalizeVersion } from "../python/pep440.js";
 import { checkCoreMetadata, parseCoreMetadata } from "./metadata.js";
 import { MAX_TEXT, Problems, collision } from "./wheel.js";
 

@@ -2,11 +2,11 @@
 // license files) are read here, so everything after this step is pure data.
 import path from "node:path";
 import { fail } from "../errors.js";
-import { globFiles, projectFile, readUtf8 } from "../files.js";
-import { isReservedCommand, isValidCommandName, isValidProjectName, normalizeExtra } from "../names.js";
-import { normalizeVersion, specifierSetError } from "../pep440.js";
-import { parseRequirement } from "../requirements.js";
-import { canonicalizeLicenseExpression } from "../spdx.js";
+import { globFiles, projectFile, readUtf8 } from "../fs/files.js";
+import { isReservedCommand, isValidCommandName, isValidProjectName, normalizeExtra } from "../python/names.js";
+import { normalizeVersion, specifierSetError } from "../python/pep440.js";
+import { parseRequirement } from "../python/requirements.js";
+import { canonicalizeLicenseExpression } from "../python/spdx.js";
 import { Table, isTable, quoteKey } from "./values.js";
 
 export interface Person {

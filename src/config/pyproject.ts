@@ -3,12 +3,12 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { fail } from "../errors.js";
-import { readUtf8 } from "../files.js";
+import { readUtf8 } from "../fs/files.js";
 import { projectName, readProject, type ProjectMetadata } from "./project.js";
 import { readTool, type BinwheelConfig } from "./tool.js";
 import { Table, isTable } from "./values.js";
 import { dynamicVersion } from "./version.js";
-import { readLock, type Lock } from "../upstream/lock.js";
+import { readLock, type Lock } from "./lock.js";
 
 export interface Project {
   /** Absolute path of the folder holding pyproject.toml. */

@@ -1,7 +1,7 @@
 // Per-build knobs: PEP 517 config_settings (`-C key=value`) first, then BINWHEEL_* variables.
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
-import { checkedUpstreamVersion } from "../template.js";
+import { checkedUpstreamVersion } from "./template.js";
 
 export type ConfigSettings = Record<string, string | string[] | undefined> | null | undefined;
 

@@ -2,11 +2,11 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
-import { isInside, projectFile } from "../files.js";
-import { escapedName, isReservedCommand, isValidCommandName } from "../names.js";
+import { isInside, projectFile } from "../fs/files.js";
+import { escapedName, isReservedCommand, isValidCommandName } from "../python/names.js";
 import picomatch from "picomatch";
-import { TARGET_PLACEHOLDERS, checkTemplate, placeholdersOf } from "../template.js";
-import { KNOWN_TRIPLES, targetInfo, type Os, type TargetInfo } from "../target/triples.js";
+import { TARGET_PLACEHOLDERS, checkTemplate, placeholdersOf } from "./template.js";
+import { KNOWN_TRIPLES, targetInfo, type Os, type TargetInfo } from "../platform/triples.js";
 import { readUpstream, type UpstreamConfig } from "./upstream.js";
 import { Table, isTable, quoteKey } from "./values.js";
 

@@ -1,9 +1,9 @@
 // [tool.binwheel.upstream]: where the binaries come from (exactly one source: a GitHub or GitLab
 // release, any HTTPS URL template, or a local path), which release, how its assets are named and
-// how they are verified. Templates are checked here; they are filled per target in target/plan.ts.
+// how they are verified. Templates are checked here; they are filled per target in plan/target-plan.ts.
 import { fail } from "../errors.js";
-import { canonicalizeLicenseExpression } from "../spdx.js";
-import { TARGET_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion, placeholdersOf } from "../template.js";
+import { canonicalizeLicenseExpression } from "../python/spdx.js";
+import { TARGET_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion, placeholdersOf } from "./template.js";
 import { Table, describe, isTable, quoteKey } from "./values.js";
 
 export type UpstreamSource =

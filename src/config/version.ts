@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { fail } from "../errors.js";
-import { readUtf8 } from "../files.js";
+import { readUtf8 } from "../fs/files.js";
 import { checkedVersion } from "./project.js";
 import type { UpstreamConfig, VersionSource } from "./tool.js";
 

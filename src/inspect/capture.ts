@@ -4,7 +4,7 @@
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { inspectBinary, type BinaryInfo } from "./inspect.js";
 import { binaryFormat } from "./magic.js";
-import { writeFully } from "../write-fully.js";
+import { writeFully } from "../fs/write-fully.js";
 
 /** Enough to see an ELF/Mach-O magic and a PE header behind its DOS stub. */
 const HEAD = 4096;

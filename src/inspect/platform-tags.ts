@@ -4,7 +4,7 @@
 // Windows from the PE machine type. A binary for another architecture is always an error.
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
-import type { TargetInfo } from "../target/triples.js";
+import type { TargetInfo } from "../platform/triples.js";
 import type { ElfInfo } from "./elf.js";
 import type { BinaryInfo } from "./inspect.js";
 import type { MachOInfo } from "./macho.js";

@@ -7,7 +7,7 @@ import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { buildSdist } from "../sdist/build.js";
 import { buildWheel } from "../wheel/build.js";
-import { sha256OfFile } from "../upstream/integrity.js";
+import { sha256OfFile } from "../fs/hash.js";
 import { distributionStem } from "../wheel/tags.js";
 
 export interface Artifact {

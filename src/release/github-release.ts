@@ -5,8 +5,8 @@ import { openAsBlob } from "node:fs";
 import type { Octokit } from "@octokit/rest";
 import { fail } from "../errors.js";
 import { info } from "../log.js";
-import { Transient, withRetries } from "../upstream/http.js";
-import { HttpFailure, apiCall, type GitHubAccess } from "../upstream/github.js";
+import { Transient, withRetries } from "../upstream/http/fetch.js";
+import { HttpFailure, apiCall, type GitHubAccess } from "../upstream/http/github-api.js";
 
 export interface RemoteAsset {
   id: number;

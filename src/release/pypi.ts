@@ -13,8 +13,8 @@
 //   --max-file-size).
 // A missing project (404) is a first release: nothing to compare.
 import { fail } from "../errors.js";
-import { normalizeName } from "../names.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, makeFetch, timeoutSeconds, withRetries, type Fetch } from "../upstream/http.js";
+import { normalizeName } from "../python/names.js";
+import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, makeFetch, timeoutSeconds, withRetries, type Fetch } from "../upstream/http/fetch.js";
 
 export const DEFAULT_INDEX_URL = "https://pypi.org";
 /** PyPI's MAX_FILESIZE (100 * ONE_MIB), unless the project was granted a larger limit. */

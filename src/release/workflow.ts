@@ -6,7 +6,7 @@
 // action is pinned to a commit, and no `${{ }}` is expanded inside a `run:` script (a dispatch
 // input would become shell code); values reach scripts only through environment variables.
 import type { Project } from "../config/pyproject.js";
-import { normalizeName } from "../names.js";
+import { normalizeName } from "../python/names.js";
 
 /** Every action the workflow uses -> the commit its release tag points to. Change both together. */
 export const PINNED_ACTIONS = {

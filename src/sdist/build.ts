@@ -5,21 +5,21 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
-import { ArtifactPaths } from "../artifact-path.js";
+import { ArtifactPaths } from "../fs/artifact-path.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
-import { buildTimestamp } from "../epoch.js";
+import { buildTimestamp } from "../config/epoch.js";
 import { fail } from "../errors.js";
-import { globFiles, projectFile } from "../files.js";
+import { globFiles, projectFile } from "../fs/files.js";
 import { fileBinaryFormat } from "../inspect/magic.js";
 import { info } from "../log.js";
-import { binaryDirsOfAllTargets } from "../target/plan.js";
-import { LOCK_FILE } from "../upstream/lock.js";
+import { binaryDirsOfAllTargets } from "../plan/target-plan.js";
+import { LOCK_FILE } from "../config/lock.js";
 import { generatedPaths } from "../wheel/build.js";
 import { renderMetadata } from "../wheel/metadata.js";
 import { packageFiles } from "../wheel/sources.js";
 import { distributionStem } from "../wheel/tags.js";
-import { writeThroughTemporary } from "../tempfiles.js";
+import { writeThroughTemporary } from "../fs/tempfiles.js";
 import { writeTarGz, type TarMember } from "./tar.js";
 
 export interface SdistRequest {

@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { createDeflateRaw, crc32 } from "node:zlib";
 import { once } from "node:events";
-import { writeFully } from "../write-fully.js";
+import { writeFully } from "../fs/write-fully.js";
 
 export interface TarMember {
   /** Path inside the archive, `/`-separated. */

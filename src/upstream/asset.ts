@@ -1,25 +1,27 @@
-// The upstream asset of one target, as a verified file on disk: a local path source (path.ts),
+// The upstream asset of one target, as a verified file on disk: a local path source (sources/path.ts),
 // from BINWHEEL_ASSET_DIR (air-gapped builds), from the download cache, or downloaded from its
-// source (source.ts: GitHub, GitLab, any URL) and checked against the best hash known (a pin, the
+// source (sources/: GitHub, GitLab, any URL) and checked against the best hash known (a pin, the
 // host's digest, a checksum file) before anything uses or caches it. A hash that is known names
 // the blob: a cached blob with that hash is used without downloading anything. A file from the
 // cache says so (`cached`): the caller re-hashes it while reading, and deleting a blob that fails
 // makes the next call download it again. With [tool.binwheel.upstream] attestations, the verified
-// hash must also pass the attestation check (attestations.ts) before the asset is cached or used;
+// hash must also pass the attestation check (trust/attestations.ts) before the asset is cached or used;
 // the index entry records the policy it passed, so a warm build does not ask GitHub again.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../errors.js";
 import { detail, info, warn } from "../log.js";
-import type { TargetPlan } from "../target/plan.js";
-import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
-import { discard } from "../tempfiles.js";
-import { attestationCheck } from "./attestations.js";
+import type { TargetPlan } from "../plan/target-plan.js";
+import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js";
+import { discard } from "../fs/tempfiles.js";
+import { attestationCheck } from "./trust/attestations.js";
 import { AssetCache, diskError, type IndexEntry } from "./cache.js";
-import { Client, makeFetch } from "./http.js";
-import { CHECKSUM_FILE_LIMIT, agrees, algorithmsFor, checkHash, checksumFileNames, checksumText, hashFile, hashesFromChecksumFile, type ExpectedHash } from "./integrity.js";
-import { localAsset } from "./path.js";
-import { openSource, type LocatedAsset } from "./source.js";
+import { Client, makeFetch } from "./http/fetch.js";
+import { CHECKSUM_FILE_LIMIT, checksumFileNames, checksumText, hashesFromChecksumFile } from "./trust/checksums.js";
+import { agrees, algorithmsFor, checkHash, hashFile, type ExpectedHash } from "../fs/hash.js";
+import { localAsset } from "./sources/path.js";
+import { openSource } from "./sources/select.js";
+import type { LocatedAsset } from "./sources/source.js";
 
 export interface AssetOptions {
   offline: boolean;

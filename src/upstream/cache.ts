@@ -6,7 +6,7 @@
 // Nothing read from the cache is trusted: each file is opened without following links and
 // checked, and one that is a link, not a regular file, unreadable or malformed is reported,
 // deleted and fetched again (callers re-hash blobs before use). Writes go to temporary files
-// (src/tempfiles.ts) renamed into place, so concurrent builds never see a partial file and a
+// (src/fs/tempfiles.ts) renamed into place, so concurrent builds never see a partial file and a
 // killed build's leftovers are swept. Locks are heartbeated, so a dead or foreign holder is
 // taken over and a waiter never waits without bound.
 import { createHash } from "node:crypto";
@@ -16,8 +16,8 @@ import { homedir, hostname } from "node:os";
 import path from "node:path";
 import { BinwheelError, describeSystemError, fail } from "../errors.js";
 import { info, warn } from "../log.js";
-import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
-import { discard, isRunning, isTemporary, sweepTemporaries, temporaryPath } from "../tempfiles.js";
+import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js";
+import { discard, isRunning, isTemporary, sweepTemporaries, temporaryPath } from "../fs/tempfiles.js";
 
 /**
  * What an index entry is for: the host asked, the source there ("github:owner/repo",
@@ -63,7 +63,7 @@ const TAG = "CACHEDIR.TAG";
 /** The Cache Directory Tagging Specification's first line (https://bford.info/cachedir/). */
 const SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55";
 const TAG_TEXT = `${SIGNATURE}\n# This file is a cache directory tag created by binwheel: this folder is binwheel's download cache.\n# For information about cache directory tags, see https://bford.info/cachedir/\n`;
-/** src/tempfiles.ts names: a folder holding only these is still empty (another build is tagging it). */
+/** src/fs/tempfiles.ts names: a folder holding only these is still empty (another build is tagging it). */
 /** What binwheel keeps in its folder (the member cache is `libdeflate*`); `cache clean` removes these only. */
 const OURS = (name: string) => ["sha256", "index", "locks", TAG].includes(name) || name.startsWith("libdeflate") || isTemporary(name);
 

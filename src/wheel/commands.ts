@@ -6,11 +6,11 @@
 // - a launcher, on Windows and in editable installs: a console_scripts entry point into the
 //   generated Python module (_binwheel_scripts.py), which the other two fall back to.
 import path from "node:path";
-import type { IncludedFile } from "../archive/include.js";
+import type { IncludedFile } from "./include.js";
 import type { Project } from "../config/pyproject.js";
 import { fail } from "../errors.js";
 import { loadedLibraries } from "../inspect/inspect.js";
-import type { TargetPlan } from "../target/plan.js";
+import type { TargetPlan } from "../plan/target-plan.js";
 import { commandsFor, distInfoDir, launcherPackage } from "./distinfo.js";
 import { memberFromBuffer } from "./member.js";
 import { launcherFunction, renderShellLauncher, type BundledFile } from "./runtime.js";

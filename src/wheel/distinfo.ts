@@ -5,7 +5,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Project } from "../config/pyproject.js";
 import { appliesTo, type ScriptConfig } from "../config/tool.js";
-import { targetInfo } from "../target/triples.js";
+import { targetInfo } from "../platform/triples.js";
 import { fail } from "../errors.js";
 import { renderEntryPoints, renderMetadata } from "./metadata.js";
 import { scriptEntryPoints } from "./runtime.js";

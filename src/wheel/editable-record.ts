@@ -4,8 +4,8 @@
 // include destinations: any other file there is the author's, and is never silently dropped.
 import path from "node:path";
 import { warn } from "../log.js";
-import { NotRegularFile, readRegular } from "../regular-file.js";
-import { writeThroughTemporary } from "../tempfiles.js";
+import { NotRegularFile, readRegular } from "../fs/regular-file.js";
+import { writeThroughTemporary } from "../fs/tempfiles.js";
 
 export const EDITABLE_RECORD = ".binwheel-editable.json";
 

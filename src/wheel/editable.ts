@@ -10,14 +10,14 @@
 // needs) but nothing the author made or changed.
 import { lstatSync, mkdirSync, realpathSync, rmSync, type Stats } from "node:fs";
 import path from "node:path";
-import { ArtifactPaths, UNSAFE_CHARACTERS, pathProblem, printable } from "../artifact-path.js";
+import { ArtifactPaths, UNSAFE_CHARACTERS, pathProblem, printable } from "../fs/artifact-path.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import { fail } from "../errors.js";
-import { folderLeaves, isInside } from "../files.js";
+import { folderLeaves, isInside } from "../fs/files.js";
 import { info } from "../log.js";
-import { escapedName } from "../names.js";
-import { binaryDirsOfAllTargets } from "../target/plan.js";
-import { sha256OfFile } from "../upstream/integrity.js";
+import { escapedName } from "../python/names.js";
+import { binaryDirsOfAllTargets } from "../plan/target-plan.js";
+import { sha256OfFile } from "../fs/hash.js";
 import { bundleBinaries, distInfoEntries, generatedPaths, withScratch, type WheelRequest } from "./build.js";
 import { distInfoDir, distInfoFiles, readPreparedMetadata } from "./distinfo.js";
 import { readEditableRecord, writeEditableRecord } from "./editable-record.js";

@@ -15,11 +15,11 @@ import path from "node:path";
 import type { BinaryInfo } from "../inspect/inspect.js";
 import type { EntryType } from "../archive/entries.js";
 import { warn } from "../log.js";
-import { NotRegularFile, readRegular, regularStats } from "../regular-file.js";
-import { discard, sweepTemporaries, temporaryPath, writeThroughTemporary } from "../tempfiles.js";
-import { deflateStream } from "./deflate.js";
+import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js";
+import { discard, sweepTemporaries, temporaryPath, writeThroughTemporary } from "../fs/tempfiles.js";
+import { deflateStream } from "../codec/deflate.js";
 import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
-import { writeFully } from "../write-fully.js";
+import { writeFully } from "../fs/write-fully.js";
 
 /** Changes whenever the deflate output for the same input would (level, block size, method), or what a manifest records does. */
 const FORMAT = "libdeflate1.23-6-1m-v3";

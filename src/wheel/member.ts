@@ -8,11 +8,11 @@ import { open, type FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
 import { BinwheelError } from "../errors.js";
-import { NotRegularFile, openRegularHandle } from "../regular-file.js";
-import { writeThroughTemporary } from "../tempfiles.js";
-import { deflateStream, type Deflated } from "./deflate.js";
-import { deflateSync } from "./libdeflate.js";
-import { writeFully } from "../write-fully.js";
+import { NotRegularFile, openRegularHandle } from "../fs/regular-file.js";
+import { writeThroughTemporary } from "../fs/tempfiles.js";
+import { deflateStream, type Deflated } from "../codec/deflate.js";
+import { deflateSync } from "../codec/libdeflate.js";
+import { writeFully } from "../fs/write-fully.js";
 
 export interface Member {
   size: number;

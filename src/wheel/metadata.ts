@@ -1,6 +1,6 @@
 // Core metadata 2.4 (METADATA in wheels) from [project], rendered as pure text.
 import type { Person, ProjectMetadata } from "../config/project.js";
-import { parseRequirement, withExtra } from "../requirements.js";
+import { parseRequirement, withExtra } from "../python/requirements.js";
 
 export const METADATA_VERSION = "2.4";
 

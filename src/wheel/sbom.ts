@@ -8,10 +8,10 @@ import { createHash } from "node:crypto";
 import type { Models as ModelTypes } from "@cyclonedx/cyclonedx-library";
 import type { Project } from "../config/pyproject.js";
 import type { UpstreamSource } from "../config/upstream.js";
-import { buildTimestamp } from "../epoch.js";
-import type { TargetPlan } from "../target/plan.js";
-import { githubAccess, githubWebUrl } from "../upstream/github.js";
-import { gitlabServer } from "../upstream/gitlab.js";
+import { buildTimestamp } from "../config/epoch.js";
+import type { TargetPlan } from "../plan/target-plan.js";
+import { githubAccess, githubWebUrl } from "../upstream/http/github-api.js";
+import { gitlabServer } from "../upstream/http/gitlab-api.js";
 import { VERSION } from "../version.js";
 
 export const SBOM_NAME = "sboms/binwheel.cdx.json";

@@ -4,7 +4,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import type { PackageSource } from "../config/tool.js";
 import { fail } from "../errors.js";
-import { walkFiles } from "../files.js";
+import { walkFiles } from "../fs/files.js";
 import { readEditableRecord } from "./editable-record.js";
 
 export interface SourceFile {

@@ -1,5 +1,5 @@
 // Wheel file names and the WHEEL file (binary distribution format, compressed tag sets).
-import { escapedName } from "../names.js";
+import { escapedName } from "../python/names.js";
 import { VERSION } from "../version.js";
 
 export interface WheelTags {

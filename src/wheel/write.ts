@@ -1,13 +1,13 @@
 // Writing a wheel file: entries in order (sorted, .dist-info last, RECORD at the very end) into
 // a temporary file in the output folder, renamed into place only when complete.
 import path from "node:path";
-import { buildTimestamp } from "../epoch.js";
-import { ArtifactPaths } from "../artifact-path.js";
+import { buildTimestamp } from "../config/epoch.js";
+import { ArtifactPaths } from "../fs/artifact-path.js";
 import { fail } from "../errors.js";
 import { info } from "../log.js";
 import { memberFromBuffer } from "./member.js";
 import { renderRecord } from "./record.js";
-import { writeThroughTemporary } from "../tempfiles.js";
+import { writeThroughTemporary } from "../fs/tempfiles.js";
 import { ZipWriter, dosTime, type ZipEntry } from "./zip-writer.js";
 
 export async function writeWheel(
@@ -29,7 +29,7 @@ export async function writeWheel(
   info(`built ${fileName} (${ordered.length + 1} files, ${(size / 1048576).toFixed(1)} MiB)`);
 }
 
-/** Sorted by path, the .dist-info folder last; every path through the gate (artifact-path.ts). */
+/** Sorted by path, the .dist-info folder last; every path through the gate (fs/artifact-path.ts). */
 function orderForWheel(entries: ZipEntry[], distInfo: string, fileName: string): ZipEntry[] {
   if (entries.length >= 0xffff) fail(`the wheel ${fileName} would hold ${entries.length + 1} files; binwheel does not write ZIP64 wheels (more than 65535 files). Leave files out of the packages.`);
   const windows = fileName.slice(0, -".whl".length).split("-").pop()!.split(".").some((tag) => tag.startsWith("win"));

@@ -5,7 +5,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { fail } from "../errors.js";
 import { copyMember, type Member } from "./member.js";
-import { writeFully } from "../write-fully.js";
+import { writeFully } from "../fs/write-fully.js";
 
 export interface ZipEntry {
   name: string;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KNOWN_TRIPLES } from "../../src/target/triples.js";
+import { KNOWN_TRIPLES } from "../../src/platform/triples.js";
 import { fixtureLibrary, packTarGz, toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { NODE, REPO, assembleExampleProject } from "../support/project.js";

@@ -14,7 +14,7 @@ import { loadProject } from "../../src/config/pyproject.js";
 import { buildSdist } from "../../src/sdist/build.js";
 import { buildWheel } from "../../src/wheel/build.js";
 import { buildEditable } from "../../src/wheel/editable.js";
-import { planTarget } from "../../src/target/plan.js";
+import { planTarget } from "../../src/plan/target-plan.js";
 import { fixtureLibrary } from "../support/fixtures.js";
 import { inspectZip } from "../support/zip-inspect.js";
 

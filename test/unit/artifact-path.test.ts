@@ -1,6 +1,6 @@
-// The path gate every wheel, sdist and editable path passes (src/artifact-path.ts).
+// The path gate every wheel, sdist and editable path passes (src/fs/artifact-path.ts).
 import { describe, expect, it } from "vitest";
-import { ArtifactPaths, isReservedInWheel, pathProblem } from "../../src/artifact-path.js";
+import { ArtifactPaths, isReservedInWheel, pathProblem } from "../../src/fs/artifact-path.js";
 
 describe("pathProblem", () => {
   it.each([

@@ -11,9 +11,9 @@ import { errorOf } from "../support/errors.js";
 import { NODE, REPO } from "../support/project.js";
 import { execa } from "execa";
 import { loadProject } from "../../src/config/pyproject.js";
-import { planTarget } from "../../src/target/plan.js";
+import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
-import { GITHUB_ACTIONS_ISSUER, trustedRoots, verifyBundles, type Requirement } from "../../src/upstream/attestations.js";
+import { GITHUB_ACTIONS_ISSUER, trustedRoots, verifyBundles, type Requirement } from "../../src/upstream/trust/attestations.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { TOONDB_PYPROJECT, tempDir, tempProject } from "../support/tmp.js";
 

@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
-import { planTarget } from "../../src/target/plan.js";
+import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { AssetCache, cleanCache, type CacheKey } from "../../src/upstream/cache.js";
 import { GitHubStandIn } from "../support/github-standin.js";
@@ -202,7 +202,7 @@ describe("damaged cache files are named, deleted and fetched again", () => {
     const tampered = Buffer.from(CONTENT);
     tampered[1000] = tampered[1000]! ^ 1;
     writeFileSync(blobOf(cache), tampered);
-    // The caller re-hashes what comes from the cache (src/archive/include.ts), then deletes the blob.
+    // The caller re-hashes what comes from the cache (src/wheel/include.ts), then deletes the blob.
     const suspect = await fetchAsset(env, { upstream });
     expect(suspect).toEqual({ file: blobOf(cache), sha256: sha(CONTENT), cached: true });
     rmSync(suspect.file);

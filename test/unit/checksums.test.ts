@@ -1,7 +1,7 @@
 // Checksum files as upstreams really publish them. Each sample below has the shape (and, where
 // the source gave it, the very line) of a published file; the source is noted with it.
 import { describe, expect, it } from "vitest";
-import { checksumFileNames, checksumText, hashesFromChecksumFile, parseChecksums } from "../../src/upstream/integrity.js";
+import { checksumFileNames, checksumText, hashesFromChecksumFile, parseChecksums } from "../../src/upstream/trust/checksums.js";
 
 const named = (name: string) => ({ name, label: name, named: true });
 const found = (name: string) => ({ name, label: `the release's ${name}`, named: false });

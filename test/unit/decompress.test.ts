@@ -8,7 +8,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeFile, bzip2Decoder, xzDecoder, zstdDecoder, type StreamDecoder } from "../../src/codec.js";
+import { decodeFile, bzip2Decoder, xzDecoder, zstdDecoder, type StreamDecoder } from "../../src/codec/codec.js";
 import { decompress, type Compression } from "../../src/archive/decompress.js";
 import { formatFromName } from "../../src/archive/format.js";
 import { ArchiveGuard } from "../../src/archive/guard.js";

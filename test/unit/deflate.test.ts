@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { deflateStream } from "../../src/wheel/deflate.js";
-import { DeflatePool } from "../../src/wheel/deflate-pool.js";
-import { codecModule } from "../../src/codec.js";
-import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, deflateSync } from "../../src/wheel/libdeflate.js";
+import { deflateStream } from "../../src/codec/deflate.js";
+import { DeflatePool } from "../../src/codec/deflate-pool.js";
+import { codecModule } from "../../src/codec/codec.js";
+import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, deflateSync } from "../../src/codec/libdeflate.js";
 import { memberFromBuffer } from "../../src/wheel/member.js";
 
 /** The same algorithm, one block at a time on this thread: what any scheduling must produce. */

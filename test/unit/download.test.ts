@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { errorOf } from "../support/errors.js";
 import { loadProject } from "../../src/config/pyproject.js";
-import { planTarget } from "../../src/target/plan.js";
+import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { GitHubStandIn, type StandInAsset } from "../support/github-standin.js";
 import { TOONDB_PYPROJECT, tempDir, tempProject } from "../support/tmp.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostTriple, resolveTarget, type HostFacts } from "../../src/target/host.js";
+import { hostTriple, resolveTarget, type HostFacts } from "../../src/platform/host.js";
 
 const glibc = { family: "glibc" as const, version: "2.28" };
 const musl = { family: "musl" as const, version: "1.2.4" };

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readLock, renderLock, type Lock, type LockedAsset } from "../../src/upstream/lock.js";
+import { readLock, renderLock, type Lock, type LockedAsset } from "../../src/config/lock.js";
 import { tempDir } from "../support/tmp.js";
 
 const SHA = "ab".repeat(32);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { escapedName, isValidProjectName, normalizeName } from "../../src/names.js";
-import { isLocalVersion, normalizeVersion } from "../../src/pep440.js";
+import { escapedName, isValidProjectName, normalizeName } from "../../src/python/names.js";
+import { isLocalVersion, normalizeVersion } from "../../src/python/pep440.js";
 
 describe("normalizeVersion (str(packaging.version.Version(v)))", () => {
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ElfInfo } from "../../src/inspect/elf.js";
 import type { MachOInfo } from "../../src/inspect/macho.js";
 import { platformTags, type InspectedFile } from "../../src/inspect/platform-tags.js";
-import { targetInfo } from "../../src/target/triples.js";
+import { targetInfo } from "../../src/platform/triples.js";
 
 const t = (triple: string) => targetInfo(triple)!;
 const elf = (path: string, info: Partial<ElfInfo>): InspectedFile => ({

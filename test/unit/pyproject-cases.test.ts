@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import toml from "toml";
 import { checkCoreMetadata, parseCoreMetadata } from "../../src/check/metadata.js";
 import { loadProject } from "../../src/config/pyproject.js";
-import { escapedName, isValidProjectName } from "../../src/names.js";
+import { escapedName, isValidProjectName } from "../../src/python/names.js";
 import { renderMetadata } from "../../src/wheel/metadata.js";
 import { tempProject } from "../support/tmp.js";
 

@@ -8,10 +8,10 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFile
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
-import { planTarget } from "../../src/target/plan.js";
+import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
-import { gitlabServer } from "../../src/upstream/gitlab.js";
-import { netrcReader, parseNetrc } from "../../src/upstream/netrc.js";
+import { gitlabServer } from "../../src/upstream/http/gitlab-api.js";
+import { netrcReader, parseNetrc } from "../../src/upstream/http/netrc.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
 import { errorOf } from "../support/errors.js";

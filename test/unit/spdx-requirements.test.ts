@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRequirement, withExtra } from "../../src/requirements.js";
-import { canonicalizeLicenseExpression } from "../../src/spdx.js";
+import { parseRequirement, withExtra } from "../../src/python/requirements.js";
+import { canonicalizeLicenseExpression } from "../../src/python/spdx.js";
 
 describe("canonicalizeLicenseExpression", () => {
   it.each([

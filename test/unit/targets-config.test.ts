@@ -3,8 +3,8 @@
 // read into a plan per target.
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
-import { planTarget } from "../../src/target/plan.js";
-import { expand } from "../../src/template.js";
+import { planTarget } from "../../src/plan/target-plan.js";
+import { expand } from "../../src/config/template.js";
 import { tempProject } from "../support/tmp.js";
 
 const PROJECT = `[project]

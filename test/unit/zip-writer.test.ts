@@ -6,7 +6,7 @@ import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { readZip } from "../../src/archive/zip.js";
 import { Spool, memberFromBuffer } from "../../src/wheel/member.js";
-import { buildTimestamp } from "../../src/epoch.js";
+import { buildTimestamp } from "../../src/config/epoch.js";
 import { ZipWriter, dosTime } from "../../src/wheel/zip-writer.js";
 import { inspectZip } from "../support/zip-inspect.js";
 import { tempDir } from "../support/tmp.js";

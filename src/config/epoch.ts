@@ -1,5 +1,5 @@
 // SOURCE_DATE_EPOCH: the timestamp of every file binwheel writes, for reproducible builds.
-import { fail } from "./errors.js";
+import { fail } from "../errors.js";
 
 const MIN = 315532800; // 1980-01-01T00:00:00Z, the earliest time a zip can hold
 const MAX = 4354819198; // 2107-12-31T23:59:58Z, the latest

@@ -1,20 +1,20 @@
 // binwheel.lock: the exact upstream assets a project's wheels are built from, one table per target
 // (its source, release tag and commit, the asset's name, URL, size and sha256), written by
 // `binwheel lock` and read with the project. A build whose plan the lock covers takes the lock's
-// sha256 as a pin (plan.ts), so what it downloads, or finds in a cache, must be those bytes; the
+// sha256 as a pin (plan/target-plan.ts), so what it downloads, or finds in a cache, must be those bytes; the
 // lock's upstream version is the one builds take when neither the command line nor
 // [tool.binwheel.upstream] version names one. The file is project state, so it is checked as
 // hard as a download: every value is validated here, where it enters.
 import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
-import { pathProblem } from "../artifact-path.js";
-import type { UpstreamConfig } from "../config/upstream.js";
+import { pathProblem } from "../fs/artifact-path.js";
+import type { UpstreamConfig } from "./upstream.js";
 import { fail } from "../errors.js";
-import { isInside, readUtf8 } from "../files.js";
-import { targetInfo } from "../target/triples.js";
-import { checkedUpstreamVersion } from "../template.js";
-import { describe, isTable } from "../config/values.js";
+import { isInside, readUtf8 } from "../fs/files.js";
+import { targetInfo } from "../platform/triples.js";
+import { checkedUpstreamVersion } from "./template.js";
+import { describe, isTable } from "./values.js";
 
 export const LOCK_FILE = "binwheel.lock";
 const LOCK_VERSION = 1;

@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
-import { fail } from "./errors.js";
+import { fail } from "../errors.js";
 import { NotRegularFile, readRegular } from "./regular-file.js";
 
 /** True when `inner` is `outer` or lies below it (both absolute, links resolved). */

@@ -3,16 +3,13 @@
 // without touching the network; `locate` then finds the asset's URL, what the host says about it
 // (size, identity, digest) and the checksum files that may cover it. Everything else (the cache,
 // offline mode, BINWHEEL_ASSET_DIR, verification, retries, proxies, size bounds, temporary files)
-// is shared, in asset.ts and http.ts. A new host is a new module and one more case below.
-// (`path` sources are local files, not a host: see path.ts.)
-import { fail } from "../errors.js";
-import type { TargetPlan } from "../target/plan.js";
-import type { CacheKey, IndexEntry } from "./cache.js";
-import { githubSource } from "./github.js";
-import { gitlabSource } from "./gitlab.js";
-import type { Client, Fetch, HttpPolicy } from "./http.js";
-import type { ExpectedHash } from "./integrity.js";
-import { urlSource } from "./url.js";
+// is shared, in ../asset.ts and ../http/. A new host is a new module and one more case in
+// select.ts, which the sources never import. (`path` sources are local files, not a host: see path.ts.)
+import { fail } from "../../errors.js";
+import type { TargetPlan } from "../../plan/target-plan.js";
+import type { CacheKey, IndexEntry } from "../cache.js";
+import type { Client, Fetch, HttpPolicy } from "../http/fetch.js";
+import type { ExpectedHash } from "../../fs/hash.js";
 
 export interface ChecksumFile {
   /** Its file name (a bare hash in `<asset>.sha256` is trusted by it). */
@@ -51,20 +48,6 @@ export interface Source {
   policy: HttpPolicy;
   /** Finds the asset on its host (the one step that asks the network, besides the download); `commit` asks for the tag's commit too. */
   locate(client: Client, fetchImpl: Fetch, wants?: { commit?: boolean }): Promise<LocatedAsset>;
-}
-
-export function openSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
-  const { source } = plan.upstream;
-  switch (source.kind) {
-    case "github":
-      return githubSource(plan, env);
-    case "gitlab":
-      return gitlabSource(plan, env);
-    case "url":
-      return urlSource(plan, env);
-    case "path":
-      throw new Error("a path source is read by path.ts, not downloaded");
-  }
 }
 
 /** The release has no asset of the plan's name: says which setting gave the name and what there is. */

@@ -9,12 +9,12 @@
 // its source's policy for each request's headers, so a credential goes only to the host it
 // belongs to and never rides a redirect to another.
 import { open } from "node:fs/promises";
-import { isLoopback } from "../config/upstream.js";
-import { BinwheelError, fail } from "../errors.js";
-import { info } from "../log.js";
-import { VERSION } from "../version.js";
-import { writeFully } from "../write-fully.js";
-import { hashers, type Algorithm, type Hashes } from "./integrity.js";
+import { isLoopback } from "../../config/upstream.js";
+import { BinwheelError, fail } from "../../errors.js";
+import { info } from "../../log.js";
+import { VERSION } from "../../version.js";
+import { writeFully } from "../../fs/write-fully.js";
+import { hashers, type Algorithm, type Hashes } from "../../fs/hash.js";
 
 export type Fetch = typeof globalThis.fetch;
 

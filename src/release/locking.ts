@@ -8,14 +8,14 @@ import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { info, warn } from "../log.js";
-import { planTarget } from "../target/plan.js";
-import { writeThroughTemporary } from "../tempfiles.js";
+import { planTarget } from "../plan/target-plan.js";
+import { writeThroughTemporary } from "../fs/tempfiles.js";
 import { withScratch } from "../wheel/build.js";
-import { writeFully } from "../write-fully.js";
-import { fetchUpstreamAsset } from "./asset.js";
-import { Client, makeFetch } from "./http.js";
-import { LOCK_FILE, readLock, renderLock, sourceId, type Lock, type LockedAsset } from "./lock.js";
-import { openSource } from "./source.js";
+import { writeFully } from "../fs/write-fully.js";
+import { fetchUpstreamAsset } from "../upstream/asset.js";
+import { Client, makeFetch } from "../upstream/http/fetch.js";
+import { LOCK_FILE, readLock, renderLock, sourceId, type Lock, type LockedAsset } from "../config/lock.js";
+import { openSource } from "../upstream/sources/select.js";
 
 /** Writes `root`/binwheel.lock for every target; `options.upstreamVersion` moves it to that release. */
 export async function writeLock(root: string, options: BuildOptions, env: NodeJS.ProcessEnv): Promise<Lock> {

@@ -1,9 +1,9 @@
 // `{placeholder}` templates in pyproject.toml (tags, asset names, URLs, include paths). A name
 // with a capital first letter is the title-cased value of its lowercase twin (`{Goos}` is
 // "Linux" where `{goos}` is "linux"), as GoReleaser's `title` writes names.
-import { fail } from "./errors.js";
+import { fail } from "../errors.js";
 
-/** Placeholders every target fills (target/plan.ts gives their values); `vars` add more. */
+/** Placeholders every target fills (plan/target-plan.ts gives their values); `vars` add more. */
 export const TARGET_PLACEHOLDERS = [
   "version", "project_version", "target", "os", "arch", "platform", "archive", "goos", "goarch", "exe",
 ] as const;

@@ -1,6 +1,6 @@
 // binwheel's compression engine, one WebAssembly module (native/codec-wasm/, built into
 // codec.wasm beside this module): libdeflate's compressor, which writes the wheels
-// (wheel/libdeflate.ts), zlib's raw inflate, which reads .tar.gz assets (archive/gunzip.ts)
+// (libdeflate.ts), zlib's raw inflate, which reads .tar.gz assets (archive/gunzip.ts)
 // and .zip members (archive/zip.ts), and the .xz, .zst and .bz2 decoders (archive/xz.ts,
 // zstd.ts, bzip2.ts), which share one file loop (decodeFile below).
 // Each user makes its own instance: instances share the compiled code, not their memory.

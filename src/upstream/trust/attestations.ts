@@ -22,12 +22,12 @@
 import path from "node:path";
 import type { Bundle } from "@sigstore/bundle";
 import type { TrustedRoot } from "@sigstore/protobuf-specs";
-import type { AttestationPolicy, UpstreamConfig } from "../config/upstream.js";
-import { BinwheelError, fail } from "../errors.js";
-import { info, warn } from "../log.js";
-import { NotRegularFile, readRegular } from "../regular-file.js";
-import { apiCall, githubAccess, makeOctokit } from "./github.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, describeUrl, makeFetch, timeoutSeconds, withRetries } from "./http.js";
+import type { AttestationPolicy, UpstreamConfig } from "../../config/upstream.js";
+import { BinwheelError, fail } from "../../errors.js";
+import { info, warn } from "../../log.js";
+import { NotRegularFile, readRegular } from "../../fs/regular-file.js";
+import { apiCall, githubAccess, makeOctokit } from "../http/github-api.js";
+import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, describeUrl, makeFetch, timeoutSeconds, withRetries } from "../http/fetch.js";
 
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 const OID_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";

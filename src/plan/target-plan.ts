@@ -1,16 +1,16 @@
 // Config + options + host -> the plan for one target: its triple, the upstream release and
 // asset to fetch, the wheel tags and the include rules with placeholders filled in.
-import { pathProblem, printable } from "../artifact-path.js";
+import { pathProblem, printable } from "../fs/artifact-path.js";
 import { fail } from "../errors.js";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { appliesTo, type IncludeRule, type TargetConfig, type UpstreamConfig } from "../config/tool.js";
-import { expand, type Values } from "../template.js";
+import { expand, type Values } from "../config/template.js";
 import { warn } from "../log.js";
-import { LOCK_FILE, sourceId, type LockedAsset } from "../upstream/lock.js";
-import type { ExpectedHash } from "../upstream/integrity.js";
-import { resolveTarget, type HostFacts } from "./host.js";
-import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "./triples.js";
+import { LOCK_FILE, sourceId, type LockedAsset } from "../config/lock.js";
+import type { ExpectedHash } from "../fs/hash.js";
+import { resolveTarget, type HostFacts } from "../platform/host.js";
+import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "../platform/triples.js";
 
 export interface TargetPlan {
   target: TargetInfo;

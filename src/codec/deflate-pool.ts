@@ -3,7 +3,7 @@
 // writes. Workers start on the first large file and do not keep the process alive when idle.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { codecModule } from "../codec.js";
+import { codecModule } from "./codec.js";
 import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor } from "./libdeflate.js";
 
 /** Buffers that travel to a worker and back: their ArrayBuffers move, so they must own them. */

@@ -1,13 +1,13 @@
 // `url = "https://…/{asset}"`: any download site. The filled URL is checked before anything is
 // fetched: https (http only for loopback hosts), no credentials inside, and no placeholder value
 // that moves it to another host, into a query or fragment, or up the path. Credentials come from
-// the netrc file (netrc.ts) as Basic auth, each request getting those of its own host only: the
+// the netrc file (../http/netrc.ts) as Basic auth, each request getting those of its own host only: the
 // `default` entry only for the host the setting names, never for a host a redirect leads to.
 // A `checksums` URL may be absolute or relative to the asset's URL.
-import { fail } from "../errors.js";
-import type { TargetPlan } from "../target/plan.js";
-import { checkFetchable, describeUrl } from "./http.js";
-import { basicAuth, netrcFile, netrcReader } from "./netrc.js";
+import { fail } from "../../errors.js";
+import type { TargetPlan } from "../../plan/target-plan.js";
+import { checkFetchable, describeUrl } from "../http/fetch.js";
+import { basicAuth, netrcFile, netrcReader } from "../http/netrc.js";
 import type { Source } from "./source.js";
 
 export function urlSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {

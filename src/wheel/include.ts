@@ -15,15 +15,15 @@ import { fail } from "../errors.js";
 import { BinaryCapture } from "../inspect/capture.js";
 import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { detail } from "../log.js";
-import type { TargetPlan } from "../target/plan.js";
-import { BLOCK } from "../wheel/libdeflate.js";
-import { sha256OfFile } from "../upstream/integrity.js";
-import { DamagedCacheFile, type Member, type MemberSink } from "../wheel/member.js";
-import type { ManifestEntry, MemberCache } from "../wheel/member-cache.js";
-import type { ArchiveEntry } from "./entries.js";
-import { ArchiveGuard } from "./guard.js";
-import { checkMagic, formatFromName, type AssetFormat } from "./format.js";
-import { readArchive } from "./read.js";
+import type { TargetPlan } from "../plan/target-plan.js";
+import { BLOCK } from "../codec/libdeflate.js";
+import { sha256OfFile } from "../fs/hash.js";
+import { DamagedCacheFile, type Member, type MemberSink } from "./member.js";
+import type { ManifestEntry, MemberCache } from "./member-cache.js";
+import type { ArchiveEntry } from "../archive/entries.js";
+import { ArchiveGuard } from "../archive/guard.js";
+import { checkMagic, formatFromName, type AssetFormat } from "../archive/format.js";
+import { readArchive } from "../archive/read.js";
 
 export interface IncludedFile {
   wheelPath: string;

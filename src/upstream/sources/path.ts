@@ -5,11 +5,11 @@
 // must stay inside the project once links are followed.
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { fail } from "../errors.js";
-import { isInside } from "../files.js";
-import { detail } from "../log.js";
-import type { TargetPlan } from "../target/plan.js";
-import { checkHash, hashFile, type ExpectedHash } from "./integrity.js";
+import { fail } from "../../errors.js";
+import { isInside } from "../../fs/files.js";
+import { detail } from "../../log.js";
+import type { TargetPlan } from "../../plan/target-plan.js";
+import { checkHash, hashFile, type ExpectedHash } from "../../fs/hash.js";
 
 export interface LocalAsset {
   file: string;

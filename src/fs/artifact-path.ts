@@ -4,7 +4,7 @@
 // normalized (macOS and Windows file systems would make two such entries one file). Paths an
 // installer treats specially (a top-level .dist-info or .data folder, a top-level .pth file, which
 // Python runs at start-up) are reserved for what binwheel itself writes.
-import { fail } from "./errors.js";
+import { fail } from "../errors.js";
 
 /**
  * Characters no path may hold: C0 and C1 controls and DEL (Python's str.splitlines breaks lines

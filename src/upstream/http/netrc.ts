@@ -9,8 +9,8 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { fail, registerSecret } from "../errors.js";
-import { warn } from "../log.js";
+import { fail, registerSecret } from "../../errors.js";
+import { warn } from "../../log.js";
 
 export interface NetrcEntry {
   login: string;
