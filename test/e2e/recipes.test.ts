@@ -1,4 +1,4 @@
-// The README's recipes (examples/recipes/*.toml), each end to end: an upstream shaped like the
+// The recipes of docs/how-to/upstream-recipes.md (examples/recipes/*.toml), each end to end: an upstream shaped like the
 // real project's releases (archives made by the real tar, xz, gzip and zip; checksum files in the
 // project's own format), served by a local stand-in for its host, built for Linux, macOS and
 // Windows through the bundled CLI, and every wheel validated. The recipe text is used as written,
@@ -93,10 +93,10 @@ const VERSIONS: Record<string, string> = {
   "cargo-dist": "0.9.0", goreleaser: "2.60.0", node: "20.18.0", zig: "0.14.0", hashicorp: "1.9.0", jq: "1.7.1", kubectl: "1.31.0", gitlab: "2.1.0",
 };
 
-describe("README recipes", () => {
-  it("the README shows every recipe as it is tested", () => {
-    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
-    for (const name of Object.keys(VERSIONS)) expect(readme, name).toContain(recipe(name).trim());
+describe("the upstream recipes", () => {
+  it("the how-to shows every recipe as it is tested", () => {
+    const page = readFileSync(path.join(REPO, "docs/how-to/upstream-recipes.md"), "utf8");
+    for (const name of Object.keys(VERSIONS)) expect(page, name).toContain(recipe(name).trim());
   });
 
   it("cargo-dist: .tar.xz with a top folder, a flat .zip on Windows, <asset>.sha256 beside each", async () => {
