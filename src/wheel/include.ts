@@ -130,15 +130,17 @@ async function scan(file: string, format: AssetFormat, plan: TargetPlan, rules: 
     const { whole, stripped } = matchesOf(rules, entry.path);
     if (entry.type !== "file" || (whole.length === 0 && stripped.length === 0)) return;
     let binary: BinaryInfo | undefined;
+    // Messages name the asset too: a damaged compressed stream can yield bad headers before its CRC fails.
+    const name = `${entry.path} in ${plan.assetName}`;
     if (entry.size >= 0 && entry.size < BLOCK) {
       // Small files are read whole (at most 1 MiB): no scratch copy, no worker round trips.
       const content = Buffer.allocUnsafe(entry.size);
       let filled = 0;
       for await (const chunk of entry.open()) filled += chunk.copy(content, filled);
       scanned.member = await sink.addSmall(content);
-      binary = await inspectBuffer(content, entry.path);
+      binary = await inspectBuffer(content, name);
     } else {
-      const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), entry.path);
+      const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), name);
       scanned.member = await sink.add(capture.tee(entry.open()));
       binary = await capture.inspect();
     }

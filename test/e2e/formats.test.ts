@@ -167,7 +167,8 @@ describe("binwheel build reads every archive compression", () => {
       // One paragraph after the warning that the asset has no known sha256.
       const errors = result.stderr.trim().split("\n").filter((line) => !line.startsWith("binwheel: warning:"));
       expect(errors, result.stderr).toHaveLength(1);
-      expect(errors[0]).toMatch(new RegExp(`^binwheel: error: ${name.replace(/\./g, "\\.")} is not .*(damaged|CRC)`));
+      // The decoder's check fails, or, when the damage reaches a file's headers first, the inspection: both name the asset.
+      expect(errors[0]).toMatch(new RegExp(`^binwheel: error: .*${name.replace(/\./g, "\\.")}.*(damaged|CRC)`));
       expect(result.stderr).not.toMatch(/\n\s+at /);
       expect(existsSync(p.out) ? readdirSync(p.out) : []).toEqual([]);
     }
