@@ -1,12 +1,22 @@
 // `binwheel targets`: the plan, one block per configured target.
 import { loadProject } from "../../src/config/pyproject.js";
+import type { BuildOptions } from "../../src/config/settings.js";
 import { planTarget } from "../../src/plan/target-plan.js";
 import { bundleBinaries, withScratch } from "../../src/wheel/build.js";
-import { buildOptions, parse } from "../args.js";
+import { BUILD_FLAGS, PROJECT_DIR, buildOptions, command, projectDir } from "../args.js";
 
-export async function targetsCommand(args: string[]): Promise<void> {
-  const { values, projectDir } = parse("targets", args, { fetch: { type: "boolean" }, "upstream-version": { type: "string" } });
-  const options = buildOptions(values);
+export const targets = command({
+  name: "targets",
+  summary: "print each configured target: its asset, its tags, where files go",
+  args: PROJECT_DIR,
+  flags: {
+    fetch: { type: "boolean", help: "download the assets and derive the tags from the binaries now" },
+    "upstream-version": BUILD_FLAGS["upstream-version"],
+  },
+  run: async (values, positionals) => printTargets(projectDir(positionals), values.fetch ?? false, buildOptions(values)),
+});
+
+async function printTargets(projectDir: string, fetch: boolean, options: BuildOptions): Promise<void> {
   const project = loadProject(projectDir, options.upstreamVersion);
   if (!project.config.upstream) {
     process.stdout.write(`${project.metadata.name} ${project.metadata.version} has no [tool.binwheel.upstream]: it builds one pure wheel (py3-none-any).\n`);
@@ -18,7 +28,7 @@ export async function targetsCommand(args: string[]): Promise<void> {
     const plan = planTarget(project, targetOptions, undefined, process.env);
     const setting = plan.config.tags;
     let tags = setting === "auto" ? `auto (derived from the binaries when built; without any: ${plan.target.defaultTags.join(".")})` : setting.join(".");
-    if (values.fetch) {
+    if (fetch) {
       tags = await withScratch(async (scratch, spool) => {
         const bundle = await bundleBinaries(project, { projectDir, outDir: scratch, options: targetOptions, env: process.env }, scratch, spool, { editable: false });
         return bundle.platformTags.join(".");

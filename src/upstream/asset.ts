@@ -20,6 +20,7 @@ import { Client, makeFetch } from "./http/fetch.js";
 import { CHECKSUM_FILE_LIMIT, checksumFileNames, checksumText, hashesFromChecksumFile } from "./trust/checksums.js";
 import { agrees, algorithmsFor, checkHash, hashFile, type ExpectedHash } from "../fs/hash.js";
 import { localAsset } from "./sources/path.js";
+import { downloadProgress } from "./progress.js";
 import { openSource } from "./sources/select.js";
 import type { LocatedAsset } from "./sources/source.js";
 
@@ -112,11 +113,18 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
       const conditional = !expected && now?.url === remote.url ? { ...(now.etag && { etag: now.etag }), ...(now.lastModified && { lastModified: now.lastModified }) } : {};
       if (Object.keys(conditional).length) detail(`asking ${where} whether ${plan.assetName} changed since it was cached`);
       else info(`downloading ${plan.assetName}${remote.size !== undefined ? ` (${(remote.size / 1048576).toFixed(1)} MiB)` : ""} from ${where}`);
-      const downloaded = await client.download(remote.url, file, {
-        name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: progress(plan.assetName),
-        ...(remote.size !== undefined && { size: remote.size }),
-      });
+      const progress = downloadProgress(plan.assetName, remote.size);
+      let downloaded;
+      try {
+        downloaded = await client.download(remote.url, file, {
+          name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: (bytes, total) => progress.update(bytes, total),
+          ...(remote.size !== undefined && { size: remote.size }),
+        });
+      } finally {
+        progress.stop();
+      }
       if (!downloaded) return await use(now!.sha256, now);
+      progress.done(downloaded.size);
       if (expected) checkHash(plan.assetName, where, downloaded, expected);
       else warn(`${unverified} It is used unverified; pin it to be safe.`);
       // The hash is right; now who made these bytes, before they are kept or used.
@@ -158,19 +166,6 @@ async function expectedFromChecksumFiles(client: Client, remote: LocatedAsset, a
     if (found) return { ...found, source: file.label };
   }
   return undefined;
-}
-
-/** A progress line on a terminal, for downloads large enough to wait for. */
-function progress(name: string): ((bytes: number, total: number | undefined) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  let shown = -1;
-  return (bytes, total) => {
-    if (total === undefined || total < 8 << 20) return;
-    const percent = Math.floor((bytes / total) * 100);
-    if (percent === shown) return;
-    shown = percent;
-    process.stderr.write(`\rbinwheel: ${name} ${String(percent).padStart(3)}% of ${(total / 1048576).toFixed(1)} MiB${percent === 100 ? "\n" : ""}`);
-  };
 }
 
 /**
