@@ -6,7 +6,7 @@ import { KNOWN_TRIPLES, closestTriple } from "../../src/platform/triples.js";
 import { buildArtifacts, removeArtifacts } from "../../src/release/artifacts.js";
 import { buildSdist } from "../../src/sdist/build.js";
 import { buildWheel } from "../../src/wheel/build.js";
-import { BUILD_FLAGS, PROJECT_DIR, buildOptions, command, hostFacts, projectDir } from "../args.js";
+import { BUILD_FLAGS, PROJECT_DIR, UsageError, buildOptions, command, hostFacts, projectDir } from "../args.js";
 
 export const build = command({
   name: "build",
@@ -26,18 +26,17 @@ export const build = command({
     const options = buildOptions(values);
     mkdirSync(outDir, { recursive: true });
     const print = (file: string) => process.stdout.write(`${path.join(outDir, file)}\n`);
-    if (values["all-targets"]) {
+    if (values["all-targets"] || values.target) {
+      if (values["all-targets"] && values.target) throw new UsageError(`--all-targets builds every target; give it or --target, not both. Run "binwheel build --help" for its options.`);
       const project = loadProject(dir, options.upstreamVersion);
-      for (const artifact of await buildArtifacts(project, outDir, options, process.env, values.sdist ?? false)) print(artifact.name);
+      for (const artifact of await buildArtifacts(project, outDir, options, process.env, values.sdist ?? false, values.target)) print(artifact.name);
       return;
     }
-    // As with --all-targets, a failure removes what this run wrote.
+    // This machine's wheel. As with the targets, a failure removes what this run wrote.
     const written: string[] = [];
     try {
       if (values.sdist) written.push(await buildSdist({ projectDir: dir, outDir, options, env: process.env }));
-      for (const target of values.target ?? [undefined]) {
-        written.push(await buildWheel({ projectDir: dir, outDir, options: { ...options, ...(target && { target }) }, host: hostFacts(), env: process.env }));
-      }
+      written.push(await buildWheel({ projectDir: dir, outDir, options, host: hostFacts(), env: process.env }));
     } catch (e) {
       removeArtifacts(outDir, written);
       throw e;

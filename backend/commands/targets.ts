@@ -2,6 +2,7 @@
 import { loadProject } from "../../src/config/pyproject.js";
 import type { BuildOptions } from "../../src/config/settings.js";
 import { planTarget } from "../../src/plan/target-plan.js";
+import { tagOverlaps, type TargetTags } from "../../src/release/artifacts.js";
 import { bundleBinaries, withScratch } from "../../src/wheel/build.js";
 import { BUILD_FLAGS, PROJECT_DIR, buildOptions, command, projectDir } from "../args.js";
 
@@ -23,17 +24,21 @@ async function printTargets(projectDir: string, fetch: boolean, options: BuildOp
     return;
   }
   const out: string[] = [];
+  const known: TargetTags[] = [];
   for (const { triple } of project.config.targets) {
     const targetOptions = { ...options, target: triple };
     const plan = planTarget(project, targetOptions, undefined, process.env);
     const setting = plan.config.tags;
     let tags = setting === "auto" ? `auto (derived from the binaries when built; without any: ${plan.target.defaultTags.join(".")})` : setting.join(".");
+    let list = setting === "auto" ? undefined : setting;
     if (fetch) {
-      tags = await withScratch(async (scratch, spool) => {
+      list = await withScratch(async (scratch, spool) => {
         const bundle = await bundleBinaries(project, { projectDir, outDir: scratch, options: targetOptions, env: process.env }, scratch, spool, { editable: false });
-        return bundle.platformTags.join(".");
+        return bundle.platformTags;
       });
+      tags = list.join(".");
     }
+    known.push({ target: plan.target, ...(list && { tags: list }) });
     out.push(
       triple,
       `  asset         ${plan.assetName} (${plan.location ?? `${plan.upstream.name} ${plan.releaseTag}`})`,
@@ -42,5 +47,7 @@ async function printTargets(projectDir: string, fetch: boolean, options: BuildOp
       "",
     );
   }
+  const overlaps = tagOverlaps(known);
+  if (overlaps.length) out.push("overlapping tags", ...overlaps.map((o) => `  ${o}`), "");
   process.stdout.write(out.join("\n"));
 }

@@ -16,7 +16,7 @@ import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js
 import { discard } from "../fs/tempfiles.js";
 import { attestationCheck } from "./trust/attestations.js";
 import { AssetCache, diskError, type IndexEntry } from "./cache.js";
-import { Client, makeFetch } from "./http/fetch.js";
+import { Client, NetworkError, makeFetch } from "./http/fetch.js";
 import { CHECKSUM_FILE_LIMIT, checksumFileNames, checksumText, hashesFromChecksumFile } from "./trust/checksums.js";
 import { agrees, algorithmsFor, checkHash, hashFile, type ExpectedHash } from "../fs/hash.js";
 import { localAsset } from "./sources/path.js";
@@ -40,6 +40,25 @@ export interface FetchedAsset {
 
 /** The plan's asset, verified; `scratch` holds downloads when there is no cache; `root` is the project's (path sources). */
 export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
+  try {
+    return await obtain(plan, scratch, env, options, root);
+  } catch (e) {
+    if (!(e instanceof NetworkError)) throw e;
+    throw new NetworkError(`${e.message} ${withoutNetwork(plan, env)}`);
+  }
+}
+
+/** After a network failure: the cached copy, if there is one (offline mode), else BINWHEEL_ASSET_DIR. */
+function withoutNetwork(plan: TargetPlan, env: NodeJS.ProcessEnv): string {
+  const cache = AssetCache.open(env);
+  const entry = cache?.entry(openSource(plan, env).key);
+  if (entry && cache!.hasBlob(entry.sha256)) {
+    return `The download cache has ${plan.assetName} from an earlier build: --offline (-C offline=true, BINWHEEL_OFFLINE=1) builds with it without the network.`;
+  }
+  return `To build without the network, download ${plan.assetName} another way into a folder and point BINWHEEL_ASSET_DIR at it.`;
+}
+
+async function obtain(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
   const { pin } = plan;
   if (plan.upstream.source.kind === "path") return localAsset(plan, root, pin);
   const attestation = attestationCheck(plan.upstream, plan.assetName, env, options.offline);

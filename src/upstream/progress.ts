@@ -1,7 +1,7 @@
-// How a download shows its progress. On a terminal: a live line (log.ts keeps it below every
-// message, one per running download) with bytes, rate and time left. Elsewhere (CI logs, pip -v):
-// a plain line at every tenth of the file, or after 5 s without one. Then, in both, a last line
-// with the size and the time it took. Quiet runs (-q) show none of it.
+// How a download shows its progress, once it has run for a second. On a terminal: a live line
+// (log.ts keeps it below every message, one per running download) with bytes, rate and time left.
+// Elsewhere (CI logs, pip -v): a plain line at every tenth of the file, or after 5 s without one.
+// Then, in both, a last line with the size and the time it took. Quiet runs (-q) show none of it.
 import { canDrawLive, info, liveLine, type LiveLine } from "../log.js";
 
 export interface DownloadProgress {
@@ -13,6 +13,8 @@ export interface DownloadProgress {
   stop(): void;
 }
 
+/** Nothing is shown before a download has run this long: most finish sooner. */
+const SILENT_FIRST_MS = 1000;
 /** A plain line at least this often when the size is unknown or the download is slow. */
 const PLAIN_EVERY_MS = 5000;
 /** A live line is redrawn at most this often. */
@@ -34,6 +36,7 @@ export function downloadProgress(name: string, total: number | undefined, now: (
         shownTenth = 0;
       }
       last = bytes;
+      if (t - start < SILENT_FIRST_MS) return;
       if (live) {
         if (line && t - shownAt < REDRAW_EVERY_MS && bytes !== total) return;
         shownAt = t;
