@@ -10,6 +10,12 @@ export type ColourSetting = "auto" | "always" | "never";
 
 let verbosity: Verbosity = "normal";
 let colour = false;
+/** Where messages go: stderr. The unit tests' setup drops them unless a test captures stderr (test/support/quiet-log.ts). */
+let sink = (text: string): void => void process.stderr.write(text);
+
+export function setLogSink(write: (text: string) => void): void {
+  sink = write;
+}
 
 export function setVerbosity(level: Verbosity): void {
   verbosity = level;
@@ -119,5 +125,5 @@ function print(text: string | undefined): void {
   const width = Math.max((out.columns ?? 80) - 1, 20);
   for (const { text: line } of live) chunk += `${line.length <= width ? line : `${line.slice(0, width - 1)}…`}\n`;
   drawn = live.length;
-  if (chunk) out.write(chunk);
+  if (chunk) sink(chunk);
 }
