@@ -4,6 +4,9 @@
 import { vi } from "vitest";
 import { setLogSink } from "../../src/log.js";
 
-setLogSink((text) => {
+/** The sink the tests run with; a test that sets its own puts this one back. */
+export function quietSink(text: string): void {
   if (vi.isMockFunction(process.stderr.write)) process.stderr.write(text);
-});
+}
+
+setLogSink(quietSink);

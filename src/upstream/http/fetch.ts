@@ -162,21 +162,24 @@ export function boundedFetch(fetchImpl: Fetch, limit = API_ANSWER_LIMIT): Fetch 
 
 type NetworkCause = "dns" | "unreachable" | "refused" | "reset" | "timeout" | "tls" | "proxy" | "other";
 
-/** What went wrong below HTTP, from fetch's error (its cause's code) or Octokit's (which wraps fetch's). */
+/** What went wrong below HTTP, from fetch's error and its causes (undici nests them; Octokit wraps fetch's). */
 function networkCause(e: unknown): { cause: NetworkCause; code: string } {
-  const err = e as { name?: string; message?: string; code?: string; cause?: { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } } };
-  if (err.name === "AbortError" || err.name === "TimeoutError") return { cause: "timeout", code: "no data for too long" };
-  const inner = err.cause?.cause?.code ? err.cause.cause : err.cause?.code ? err.cause : err;
-  const code = inner.code ?? "";
-  const message = err.cause?.message ?? err.message ?? String(e);
-  if (/proxy/i.test(message) || /proxy/i.test(code)) return { cause: "proxy", code: message };
+  type Link = { name?: string; message?: string; code?: unknown; cause?: unknown };
+  const chain: Link[] = [];
+  for (let c: unknown = e; c && typeof c === "object" && chain.length < 5; c = (c as Link).cause) chain.push(c as Link);
+  if (chain.some((c) => c.name === "TimeoutError") || (chain[0]?.name === "AbortError")) return { cause: "timeout", code: "no data for too long" };
+  const proxy = chain.find((c) => /proxy/i.test(c.message ?? ""));
+  if (proxy) return { cause: "proxy", code: proxy.message! };
+  const code = chain.map((c) => c.code).find((c): c is string => typeof c === "string" && c !== "") ?? "";
   if (/^(ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME|EAI_NODATA)$/.test(code)) return { cause: "dns", code };
   if (/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN)$/.test(code)) return { cause: "unreachable", code };
   if (code === "ECONNREFUSED") return { cause: "refused", code };
   if (/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) return { cause: "reset", code };
   if (/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/.test(code)) return { cause: "timeout", code };
-  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/.test(code)) return { cause: "tls", code };
-  return { cause: "other", code: code || message };
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) return { cause: "tls", code };
+  // fetch refuses the ports browsers block (9, 6000, ...) before connecting.
+  if (chain.some((c) => c.message === "bad port")) return { cause: "other", code: "fetch refuses this port, one that browsers block" };
+  return { cause: "other", code: code || (chain[1] ?? chain[0])?.message || String(e) };
 }
 
 /** A network error in a few words, by cause: "the name could not be resolved (ENOTFOUND)". */
