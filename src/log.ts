@@ -122,7 +122,7 @@ function print(text: string | undefined): void {
   let chunk = drawn ? `\x1b[${drawn}A\r\x1b[J` : "";
   if (text !== undefined) chunk += `${text}\n`;
   // Each line is cut to the terminal's width: a wrapped line would take two rows and break the count.
-  const width = Math.max((out.columns ?? 80) - 1, 20);
+  const width = Math.max((out.columns || 80) - 1, 20);
   for (const { text: line } of live) chunk += `${line.length <= width ? line : `${line.slice(0, width - 1)}…`}\n`;
   drawn = live.length;
   if (chunk) sink(chunk);
