@@ -35,6 +35,21 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** A project `name` (package demo/) whose targets' assets, named by `upstream`, hold one executable tool (tool.exe on Windows). */
+function toolProject(name: string, upstream: string, targets: string[]): string {
+  const root = path.join(work, name);
+  mkdirSync(path.join(root, "demo"), { recursive: true });
+  writeFileSync(path.join(root, "demo/__init__.py"), "");
+  writeFileSync(path.join(root, "pyproject.toml"), [
+    "[project]", `name = "${name}"`, 'version = "1.0"', "",
+    "[tool.binwheel]", 'packages = ["demo"]', "",
+    "[tool.binwheel.upstream]", upstream, 'asset = "tool-{version}-{target}.{archive}"', "",
+    "[tool.binwheel.targets]", ...targets.map((t) => `"${t}" = "auto"`), "",
+    "[[tool.binwheel.include]]", 'from = "tool*"', 'to = "demo/_bin"', "",
+  ].join("\n"));
+  return root;
+}
+
 const binwheel = (args: string[], env: Record<string, string> = {}) =>
   execa(NODE, [CORE, ...args], { env: { GITHUB_API_URL: github.apiUrl, ...env }, reject: false, stdin: "ignore" });
 
@@ -121,30 +136,9 @@ describe("-q, -v and colour", () => {
 describe("two targets, one wheel name", () => {
   /** A project whose gnu and musl targets hold the same static executable: both wheels get the same tags. */
   async function staticProject(): Promise<{ root: string; assets: string }> {
-    const root = path.join(work, "static-tool");
+    const root = toolProject("static-tool", 'github = "up/tool"', ["x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl"]);
     const assets = path.join(work, "static-assets");
-    mkdirSync(path.join(root, "demo"), { recursive: true });
     mkdirSync(assets, { recursive: true });
-    writeFileSync(path.join(root, "demo/__init__.py"), "");
-    writeFileSync(path.join(root, "pyproject.toml"), `[project]
-name = "static-tool"
-version = "1.0"
-
-[tool.binwheel]
-packages = ["demo"]
-
-[tool.binwheel.upstream]
-github = "up/tool"
-asset = "tool-{version}-{target}.tar.gz"
-
-[tool.binwheel.targets]
-"x86_64-unknown-linux-gnu" = "auto"
-"x86_64-unknown-linux-musl" = "auto"
-
-[[tool.binwheel.include]]
-from = "tool"
-to = "demo/_bin"
-`);
     const tar = await packTarGz([{ path: "tool", content: elf({ machine: EM.X86_64, padding: 4096 }), mode: 0o755 }]);
     for (const t of ["x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl"]) writeFileSync(path.join(assets, `tool-1.0-${t}.tar.gz`), tar);
     return { root, assets };
@@ -229,27 +223,7 @@ describe("download progress", () => {
       res.end();
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    root = path.join(work, "slow-tool");
-    mkdirSync(path.join(root, "demo"), { recursive: true });
-    writeFileSync(path.join(root, "demo/__init__.py"), "");
-    writeFileSync(path.join(root, "pyproject.toml"), `[project]
-name = "slow-tool"
-version = "1.0"
-
-[tool.binwheel]
-packages = ["demo"]
-
-[tool.binwheel.upstream]
-url = "http://127.0.0.1:${(server.address() as AddressInfo).port}/{asset}"
-asset = "tool-{version}-{target}.{archive}"
-
-[tool.binwheel.targets]
-${TARGETS.map((t) => `"${t}" = "auto"`).join("\n")}
-
-[[tool.binwheel.include]]
-from = "tool*"
-to = "demo/_bin"
-`);
+    root = toolProject("slow-tool", `url = "http://127.0.0.1:${(server.address() as AddressInfo).port}/{asset}"`, TARGETS);
   });
   afterAll(() => server?.close());
 
