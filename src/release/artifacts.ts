@@ -67,7 +67,7 @@ function sameWheel(wheel: string, first: string | undefined, second: string | un
   fail(
     `${first} and ${second} both build ${wheel}: their binaries get the same platform tags (${tags}), as static binaries do for a gnu and a musl target, ` +
       "so one wheel would replace the other. Nothing was kept. Build one of them: remove the other from [tool.binwheel.targets] " +
-      "(one wheel whose tags name both serves both), or give each its own tags there (tags = [...]). binwheel targets --fetch shows each target's tags.",
+      `(one wheel whose tags name both serves both), or give each its own tags there ("${second}" = "<tags>"). binwheel targets --fetch shows each target's tags.`,
   );
 }
 
