@@ -1,73 +1,84 @@
 // The `binwheel` command (npm bin, `python -m binwheel` and the Python package's console script).
-import { fail } from "../src/errors.js";
+// Each command is one module in commands/ that declares its flags and help (args.ts); adding a
+// command is adding it to COMMANDS.
+import { closest } from "../src/errors.js";
 import { VERSION } from "../src/version.js";
-import { buildCommand } from "./commands/build.js";
-import { cacheCommand } from "./commands/cache.js";
-import { checkCommand } from "./commands/check.js";
-import { initCiCommand } from "./commands/init-ci.js";
-import { lockCommand } from "./commands/lock.js";
-import { releaseCommand } from "./commands/release.js";
-import { targetsCommand } from "./commands/targets.js";
+import { COMMON_FLAGS, UsageError, applyCommonFlags, commandHelp, flagLines, parseCommand, parseFlags, type Command } from "./args.js";
+import { build } from "./commands/build.js";
+import { cache } from "./commands/cache.js";
+import { check } from "./commands/check.js";
+import { initCi } from "./commands/init-ci.js";
+import { lock } from "./commands/lock.js";
+import { release } from "./commands/release.js";
+import { targets } from "./commands/targets.js";
 
-const USAGE = `usage: binwheel <command> [options]
+// Command<any>: each command's own flag types are checked where it is declared.
+const COMMANDS: Command<any>[] = [build, release, check, targets, lock, initCi, cache];
 
-commands:
-  build [DIR]      build this machine's wheel (or --target's, or --all-targets') into --out-dir
-                     --target <triple>            a target from [tool.binwheel.targets] (repeatable)
-                     --all-targets                every configured target, two at a time
-                     --sdist                      also build the sdist
-                     --upstream-version <version> the upstream release to take binaries from
-                     --offline                    use only the download cache (or BINWHEEL_ASSET_DIR)
-                     --locked                     build only what binwheel.lock covers
-                     --out-dir <dir>              where to write (default: DIR/dist)
-                     --verbose                    list every file copied and where it went
-  release [DIR]    build and check everything, then make the GitHub release: draft, uploads, publish
-                     --repo <owner/name>          the SDK's repository (default: GITHUB_REPOSITORY)
-                     --dry-run                    build, check and print the plan; write nothing
-                     --from <dir>                 release the distributions in <dir> instead of building
-                     --draft                      stop at a complete draft (publish with a later run)
-                     --index-url <url>            the package index to check first (default: BINWHEEL_INDEX_URL,
-                                                  else https://pypi.org; "none": do not ask)
-                     --max-file-size <size>       the index's limit per file (default 100MiB, PyPI's)
-                     --upstream-version, --out-dir, --offline, --locked, --verbose as for build
-  lock [DIR]       fetch and verify every target's asset, and write binwheel.lock: what builds must use
-                     --upstream-version <version> move the lock to this upstream release
-                     --offline                    use only the download cache (or BINWHEEL_ASSET_DIR)
-  check FILE...    check wheels and sdists as PyPI and installers would; non-zero on any problem
-  targets [DIR]    print each configured target: its asset, its tags, where files go
-                     --fetch                      download the assets and derive the tags now
-  init-ci [DIR]    write .github/workflows/release.yml, a release workflow for this project
-  cache dir        print the download cache's folder
-  cache clean      delete the download cache
+const TOP_FLAGS = { ...COMMON_FLAGS, version: { type: "boolean", short: "V", help: "show binwheel's version" } } as const;
 
-options:
-  --help       show this help
-  --version    show binwheel's version
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    "usage: binwheel <command> [arguments] [options]",
+    "",
+    "Builds Python wheels from an upstream project's prebuilt release binaries.",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${"help".padEnd(width)}show a command's options: binwheel help <command> (or binwheel <command> --help)`,
+    "",
+    "options:",
+    ...flagLines(TOP_FLAGS),
+    "",
+    "As a PEP 517 backend: set build-backend = \"binwheel\" in pyproject.toml and build with pip, build or uv;",
+    "-C settings (target, upstream-version, offline, locked, verbose) do what the flags of the same name do.",
+    "",
+  ].join("\n");
+}
 
-As a PEP 517 backend: set build-backend = "binwheel" in pyproject.toml and use pip, build or uv.`;
-
-/** Each command returns its exit code, or nothing for 0; failures throw. */
-const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
-  build: buildCommand,
-  release: releaseCommand,
-  check: checkCommand,
-  targets: targetsCommand,
-  lock: lockCommand,
-  "init-ci": initCiCommand,
-  cache: cacheCommand,
-};
+function find(name: string): Command {
+  const found = COMMANDS.find((c) => c.name === name);
+  if (found) return found;
+  const hint = closest(name, [...COMMANDS.map((c) => c.name), "help"]);
+  throw new UsageError(`unknown command "${name}"${hint ? `; did you mean "${hint}"?` : "."} Run "binwheel --help" for the list of commands.`);
+}
 
 export async function runCli(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+  // Options before the command's name: the common ones, --version, --help.
+  let first = 0;
+  while (first < argv.length && argv[first]!.startsWith("-") && argv[first] !== "--") {
+    const flag = TOP_FLAGS[argv[first]!.slice(2) as keyof typeof TOP_FLAGS];
+    first += flag?.type === "string" ? 2 : 1;
   }
-  if (command === "--version" || command === "-V") {
+  const leading = argv.slice(0, first);
+  const { values } = parseFlags(leading, TOP_FLAGS, "binwheel");
+  applyCommonFlags(values, "binwheel");
+  const [name, ...rest] = argv.slice(first);
+  if (values.version) {
     process.stdout.write(`binwheel ${VERSION}\n`);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) fail(`unknown command "${command}". Run "binwheel --help" for the list of commands.`);
-  return (await run(rest)) ?? 0;
+  if (values.help || name === undefined || name === "--") {
+    process.stdout.write(topHelp());
+    return 0;
+  }
+  if (name === "help") {
+    if (rest.length > 1) throw new UsageError(`binwheel help takes one command, got ${rest.join(" ")}.`);
+    process.stdout.write(rest[0] === undefined ? topHelp() : commandHelp(find(rest[0])));
+    return 0;
+  }
+  const cmd = find(name);
+  const end = rest.indexOf("--");
+  if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === "-h" || a === "--help")) {
+    process.stdout.write(commandHelp(cmd));
+    return 0;
+  }
+  // The flags given before the command still count (binwheel -q build): they come first, the command's own win.
+  const { values: own, positionals } = parseCommand(cmd, [...leading, ...rest]);
+  if (own.help) {
+    process.stdout.write(commandHelp(cmd));
+    return 0;
+  }
+  return (await cmd.run(own, positionals)) ?? 0;
 }

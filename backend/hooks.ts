@@ -6,7 +6,7 @@ import path from "node:path";
 import { loadProject } from "../src/config/pyproject.js";
 import { readOptions, type BuildOptions, type ConfigSettings } from "../src/config/settings.js";
 import { fail } from "../src/errors.js";
-import { setVerbose } from "../src/log.js";
+import { setColour, setVerbose } from "../src/log.js";
 import { buildSdist } from "../src/sdist/build.js";
 import { checkedHostFacts, resolveTarget, type HostFacts } from "../src/platform/host.js";
 import { buildWheel, type WheelRequest } from "../src/wheel/build.js";
@@ -27,6 +27,8 @@ export interface HookRequest {
 
 export async function runHook(requestFile: string, resultFile: string): Promise<void> {
   const request = JSON.parse(await readFile(requestFile, "utf8")) as HookRequest;
+  // Colour as on the command line's "auto": pip's pipe gets none, unless FORCE_COLOR asks for it.
+  setColour("auto");
   const options = readOptions(request.config_settings, process.env);
   setVerbose(options.verbose);
   const projectDir = path.resolve(request.source_dir);

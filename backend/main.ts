@@ -1,8 +1,9 @@
 // Entry point of the bundled executable (python_shim/binwheel/_core.mjs).
 import { availableParallelism } from "node:os";
 import { BinwheelError, describeSystemError } from "../src/errors.js";
-import { shown } from "../src/log.js";
+import { error, raw } from "../src/log.js";
 import { removeTemporariesOnSignals } from "../src/fs/tempfiles.js";
+import { UsageError } from "./args.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
 
@@ -16,22 +17,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** One paragraph on stderr; the stack only with BINWHEEL_DEBUG=1. Returns the exit code. */
+/** One paragraph on stderr; the stack only with BINWHEEL_DEBUG=1. Returns the exit code: 2 for a usage error, else 1. */
 function report(e: unknown): number {
   const debug = process.env["BINWHEEL_DEBUG"] === "1";
   const err = e instanceof Error ? e : new Error(String(e));
   const system = (err as NodeJS.ErrnoException).code;
-  let message: string;
   if (err instanceof BinwheelError) {
-    message = `binwheel: error: ${err.message}`;
+    error(err.message);
   } else if (typeof system === "string" && /^E[A-Z]+$/.test(system)) {
-    message = `binwheel: error: ${describeSystemError(err)}`;
+    error(describeSystemError(err));
   } else {
-    message = `binwheel: internal error: ${err.message}. This is a bug in binwheel: please report it, with the output of the same command run with BINWHEEL_DEBUG=1.`;
+    error(`${err.message}. This is a bug in binwheel: please report it, with the output of the same command run with BINWHEEL_DEBUG=1.`, "internal error");
   }
-  process.stderr.write(`${shown(message)}\n`);
-  if (debug && err.stack) process.stderr.write(`${err.stack.split("\n").map(shown).join("\n")}\n`);
-  return err instanceof BinwheelError || system ? 1 : 2;
+  if (debug && err.stack) raw(err.stack);
+  return err instanceof UsageError ? 2 : 1;
 }
 
 // libuv's thread pool runs file reads and writes (compression has its own worker threads,

@@ -11,6 +11,38 @@ export function fail(message: string): never {
   throw new BinwheelError(message);
 }
 
+/** The candidate closest to `word` (case aside, at most two edits away), for a "did you mean" hint. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.min(3, Math.max(word.length - 1, 1));
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** `; did you mean "x"?` when a candidate is close, else "". */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const hint = closest(word, candidates);
+  return hint === undefined ? "" : `; did you mean "${hint}"?`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
 const secrets = new Set<string>();
 
 /** Registers a value (a token) that must never appear in anything binwheel prints. */

@@ -1,17 +1,22 @@
 // `binwheel cache dir|clean`.
-import { fail } from "../../src/errors.js";
 import { cacheDir, cleanCache } from "../../src/upstream/cache.js";
+import { command } from "../args.js";
 
-export async function cacheCommand(args: string[]): Promise<void> {
-  const dir = cacheDir(process.env);
-  if (args.length === 1 && args[0] === "dir") {
-    process.stdout.write(`${dir}\n`);
-  } else if (args.length === 1 && args[0] === "clean") {
+export const cache = command({
+  name: "cache",
+  summary: "print the download cache's folder (dir), or delete the cache (clean)",
+  details: "The cache is BINWHEEL_CACHE_DIR, else ~/.cache/binwheel (or $XDG_CACHE_HOME/binwheel) on Linux, ~/Library/Caches/binwheel on macOS, %LOCALAPPDATA%\\binwheel\\Cache on Windows.",
+  args: { usage: "dir|clean", min: 1, max: 1, choices: ["dir", "clean"] },
+  flags: {},
+  async run(_, [what]) {
+    const dir = cacheDir(process.env);
+    if (what === "dir") {
+      process.stdout.write(`${dir}\n`);
+      return;
+    }
     const { removed, left } = cleanCache(dir);
     if (removed) process.stdout.write(`removed ${dir}\n`);
     else if (left.length) process.stdout.write(`removed binwheel's files from ${dir}; kept the folder, which also holds ${left.join(", ")}\n`);
     else process.stdout.write(`${dir} does not exist; nothing to clean\n`);
-  } else {
-    fail(`binwheel cache takes "dir" or "clean", got ${args.join(" ") || "nothing"}.`);
-  }
-}
+  },
+});

@@ -1,12 +1,16 @@
 // `binwheel lock`: write binwheel.lock (see src/release/locking.ts).
 import { writeLock } from "../../src/release/locking.js";
-import { buildOptions, parse } from "../args.js";
+import { BUILD_FLAGS, PROJECT_DIR, buildOptions, command, projectDir } from "../args.js";
 
-export async function lockCommand(args: string[]): Promise<void> {
-  const { values, projectDir } = parse("lock", args, {
-    "upstream-version": { type: "string" },
-    offline: { type: "boolean" },
-    verbose: { type: "boolean" },
-  });
-  await writeLock(projectDir, buildOptions(values), process.env);
-}
+export const lock = command({
+  name: "lock",
+  summary: "fetch and verify every target's asset, and write binwheel.lock: what builds must use",
+  args: PROJECT_DIR,
+  flags: {
+    "upstream-version": { ...BUILD_FLAGS["upstream-version"], help: "move the lock to this upstream release" },
+    offline: BUILD_FLAGS.offline,
+  },
+  async run(values, positionals) {
+    await writeLock(projectDir(positionals), buildOptions(values), process.env);
+  },
+});

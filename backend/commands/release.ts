@@ -2,42 +2,46 @@
 import path from "node:path";
 import { fail } from "../../src/errors.js";
 import { DEFAULT_INDEX_URL, DEFAULT_MAX_FILE_SIZE } from "../../src/release/pypi.js";
-import { release } from "../../src/release/release.js";
-import { buildOptions, parse } from "../args.js";
+import { release as runRelease } from "../../src/release/release.js";
+import { BUILD_FLAGS, PROJECT_DIR, buildOptions, command, projectDir } from "../args.js";
 
-export async function releaseCommand(args: string[]): Promise<void> {
-  const { values, projectDir } = parse("release", args, {
-    repo: { type: "string" },
-    "upstream-version": { type: "string" },
-    "dry-run": { type: "boolean" },
-    "out-dir": { type: "string" },
-    from: { type: "string" },
-    draft: { type: "boolean" },
-    "index-url": { type: "string" },
-    "max-file-size": { type: "string" },
-    offline: { type: "boolean" },
-    locked: { type: "boolean" },
-    verbose: { type: "boolean" },
-  });
-  const repo = values.repo ?? process.env["GITHUB_REPOSITORY"];
-  if (!repo) fail("binwheel release needs --repo owner/name (the SDK's repository; GITHUB_REPOSITORY is used when set).");
-  const indexUrl = (values["index-url"] ?? process.env["BINWHEEL_INDEX_URL"] ?? DEFAULT_INDEX_URL).trim();
-  const flag = values["index-url"] !== undefined ? "--index-url" : "BINWHEEL_INDEX_URL";
-  if (indexUrl !== "none" && (!URL.canParse(indexUrl) || !/^https?:$/.test(new URL(indexUrl).protocol))) {
-    fail(`${flag} "${indexUrl}" is not an http(s) URL; give the package index's root (https://pypi.org, https://test.pypi.org), or "none" to release without asking it.`);
-  }
-  await release({
-    projectDir,
-    repo,
-    outDir: path.resolve(values["out-dir"] ?? path.join(projectDir, "dist")),
-    options: buildOptions(values),
-    env: process.env,
-    dryRun: values["dry-run"] ?? false,
-    ...(values.from && { from: values.from }),
-    draft: values.draft ?? false,
-    ...(indexUrl !== "none" && { index: { url: indexUrl, maxFileSize: fileSize(values["max-file-size"]) } }),
-  });
-}
+export const release = command({
+  name: "release",
+  summary: "build and check everything, then make the GitHub release: draft, uploads, publish",
+  details: "Every wheel and the sdist are built (or taken from --from) and checked before anything is uploaded; the index (PyPI) is asked whether the version and files are new.",
+  args: PROJECT_DIR,
+  flags: {
+    repo: { type: "string", value: "owner/name", help: "the SDK's repository (default: GITHUB_REPOSITORY)" },
+    "dry-run": { type: "boolean", help: "build, check and print the plan; write nothing" },
+    from: { type: "string", value: "dir", help: "release the distributions in <dir> instead of building" },
+    draft: { type: "boolean", help: "stop at a complete draft (publish with a later run)" },
+    "index-url": { type: "string", value: "url", help: "the package index to check first (default: BINWHEEL_INDEX_URL, else https://pypi.org; \"none\": do not ask)" },
+    "max-file-size": { type: "string", value: "size", help: "the index's limit per file (default 100MiB, PyPI's)" },
+    "out-dir": { type: "string", value: "dir", help: "where to build (default: DIR/dist)" },
+    ...BUILD_FLAGS,
+  },
+  async run(values, positionals) {
+    const dir = projectDir(positionals);
+    const repo = values.repo ?? process.env["GITHUB_REPOSITORY"];
+    if (!repo) fail("binwheel release needs --repo owner/name (the SDK's repository; GITHUB_REPOSITORY is used when set).");
+    const indexUrl = (values["index-url"] ?? process.env["BINWHEEL_INDEX_URL"] ?? DEFAULT_INDEX_URL).trim();
+    const flag = values["index-url"] !== undefined ? "--index-url" : "BINWHEEL_INDEX_URL";
+    if (indexUrl !== "none" && (!URL.canParse(indexUrl) || !/^https?:$/.test(new URL(indexUrl).protocol))) {
+      fail(`${flag} "${indexUrl}" is not an http(s) URL; give the package index's root (https://pypi.org, https://test.pypi.org), or "none" to release without asking it.`);
+    }
+    await runRelease({
+      projectDir: dir,
+      repo,
+      outDir: path.resolve(values["out-dir"] ?? path.join(dir, "dist")),
+      options: buildOptions(values),
+      env: process.env,
+      dryRun: values["dry-run"] ?? false,
+      ...(values.from && { from: values.from }),
+      draft: values.draft ?? false,
+      ...(indexUrl !== "none" && { index: { url: indexUrl, maxFileSize: fileSize(values["max-file-size"]) } }),
+    });
+  },
+});
 
 const UNITS: Record<string, number> = { "": 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30 };
 

@@ -1,6 +1,5 @@
 // Per-build knobs: PEP 517 config_settings (`-C key=value`) first, then BINWHEEL_* variables.
-import { fail } from "../errors.js";
-import { warn } from "../log.js";
+import { didYouMean, fail } from "../errors.js";
 import { checkedUpstreamVersion } from "./template.js";
 
 export type ConfigSettings = Record<string, string | string[] | undefined> | null | undefined;
@@ -22,9 +21,15 @@ const KNOWN = ["target", "upstream-version", "offline", "locked", "verbose"] as 
 export function readOptions(settings: ConfigSettings, env: NodeJS.ProcessEnv): BuildOptions {
   const given = settings ?? {};
   for (const key of Object.keys(given)) {
-    if (!(KNOWN as readonly string[]).includes(key)) {
-      warn(`ignoring the unknown config setting "${key}" (binwheel knows ${KNOWN.map((k) => `-C ${k}=...`).join(", ")}).`);
-    }
+    if ((KNOWN as readonly string[]).includes(key)) continue;
+    // setuptools' keys for passing command-line options: a user moving from setup.py may try them.
+    const legacy = key.startsWith("--")
+      ? ` (${key} is how setuptools passes command-line options; binwheel has none: for another platform's wheel use -C target=<triple>).`
+      : "";
+    fail(
+      `unknown config setting -C ${key}${didYouMean(key, KNOWN) || (legacy ? "" : ".")}${legacy} binwheel knows ${KNOWN.map((k) => `-C ${k}=...`).join(", ")}; ` +
+        "an unknown one is an error, so that a misspelt setting never builds something other than what was asked.",
+    );
   }
   const setting = (key: (typeof KNOWN)[number]): string | undefined => {
     const value = given[key];

@@ -1,6 +1,6 @@
 // Typed reads of TOML values. Every failure names the full key (`[project] authors[1].email`)
 // and says what was expected and what was found, so config errors point at one line to fix.
-import { fail } from "../errors.js";
+import { closest, fail } from "../errors.js";
 
 export type TomlTable = Record<string, unknown>;
 
@@ -114,26 +114,4 @@ export class Table {
 /** TOML-quotes a key when it is not a bare key, so messages show what to type. */
 export function quoteKey(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) { best = c; bestDistance = d; }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -1,7 +1,7 @@
 // Config + options + host -> the plan for one target: its triple, the upstream release and
 // asset to fetch, the wheel tags and the include rules with placeholders filled in.
 import { pathProblem, printable } from "../fs/artifact-path.js";
-import { fail } from "../errors.js";
+import { closest, fail } from "../errors.js";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { appliesTo, type IncludeRule, type TargetConfig, type UpstreamConfig } from "../config/tool.js";
@@ -10,7 +10,7 @@ import { warn } from "../log.js";
 import { LOCK_FILE, sourceId, type LockedAsset } from "../config/lock.js";
 import type { ExpectedHash } from "../fs/hash.js";
 import { resolveTarget, type HostFacts } from "../platform/host.js";
-import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "../platform/triples.js";
+import { KNOWN_TRIPLES, closestTriple, targetInfo, type TargetInfo } from "../platform/triples.js";
 
 export interface TargetPlan {
   target: TargetInfo;
@@ -47,13 +47,16 @@ export function planTarget(project: Project, options: BuildOptions, host: HostFa
   const { triple, source } = resolveTarget(options.target, host, env);
   const target = targetInfo(triple);
   if (!target) {
-    fail(`"${triple}" (from ${source}) is not a target binwheel knows. Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
+    const hint = closestTriple(triple) ?? closest(triple, KNOWN_TRIPLES);
+    fail(`"${triple}" (from ${source}) is not a target binwheel knows${hint ? `; did you mean "${hint}"?` : "."} Known targets: ${KNOWN_TRIPLES.join(", ")}.`);
   }
   const entry = config.targets.find((t) => t.triple === triple);
   if (!entry) {
     const why = source === "this Python" ? `this machine's Python (${triple})` : `the requested target ${triple} (from ${source})`;
+    const configured = config.targets.map((t) => t.triple);
+    const hint = source === "this Python" ? undefined : closest(triple, configured);
     fail(
-      `no upstream build is configured for ${why}. [tool.binwheel.targets] lists: ${config.targets.map((t) => t.triple).join(", ")}. ` +
+      `no upstream build is configured for ${why}${hint ? `; did you mean "${hint}"?` : "."} [tool.binwheel.targets] lists: ${configured.join(", ")}. ` +
         `Add "${triple}" there if ${upstream.name} publishes it, or build another target with -C target=<triple>.`,
     );
   }

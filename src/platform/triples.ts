@@ -64,3 +64,33 @@ export function targetInfo(triple: string): TargetInfo | undefined {
 }
 
 export const KNOWN_TRIPLES: readonly string[] = TABLE.map((t) => t.triple);
+
+/** Other spellings of a triple's words (Go's, Node's, Python's, everyday ones) -> the words of a known triple. */
+const WORD_ALIASES: Record<string, string[]> = {
+  amd64: ["x86_64"], x64: ["x86_64"], arm64: ["aarch64"], "386": ["i686"], x86: ["i686"], i386: ["i686"], win32: ["i686", "windows"],
+  armv7l: ["armv7"], arm: ["armv7"], ppc64le: ["powerpc64le"], riscv64: ["riscv64gc"],
+  macos: ["apple", "darwin"], osx: ["apple", "darwin"], mac: ["apple", "darwin"], macosx: ["apple", "darwin"],
+  win: ["windows"], win64: ["x86_64", "windows"], glibc: ["gnu"], manylinux: ["linux", "gnu"], musllinux: ["linux", "musl"],
+  gnueabihf: ["gnu"], musleabihf: ["musl"],
+};
+
+/**
+ * The known triple another spelling most likely means ("x86_64-linux-gnu", "arm64-macos",
+ * "windows-amd64"): every word given, in any order and in the spellings of WORD_ALIASES, is a word
+ * of the triple, and it has the fewest words left over; the first in the table wins a tie.
+ */
+export function closestTriple(given: string): string | undefined {
+  const words = given.toLowerCase().split(/[-\s]+/).filter(Boolean).flatMap((w) => WORD_ALIASES[w] ?? [w]);
+  let best: string | undefined;
+  let bestExtra = Infinity;
+  for (const { triple } of TABLE) {
+    const own = triple.split("-").flatMap((w) => [w, ...(w.startsWith("gnueabi") ? ["gnu"] : w.startsWith("musleabi") ? ["musl"] : [])]);
+    if (!words.every((w) => own.includes(w))) continue;
+    const extra = own.length - new Set(words).size;
+    if (extra < bestExtra) {
+      best = triple;
+      bestExtra = extra;
+    }
+  }
+  return best;
+}

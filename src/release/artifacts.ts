@@ -9,6 +9,7 @@ import { buildSdist } from "../sdist/build.js";
 import { buildWheel } from "../wheel/build.js";
 import { sha256OfFile } from "../fs/hash.js";
 import { distributionStem } from "../wheel/tags.js";
+import type { TargetInfo } from "../platform/triples.js";
 
 export interface Artifact {
   file: string;
@@ -23,12 +24,13 @@ export interface Artifact {
 }
 
 /**
- * Builds the sdist (if asked) and every configured target's wheel, two targets at a time. If any
- * build fails, the files this call wrote are removed before the error is passed on.
+ * Builds the sdist (if asked) and the wheels of `targets` (default: every configured target), two
+ * targets at a time. If any build fails, or two targets give one wheel name (the second would
+ * have replaced the first), the files this call wrote are removed before the error is passed on.
  */
-export async function buildArtifacts(project: Project, outDir: string, options: BuildOptions, env: NodeJS.ProcessEnv, sdist: boolean): Promise<Artifact[]> {
+export async function buildArtifacts(project: Project, outDir: string, options: BuildOptions, env: NodeJS.ProcessEnv, sdist: boolean, targets?: readonly string[]): Promise<Artifact[]> {
   const built: { file: string; target?: string }[] = [];
-  const jobs: (string | undefined)[] = project.config.upstream ? project.config.targets.map((t) => t.triple) : [undefined];
+  const jobs: (string | undefined)[] = targets ? [...targets] : project.config.upstream ? project.config.targets.map((t) => t.triple) : [undefined];
   let next = 0;
   let failed = false;
   // Two builds at a time: downloads overlap with compression, and there are two cores.
@@ -37,7 +39,9 @@ export async function buildArtifacts(project: Project, outDir: string, options: 
       const target = jobs[next++];
       try {
         const wheel = await buildWheel({ projectDir: project.root, outDir, options: { ...options, ...(target && { target }) }, env });
+        const twin = built.find((b) => b.file === wheel);
         built.push({ file: wheel, ...(target && { target }) });
+        if (twin) sameWheel(wheel, twin.target, target);
       } catch (e) {
         failed = true;
         throw e;
@@ -55,6 +59,46 @@ export async function buildArtifacts(project: Project, outDir: string, options: 
   }
   built.sort((a, b) => (a.file < b.file ? -1 : 1));
   return Promise.all(built.map((b) => describe(path.join(outDir, b.file), b.target)));
+}
+
+/** Two targets built one wheel name: the second replaced the first. Says which, and how to keep one. */
+function sameWheel(wheel: string, first: string | undefined, second: string | undefined): never {
+  const tags = wheel.slice(0, -4).split("-").pop()!;
+  fail(
+    `${first} and ${second} both build ${wheel}: their binaries get the same platform tags (${tags}), as static binaries do for a gnu and a musl target, ` +
+      "so one wheel would replace the other. Nothing was kept. Build one of them: remove the other from [tool.binwheel.targets] " +
+      `(one wheel whose tags name both serves both), or give each its own tags there ("${second}" = "<tags>"). binwheel targets --fetch shows each target's tags.`,
+  );
+}
+
+/** A target and its wheel's platform tags, when known (set in pyproject.toml, or derived from its binaries). */
+export interface TargetTags {
+  target: TargetInfo;
+  tags?: readonly string[];
+}
+
+/**
+ * What `binwheel targets` warns about: two targets with the same tags build one wheel name (a
+ * build of both stops); two that share some tags leave installers to pick either wheel. With
+ * tags not yet known, a gnu and a musl target of one architecture may still get the same ones.
+ */
+export function tagOverlaps(targets: readonly TargetTags[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    for (const other of targets.slice(i + 1)) {
+      const one = targets[i]!;
+      const [a, b] = [one.target.triple, other.target.triple];
+      if (one.tags && other.tags) {
+        const shared = one.tags.filter((t) => other.tags!.includes(t));
+        const same = shared.length === one.tags.length && shared.length === other.tags.length;
+        if (same) found.push(`${a} and ${b} have the same tags (${shared.join(".")}): they build one wheel name, and a build of both stops. Keep one of them.`);
+        else if (shared.length) found.push(`${a} and ${b} share ${shared.join(", ")}: an installer on such a system may take either wheel. Give them tags that do not overlap.`);
+      } else if (one.target.libc && other.target.libc && one.target.libc !== other.target.libc && one.target.arch === other.target.arch) {
+        found.push(`${a} and ${b} get the same tags if their binaries are static (one wheel name for both); binwheel targets --fetch shows the tags.`);
+      }
+    }
+  }
+  return found;
 }
 
 /** Removes distributions a failed run wrote (the README promises a failure leaves nothing). */

@@ -14,7 +14,7 @@
 // A missing project (404) is a first release: nothing to compare.
 import { fail } from "../errors.js";
 import { normalizeName } from "../python/names.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, makeFetch, timeoutSeconds, withRetries, type Fetch } from "../upstream/http/fetch.js";
+import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, unreachable, makeFetch, timeoutSeconds, withRetries, type Fetch } from "../upstream/http/fetch.js";
 
 export const DEFAULT_INDEX_URL = "https://pypi.org";
 /** PyPI's MAX_FILESIZE (100 * ONE_MIB), unless the project was granted a larger limit. */
@@ -138,7 +138,7 @@ async function getJson(fetchImpl: Fetch, url: string, env: NodeJS.ProcessEnv): P
       response = await boundedFetch(fetchImpl, API_ANSWER_LIMIT)(target, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
     } catch (e) {
       if (!(e instanceof TypeError) && (e as Error).name !== "TimeoutError" && (e as Error).name !== "AbortError") throw e;
-      throw new Transient(`could not reach ${target.host} (${describeNetworkError(e)})`);
+      throw unreachable(target.host, e);
     }
     if (response.status === 404) return undefined;
     if (!response.ok) {

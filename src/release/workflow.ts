@@ -7,6 +7,7 @@
 // input would become shell code); values reach scripts only through environment variables.
 import type { Project } from "../config/pyproject.js";
 import { normalizeName } from "../python/names.js";
+import { VERSION } from "../version.js";
 
 /** Every action the workflow uses -> the commit its release tag points to. Change both together. */
 export const PINNED_ACTIONS = {
@@ -34,7 +35,8 @@ export function renderWorkflow(project: Project): string {
     '        with: { python-version: "3.12" }',
     `      - ${uses("actions/setup-node")}`,
     "        with: { node-version: 22 }",
-    "      - run: python -m pip install binwheel",
+    // The binwheel that wrote this workflow, not whatever is newest when it runs.
+    `      - run: python -m pip install "binwheel==${VERSION}"`,
   ].join("\n");
   const download = [
     `      - ${uses("actions/download-artifact")}`,

@@ -16,10 +16,11 @@ import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js
 import { discard } from "../fs/tempfiles.js";
 import { attestationCheck } from "./trust/attestations.js";
 import { AssetCache, diskError, type IndexEntry } from "./cache.js";
-import { Client, makeFetch } from "./http/fetch.js";
+import { Client, NetworkError, makeFetch } from "./http/fetch.js";
 import { CHECKSUM_FILE_LIMIT, checksumFileNames, checksumText, hashesFromChecksumFile } from "./trust/checksums.js";
 import { agrees, algorithmsFor, checkHash, hashFile, type ExpectedHash } from "../fs/hash.js";
 import { localAsset } from "./sources/path.js";
+import { downloadProgress } from "./progress.js";
 import { openSource } from "./sources/select.js";
 import type { LocatedAsset } from "./sources/source.js";
 
@@ -39,6 +40,25 @@ export interface FetchedAsset {
 
 /** The plan's asset, verified; `scratch` holds downloads when there is no cache; `root` is the project's (path sources). */
 export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
+  try {
+    return await obtain(plan, scratch, env, options, root);
+  } catch (e) {
+    if (!(e instanceof NetworkError)) throw e;
+    throw new NetworkError(`${e.message} ${withoutNetwork(plan, env)}`);
+  }
+}
+
+/** After a network failure: the cached copy, if there is one (offline mode), else BINWHEEL_ASSET_DIR. */
+function withoutNetwork(plan: TargetPlan, env: NodeJS.ProcessEnv): string {
+  const cache = AssetCache.open(env);
+  const entry = cache?.entry(openSource(plan, env).key);
+  if (entry && cache!.hasBlob(entry.sha256)) {
+    return `The download cache has ${plan.assetName} from an earlier build: --offline (-C offline=true, BINWHEEL_OFFLINE=1) builds with it without the network.`;
+  }
+  return `To build without the network, download ${plan.assetName} another way into a folder and point BINWHEEL_ASSET_DIR at it.`;
+}
+
+async function obtain(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
   const { pin } = plan;
   if (plan.upstream.source.kind === "path") return localAsset(plan, root, pin);
   const attestation = attestationCheck(plan.upstream, plan.assetName, env, options.offline);
@@ -112,11 +132,18 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
       const conditional = !expected && now?.url === remote.url ? { ...(now.etag && { etag: now.etag }), ...(now.lastModified && { lastModified: now.lastModified }) } : {};
       if (Object.keys(conditional).length) detail(`asking ${where} whether ${plan.assetName} changed since it was cached`);
       else info(`downloading ${plan.assetName}${remote.size !== undefined ? ` (${(remote.size / 1048576).toFixed(1)} MiB)` : ""} from ${where}`);
-      const downloaded = await client.download(remote.url, file, {
-        name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: progress(plan.assetName),
-        ...(remote.size !== undefined && { size: remote.size }),
-      });
+      const progress = downloadProgress(plan.assetName, remote.size);
+      let downloaded;
+      try {
+        downloaded = await client.download(remote.url, file, {
+          name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: (bytes, total) => progress.update(bytes, total),
+          ...(remote.size !== undefined && { size: remote.size }),
+        });
+      } finally {
+        progress.stop();
+      }
       if (!downloaded) return await use(now!.sha256, now);
+      progress.done(downloaded.size);
       if (expected) checkHash(plan.assetName, where, downloaded, expected);
       else warn(`${unverified} It is used unverified; pin it to be safe.`);
       // The hash is right; now who made these bytes, before they are kept or used.
@@ -158,19 +185,6 @@ async function expectedFromChecksumFiles(client: Client, remote: LocatedAsset, a
     if (found) return { ...found, source: file.label };
   }
   return undefined;
-}
-
-/** A progress line on a terminal, for downloads large enough to wait for. */
-function progress(name: string): ((bytes: number, total: number | undefined) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  let shown = -1;
-  return (bytes, total) => {
-    if (total === undefined || total < 8 << 20) return;
-    const percent = Math.floor((bytes / total) * 100);
-    if (percent === shown) return;
-    shown = percent;
-    process.stderr.write(`\rbinwheel: ${name} ${String(percent).padStart(3)}% of ${(total / 1048576).toFixed(1)} MiB${percent === 100 ? "\n" : ""}`);
-  };
 }
 
 /**

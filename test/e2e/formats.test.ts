@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureLibrary } from "../support/fixtures.js";
 import { NODE, REPO } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
+import { itNeeds } from "../support/tools.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const LINUX = "x86_64-unknown-linux-gnu";
@@ -25,20 +26,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const has = (tool: string) => {
-  try {
-    execSync(`command -v ${tool}`, { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-/** `it`, or a skip that says which tool is missing (.ci/run installs them all). */
-const withTool = (...tools: string[]) => {
-  const missing = tools.filter((t) => !has(t));
-  return (name: string, test: () => Promise<void>) =>
-    missing.length ? it.skip(`${name} [skipped: ${missing.join(", ")} not installed]`, test) : it(name, test);
-};
+/** `it`, or a skip that prints which tool is missing (.ci/run installs them all). */
+const withTool = (...tools: string[]) => itNeeds(tools);
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

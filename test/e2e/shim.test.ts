@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { NODE, REPO } from "../support/project.js";
 import { installInVenv, pyenvPython } from "../support/python.js";
+import { skipAllUnless } from "../support/tools.js";
 
 let work: string;
 beforeAll(() => {
@@ -26,8 +27,10 @@ function py(python: string, code: string, env: Record<string, string>, extraPath
 }
 
 describe.each(["3.9", "3.13"])("the shim on Python %s", (version) => {
+  const why = skipAllUnless(`the shim on Python ${version}`, [], [version]);
   let python: string;
   beforeAll(async () => {
+    if (why) return;
     python = await pyenvPython(version);
   });
 

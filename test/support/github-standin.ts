@@ -10,6 +10,7 @@ import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { compress } from "snappyjs";
+import { streamSpaces } from "./http-standin.js";
 
 export interface StandInAsset {
   name: string;
@@ -221,16 +222,8 @@ export class GitHubStandIn {
   }
 
   /** Writes `head`, then spaces, `total` bytes in all, as fast as the client reads; stops when it hangs up. */
-  private async stream(res: ServerResponse, head: Buffer, total: number): Promise<void> {
-    const filler = Buffer.alloc(64 << 10, 0x20);
-    let sent = 0;
-    while (sent < total && !res.destroyed) {
-      const part = sent === 0 ? head.subarray(0, total) : filler.subarray(0, Math.min(filler.length, total - sent));
-      sent += part.length;
-      this.oversizeSent += part.length;
-      if (!res.write(part)) await new Promise((resolve) => { res.once("drain", resolve); res.once("close", resolve); });
-    }
-    res.end();
+  private stream(res: ServerResponse, head: Buffer, total: number): Promise<void> {
+    return streamSpaces(res, head, total, (n) => (this.oversizeSent += n));
   }
 
   private async handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -139,15 +139,34 @@ export class HttpStandIn {
     }
   }
 
-  private async stream(res: ServerResponse, total: number): Promise<void> {
-    const filler = Buffer.alloc(64 << 10, 0x20);
-    let sent = 0;
-    while (sent < total && !res.destroyed) {
-      const part = filler.subarray(0, Math.min(filler.length, total - sent));
-      sent += part.length;
-      this.oversizeSent += part.length;
-      if (!res.write(part)) await new Promise((resolve) => { res.once("drain", resolve); res.once("close", resolve); });
-    }
-    res.end();
+  private stream(res: ServerResponse, total: number): Promise<void> {
+    return streamSpaces(res, Buffer.alloc(0), total, (n) => (this.oversizeSent += n));
   }
+}
+
+/**
+ * Writes `head`, then spaces, `total` bytes in all, as fast as the client reads; stops when it
+ * hangs up. `sent` counts each part. Each wait for the client removes both its listeners when
+ * one fires: a slow client must not pile up "close" listeners (MaxListenersExceededWarning).
+ */
+export async function streamSpaces(res: ServerResponse, head: Buffer, total: number, sent: (bytes: number) => void): Promise<void> {
+  const filler = Buffer.alloc(64 << 10, 0x20);
+  let done = 0;
+  while (done < total && !res.destroyed) {
+    const part = done === 0 && head.length ? head.subarray(0, total) : filler.subarray(0, Math.min(filler.length, total - done));
+    done += part.length;
+    sent(part.length);
+    if (!res.write(part)) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off("drain", go);
+          res.off("close", go);
+          resolve();
+        };
+        res.on("drain", go);
+        res.on("close", go);
+      });
+    }
+  }
+  res.end();
 }

@@ -4,11 +4,13 @@ import path from "node:path";
 import { execa } from "execa";
 import { inject } from "vitest";
 import { pipEnv } from "./project.js";
+import { pyenvPythonPath } from "./tools.js";
 
-/** The interpreter of a pyenv-installed Python version ("3.9", "3.13"). */
+/** The interpreter of a pyenv-installed Python version ("3.9", "3.13"); tests that need one skip without it (tools.ts). */
 export async function pyenvPython(version: string): Promise<string> {
-  const { stdout } = await execa("pyenv", ["prefix", version]);
-  return path.join(stdout.trim(), "bin", "python");
+  const python = pyenvPythonPath(version);
+  if (!python) throw new Error(`pyenv's Python ${version} is not installed; the test should have been skipped (test/support/tools.ts)`);
+  return python;
 }
 
 /** `pip wheel` of `project` in an isolated build env that gets binwheel from its freshly built wheel. */

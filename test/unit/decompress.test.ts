@@ -15,22 +15,10 @@ import { ArchiveGuard } from "../../src/archive/guard.js";
 import { readArchive } from "../../src/archive/read.js";
 import { MAX_DICTIONARY } from "../../src/archive/xz.js";
 import { tempDir } from "../support/tmp.js";
+import { itNeeds } from "../support/tools.js";
 
-const has = (tool: string) => {
-  try {
-    execSync(`command -v ${tool}`, { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const TOOLS = Object.fromEntries(["xz", "zstd", "bzip2", "pbzip2", "lbzip2", "gzip"].map((t) => [t, has(t)]));
-/** `it`, or a skip that says which tool is missing (.ci/run installs them all). */
-const withTool = (...tools: string[]) => {
-  const missing = tools.filter((t) => !TOOLS[t]);
-  return (name: string, test: () => Promise<void>) =>
-    missing.length ? it.skip(`${name} [skipped: ${missing.join(", ")} not installed]`, test) : it(name, test);
-};
+/** `it`, or a skip that prints which tool is missing (.ci/run installs them all). */
+const withTool = (...tools: string[]) => itNeeds(tools);
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -7,6 +7,7 @@ import { inspectBinary, loadedLibraries } from "../../src/inspect/inspect.js";
 import type { MachOInfo } from "../../src/inspect/macho.js";
 import { EM, elf, glibcElf, machO, pe } from "../support/binaries.js";
 import { tempDir } from "../support/tmp.js";
+import { itNeeds } from "../support/tools.js";
 
 async function inspectBytes(bytes: Buffer) {
   const file = path.join(tempDir(), "bin");
@@ -109,7 +110,7 @@ describe("Mach-O and PE headers", () => {
     expect(loadedLibraries(win!).names).toEqual(["toondb_storage.dll", "KERNEL32.dll"]);
   });
 
-  it("reads DT_NEEDED and RUNPATH from an executable the real gcc and ld link", async () => {
+  itNeeds(["gcc"])("reads DT_NEEDED and RUNPATH from an executable the real gcc and ld link", async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, "lib.c"), "int answer(void) { return 42; }\n");
     writeFileSync(path.join(dir, "main.c"), "int answer(void); int main(void) { return answer(); }\n");

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { loadProject } from "../../src/config/pyproject.js";
 import { PINNED_ACTIONS, renderWorkflow } from "../../src/release/workflow.js";
-import { assembleExampleProject } from "../support/project.js";
+import { VERSION } from "../../src/version.js";
+import { REPO, assembleExampleProject } from "../support/project.js";
 
 // @actions/workflow-parser (GitHub's own parser) imports its schema as `import x from "./x.json"`,
 // which Node (20 and later) refuses without `with { type: "json" }`; bundlers accept it. This load
@@ -130,5 +131,68 @@ describe("the release workflow init-ci writes", () => {
     // The check is real: the same payload expanded into a script, as the old workflow did, runs.
     const old = run(expand('ls dist/*-"${{ inputs.version }}".tar.gz'), {}, path.join(work, "old"));
     expect(old.pwned).toBe(true);
+  });
+});
+
+describe("binwheel's own release", () => {
+  const own = readFileSync(path.join(REPO, ".github/workflows/release.yml"), "utf8");
+
+  it("installs the binwheel that wrote the project's workflow, pinned", () => {
+    const installs = text.split("\n").filter((l) => /pip install/.test(l) && /binwheel/.test(l));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const line of installs) expect(line).toContain(`python -m pip install "binwheel==${VERSION}"`);
+  });
+
+  it("has one version: package.json's, also in python_shim/pyproject.toml", () => {
+    const pyproject = readFileSync(path.join(REPO, "python_shim/pyproject.toml"), "utf8");
+    expect(/^version = "(.*)"$/m.exec(pyproject)?.[1]).toBe(VERSION);
+  });
+
+  it("is a valid workflow to GitHub's own parser, every action pinned as init-ci pins it", async () => {
+    const parsed = parseWorkflow({ name: "release.yml", content: own }, new NoOperationTraceWriter());
+    expect(parsed.context.errors.getErrors().map(String)).toEqual([]);
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value!);
+    expect(template.errors ?? []).toEqual([]);
+    expect(template.jobs.map((j) => j.id.value)).toEqual(["build", "pypi"]);
+    const lines = own.split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l));
+    for (const line of lines) {
+      const m = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v[\d.]+)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(PINNED_ACTIONS[m![1] as keyof typeof PINNED_ACTIONS], line).toEqual({ sha: m![2], version: m![3] });
+    }
+    expect(lines.some((l) => l.includes("pypa/gh-action-pypi-publish@"))).toBe(true);
+  });
+
+  it("builds with binwheel itself, checks and installs before publishing with trusted publishing and attestations", () => {
+    const workflow = YAML.parse(own) as Workflow & { permissions: object; jobs: Record<string, { permissions: Record<string, string>; needs?: string; environment?: { name: string } }> };
+    expect(workflow.permissions).toEqual({});
+    const scripts = workflow.jobs["build"]!.steps.map((s) => s.run ?? "").join("\n");
+    expect(scripts).toContain("node python_shim/binwheel/_core.mjs build python_shim --sdist --out-dir dist");
+    expect(scripts).toContain("node python_shim/binwheel/_core.mjs check dist/*");
+    expect(scripts).toMatch(/binwheel --version/);
+    expect(workflow.jobs["build"]!.permissions).toEqual({ contents: "read" });
+    const pypi = workflow.jobs["pypi"]!;
+    expect(pypi.needs).toBe("build");
+    expect(pypi.permissions).toEqual({ "id-token": "write" });
+    expect(pypi.environment?.name).toBe("pypi");
+    const publish = pypi.steps.find((s) => s.uses?.startsWith("pypa/gh-action-pypi-publish@"))!;
+    expect((publish as Step & { with?: Record<string, unknown> }).with).toEqual({ attestations: true });
+    for (const { step } of shellSteps(workflow)) expect(step.run).not.toContain("${{");
+  });
+
+  it("checks the version as the workflow does: the check fails on a pyproject.toml that disagrees", () => {
+    const step = (YAML.parse(own) as Workflow).jobs["build"]!.steps.find((s) => s.name?.startsWith("Check the version"))!;
+    const run = (pyprojectVersion: string, tag?: string) => {
+      const dir = mkdtempSync(path.join(work, "version-"));
+      mkdirSync(path.join(dir, "python_shim"));
+      writeFileSync(path.join(dir, "package.json"), JSON.stringify({ version: "1.2.3" }));
+      writeFileSync(path.join(dir, "python_shim/pyproject.toml"), `[project]\nname = "binwheel"\nversion = "${pyprojectVersion}"\n`);
+      const env = { PATH: process.env["PATH"], GITHUB_ENV: path.join(dir, "env"), ...(tag && { GITHUB_REF_TYPE: "tag", GITHUB_REF_NAME: tag }) };
+      return spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], { cwd: dir, env, encoding: "utf8" }).status;
+    };
+    expect(run("1.2.3")).toBe(0);
+    expect(run("1.2.3", "v1.2.3")).toBe(0);
+    expect(run("1.2.4")).not.toBe(0);
+    expect(run("1.2.3", "v1.2.4")).not.toBe(0);
   });
 });

@@ -40,15 +40,22 @@ export function timeoutSeconds(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(value) && value > 0 ? value : 60;
 }
 
-/** A failure worth another try: the thrower says how long to wait first (0: the default backoff). */
+/**
+ * A failure worth another try: the thrower says how long to wait first (0: the default backoff)
+ * and, for a network failure, what to do if every try fails.
+ */
 export class Transient extends Error {
   constructor(
     message: string,
     readonly waitSeconds = 0,
+    readonly network?: { advice: string },
   ) {
     super(message);
   }
 }
+
+/** A network failure that outlasted the retries: callers that know more (a cached copy) add their advice. */
+export class NetworkError extends BinwheelError {}
 
 const ATTEMPTS = 4;
 const BACKOFF_MS = [500, 1000, 2000];
@@ -62,6 +69,7 @@ export async function withRetries<T>(what: string, attempt: () => Promise<T>): P
       return await attempt();
     } catch (e) {
       if (!(e instanceof Transient) || n >= ATTEMPTS) {
+        if (e instanceof Transient && e.network) throw new NetworkError(`${what} failed ${ATTEMPTS} times; the last time: ${e.message}. ${e.network.advice}`);
         if (e instanceof Transient) fail(`${what} failed ${ATTEMPTS} times; the last time: ${e.message}. Try again later.`);
         throw e;
       }
@@ -114,7 +122,7 @@ export async function readBody(response: Response, limit: number, tooLarge: () =
       try {
         next = await reader.read();
       } catch (e) {
-        throw new Transient(`the connection broke after ${size} bytes (${describeNetworkError(e)})`);
+        throw new Transient(`the connection broke after ${size} bytes (${describeNetworkError(e)})`, 0, { advice: networkAdvice(e) });
       }
       if (next.done) return size;
       size += next.value.length;
@@ -152,11 +160,67 @@ export function boundedFetch(fetchImpl: Fetch, limit = API_ANSWER_LIMIT): Fetch 
   }) as Fetch;
 }
 
-/** A network error in a few words: its code ("ECONNRESET") or message. */
+type NetworkCause = "dns" | "unreachable" | "refused" | "reset" | "timeout" | "tls" | "proxy" | "other";
+
+/** What went wrong below HTTP, from fetch's error and its causes (undici nests them; Octokit wraps fetch's). */
+function networkCause(e: unknown): { cause: NetworkCause; code: string } {
+  type Link = { name?: string; message?: string; code?: unknown; cause?: unknown };
+  const chain: Link[] = [];
+  for (let c: unknown = e; c && typeof c === "object" && chain.length < 5; c = (c as Link).cause) chain.push(c as Link);
+  if (chain.some((c) => c.name === "TimeoutError") || (chain[0]?.name === "AbortError")) return { cause: "timeout", code: "no data for too long" };
+  const proxy = chain.find((c) => /proxy/i.test(c.message ?? ""));
+  if (proxy) return { cause: "proxy", code: proxy.message! };
+  const code = chain.map((c) => c.code).find((c): c is string => typeof c === "string" && c !== "") ?? "";
+  if (/^(ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME|EAI_NODATA)$/.test(code)) return { cause: "dns", code };
+  if (/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN)$/.test(code)) return { cause: "unreachable", code };
+  if (code === "ECONNREFUSED") return { cause: "refused", code };
+  if (/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) return { cause: "reset", code };
+  if (/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/.test(code)) return { cause: "timeout", code };
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)) return { cause: "tls", code };
+  // fetch refuses the ports browsers block (9, 6000, ...) before connecting.
+  if (chain.some((c) => c.message === "bad port")) return { cause: "other", code: "fetch refuses this port, one that browsers block" };
+  return { cause: "other", code: code || (chain[1] ?? chain[0])?.message || String(e) };
+}
+
+/** A network error in a few words, by cause: "the name could not be resolved (ENOTFOUND)". */
 export function describeNetworkError(e: unknown): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err.name === "AbortError" || err.name === "TimeoutError") return "no data for too long";
-  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  const { cause, code } = networkCause(e);
+  switch (cause) {
+    case "dns": return `the host name could not be resolved (DNS: ${code})`;
+    case "unreachable": return `the network or host is unreachable (${code})`;
+    case "refused": return `the connection was refused (${code})`;
+    case "reset": return `the connection was cut (${code})`;
+    case "timeout": return `no answer in time (${code})`;
+    case "tls": return `the TLS (https) connection was refused: ${code}`;
+    case "proxy": return `the proxy failed: ${code}`;
+    default: return code;
+  }
+}
+
+const PROXY_ADVICE = "If this machine reaches the internet through a proxy, set HTTPS_PROXY (and NO_PROXY for the hosts it reaches directly).";
+
+/** What the user can do about a network error, by cause. */
+export function networkAdvice(e: unknown): string {
+  switch (networkCause(e).cause) {
+    case "dns":
+    case "unreachable":
+      return `Check this machine's network connection and DNS. ${PROXY_ADVICE}`;
+    case "refused":
+      return "Check the address (GITHUB_API_URL, GITLAB_API_URL or the URL in pyproject.toml) and that the server is up; behind a proxy, check HTTPS_PROXY and NO_PROXY.";
+    case "tls":
+      return "A proxy or firewall that inspects https needs its certificate authority: point NODE_EXTRA_CA_CERTS at its certificate file. An expired or not yet valid certificate can also mean this machine's clock is wrong.";
+    case "proxy":
+      return "Check HTTPS_PROXY and HTTP_PROXY (the proxy's address, and any login it needs in the URL), and NO_PROXY for the hosts reached directly.";
+    case "timeout":
+      return "The server or the network is slow: try again later, or give requests more time with BINWHEEL_TIMEOUT (seconds, default 60).";
+    default:
+      return `Try again later. ${PROXY_ADVICE}`;
+  }
+}
+
+/** The Transient for a request to `host` that failed below HTTP. */
+export function unreachable(host: string, e: unknown): Transient {
+  return new Transient(`could not reach ${host}: ${describeNetworkError(e)}`, 0, { advice: networkAdvice(e) });
 }
 
 /** How one source's requests are made: what to call the server, which headers go to which URL. */
@@ -355,7 +419,7 @@ export class Client {
       try {
         response = await this.fetchImpl(url, { headers, redirect: "manual", signal });
       } catch (e) {
-        throw new Transient(`could not reach ${url.host} (${describeNetworkError(e)})`);
+        throw unreachable(url.host, e);
       }
       if (!REDIRECTS.includes(response.status)) return { response, url };
       await response.body?.cancel().catch(() => {});

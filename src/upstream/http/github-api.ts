@@ -5,7 +5,7 @@
 import { Octokit } from "@octokit/rest";
 import { BinwheelError, fail, registerSecret } from "../../errors.js";
 import { VERSION } from "../../version.js";
-import { Transient, boundedFetch, classifyStatus, withRetries, type Fetch } from "./fetch.js";
+import { Transient, boundedFetch, classifyStatus, unreachable, withRetries, type Fetch } from "./fetch.js";
 
 export interface GitHubAccess {
   apiUrl: string;
@@ -51,8 +51,7 @@ export function apiCall<T>(access: GitHubAccess, action: string, call: () => Pro
       const cause = (e as { cause?: unknown }).cause;
       if (cause instanceof BinwheelError) throw cause;
       const err = e as { status?: number; message?: string; response?: { headers?: Record<string, string> }; name?: string };
-      if (err.name === "AbortError" || err.name === "TimeoutError") throw new Transient("no answer in time");
-      if (err.status === 500 && !err.response) throw new Transient(`could not reach ${host} (${err.message ?? "network error"})`);
+      if (err.name === "AbortError" || err.name === "TimeoutError" || (err.status === 500 && !err.response)) throw unreachable(host, (e as { cause?: unknown }).cause ?? e);
       if (err.status === 404 && notFound) throw new BinwheelError(notFound());
       if (err.status === 401) {
         throw new BinwheelError(`GitHub rejected the token in ${access.tokenSource ?? "GH_TOKEN"} (401) while binwheel tried to ${action}. Replace or remove the token.`);

@@ -27,7 +27,7 @@ import { BinwheelError, fail } from "../../errors.js";
 import { info, warn } from "../../log.js";
 import { NotRegularFile, readRegular } from "../../fs/regular-file.js";
 import { apiCall, githubAccess, makeOctokit } from "../http/github-api.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, describeUrl, makeFetch, timeoutSeconds, withRetries } from "../http/fetch.js";
+import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, unreachable, describeUrl, makeFetch, timeoutSeconds, withRetries } from "../http/fetch.js";
 
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 const OID_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";
@@ -310,7 +310,7 @@ async function bundleByUrl(url: string, fetchImpl: typeof fetch, env: NodeJS.Pro
       response = await boundedFetch(fetchImpl, BUNDLE_LIMIT)(target, { signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
     } catch (e) {
       if (e instanceof BinwheelError) throw e;
-      throw new Transient(`could not reach ${target.host} (${describeNetworkError(e)})`);
+      throw unreachable(target.host, e);
     }
     if (!response.ok) {
       const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download an attestation bundle from ${describeUrl(target)}`, target.host);
