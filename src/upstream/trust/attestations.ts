@@ -23,11 +23,11 @@ import path from "node:path";
 import type { Bundle } from "@sigstore/bundle";
 import type { TrustedRoot } from "@sigstore/protobuf-specs";
 import type { AttestationPolicy, UpstreamConfig } from "../../config/upstream.js";
-import { BinwheelError, fail } from "../../errors.js";
+import { BinwheelError, fail, redactUrl } from "../../errors.js";
 import { info, warn } from "../../log.js";
 import { NotRegularFile, readRegular } from "../../fs/regular-file.js";
 import { apiCall, githubAccess, makeOctokit } from "../http/github-api.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, describeUrl, makeFetch, timeoutSeconds, withRetries } from "../http/fetch.js";
+import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, describeNetworkError, makeFetch, timeoutSeconds, withRetries } from "../http/fetch.js";
 
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 const OID_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";
@@ -313,7 +313,7 @@ async function bundleByUrl(url: string, fetchImpl: typeof fetch, env: NodeJS.Pro
       throw new Transient(`could not reach ${target.host} (${describeNetworkError(e)})`);
     }
     if (!response.ok) {
-      const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download an attestation bundle from ${describeUrl(target)}`, target.host);
+      const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download an attestation bundle from ${redactUrl(target)}`, target.host);
       if (problem instanceof Transient) throw problem;
       fail(`${problem.message}. The URL GitHub gave may have expired: try again.`);
     }
@@ -328,7 +328,7 @@ async function bundleByUrl(url: string, fetchImpl: typeof fetch, env: NodeJS.Pro
     const { uncompress } = await sigstore();
     return JSON.parse(Buffer.from(uncompress(new Uint8Array(bytes), API_ANSWER_LIMIT)).toString("utf8"));
   } catch (e) {
-    fail(`the attestation bundle at ${describeUrl(target)} is neither JSON nor snappy-compressed JSON (${(e as Error).message}); GitHub may have changed how it serves them.`);
+    fail(`the attestation bundle at ${redactUrl(target)} is neither JSON nor snappy-compressed JSON (${(e as Error).message}); GitHub may have changed how it serves them.`);
   }
 }
 
