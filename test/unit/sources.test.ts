@@ -4,7 +4,9 @@
 // forms of each: filled URLs that point elsewhere, redirects to file:// or plain http, oversized
 // checksum files, a netrc others can read, links that could be two files.
 import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { execa } from "execa";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
@@ -16,6 +18,7 @@ import { netrcReader, parseNetrc } from "../../src/upstream/http/netrc.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
 import { errorOf } from "../support/errors.js";
+import { NODE, REPO } from "../support/project.js";
 import { tempDir, tempProject } from "../support/tmp.js";
 
 const TRIPLE = "x86_64-unknown-linux-gnu";
@@ -324,6 +327,36 @@ describe("url", () => {
 });
 
 describe("netrc", () => {
+  describe("a netrc file that is not a regular file never hangs a build: one error naming it and NETRC, nothing written", () => {
+    const kinds: [string, (file: string) => void][] = [
+      ["a FIFO", (file) => execFileSync("mkfifo", [file])],
+      ["/dev/zero", (file) => symlinkSync("/dev/zero", file)],
+      ["a folder", (file) => mkdirSync(file)],
+      ["a file over 1 MiB", (file) => writeFileSync(file, `machine 127.0.0.1 login a password ${PASSWORD}\n`.padEnd(2 << 20, "#"), { mode: 0o600 })],
+    ];
+    it.each(kinds.flatMap(([kind, make]) => [["NETRC", kind, make], ["~/.netrc", kind, make]] as const))("%s is %s", async (variable, kind, make) => {
+      const site = await started(HttpStandIn.start());
+      site.file(`/${ASSET}`, CONTENT);
+      const home = tempDir();
+      const file = path.join(home, variable === "NETRC" ? "credentials" : ".netrc");
+      make(file);
+      const root = project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`);
+      const result = await execa(NODE, [path.join(REPO, "python_shim/binwheel/_core.mjs"), "lock", root], {
+        env: { HOME: home, BINWHEEL_CACHE_DIR: tempDir(), ...(variable === "NETRC" && { NETRC: file }) }, reject: false, timeout: 30_000,
+      });
+      expect(result.timedOut).toBe(false);
+      expect(result.exitCode).toBe(1);
+      const named = variable === "NETRC" ? `the netrc file NETRC names, ${file},` : `${file} (the netrc file binwheel reads when NETRC is not set)`;
+      const why = kind === "a FIFO" ? "is a FIFO, not a file" : kind === "a folder" ? "is a folder, not a file" : kind === "/dev/zero" ? "is not a regular file" : "is 2097152 bytes, more than such a file ever holds";
+      expect(result.stderr).toContain(`binwheel: error: ${named} ${why}`);
+      expect(result.stderr).toMatch(/binwheel reads logins only from a regular file of at most 1048576 bytes\. (Set NETRC to your netrc file, or unset it|Replace it with a file, or set NETRC to one)\.$/);
+      expect(result.stderr).not.toContain(PASSWORD);
+      expect(readdirSync(root)).not.toContain("binwheel.lock");
+      // Nothing was fetched: the login was needed before the first request left.
+      expect(site.requests).toEqual([]);
+    });
+  });
+
   it("is read as Python's netrc reads it: machine, default, login/user, account, quotes, escapes, comments, macdef", () => {
     const netrc = parseNetrc(
       [
