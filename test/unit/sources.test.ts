@@ -409,6 +409,14 @@ describe("path", () => {
     expect(fetched).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
   });
 
+  it("refuses require-checksum with a folder, which has no hash to check, in one paragraph", async () => {
+    const root = project('path = "target/{target}/release"\nrequire-checksum = true', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
+    expect(await errorOf(fetchFrom(root, {}))).toBe(
+      `[tool.binwheel.upstream] path = "target/{target}/release" gives the folder "target/${TRIPLE}/release" for ${TRIPLE}, and [tool.binwheel.upstream] require-checksum is on, ` +
+        "but a folder has no one hash to check, so the build stops here. Point path at an archive and pin its sha256, or turn require-checksum off for binaries the project builds itself.",
+    );
+  });
+
   it("reads a file like a downloaded asset, checked against a pin", async () => {
     const root = project(`path = "dist/tool-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha("archive")}" }`, { [`dist/tool-${TRIPLE}.tar.gz`]: "archive" });
     expect(await fetchFrom(root, {})).toEqual({ file: path.join(root, "dist", `tool-${TRIPLE}.tar.gz`), sha256: sha("archive"), cached: false });
