@@ -41,7 +41,7 @@ export interface FetchedAsset {
 export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
   const { pin } = plan;
   if (plan.upstream.source.kind === "path") return localAsset(plan, root, pin);
-  const attestation = attestationCheck(plan.upstream, plan.assetName, env, options.offline);
+  const attestation = attestationCheck(plan.upstream, plan.releaseTag, plan.assetName, env, options.offline);
   if (env["BINWHEEL_ASSET_DIR"]) {
     const dir = path.resolve(env["BINWHEEL_ASSET_DIR"]);
     const found = await fromAssetDir(dir, plan, pin);
