@@ -28,7 +28,8 @@ export function redactUrl(url: string | URL): string {
   const text = typeof url === "string" ? url : url.href;
   // The user part runs to the last "@" before the path, as URL parsers read it.
   const m = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#]*@)?([^?#]*)/i.exec(text);
-  return m ? m[1]! + m[2]! : text.replace(/[?#].*$/s, "");
+  // Not a URL with an authority ("me:pw@host"): whatever runs to an "@" may be a login, too.
+  return m ? m[1]! + m[2]! : text.replace(/[?#].*$/s, "").replace(/^[^/]*@/, "");
 }
 
 /** URLs inside a message: a scheme, "://", then anything up to a space or a quote. */

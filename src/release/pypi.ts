@@ -17,7 +17,7 @@
 // the API's path and make a 404 read as a first release.
 import { fail, redactUrl } from "../errors.js";
 import { normalizeName } from "../python/names.js";
-import { Client, makeFetch, type HttpPolicy } from "../upstream/http/fetch.js";
+import { Client, checkedBaseUrl, makeFetch, type HttpPolicy } from "../upstream/http/fetch.js";
 
 export const DEFAULT_INDEX_URL = "https://pypi.org";
 /** PyPI's MAX_FILESIZE (100 * ONE_MIB), unless the project was granted a larger limit. */
@@ -109,25 +109,10 @@ export function checkAgainstIndex(files: LocalFile[], state: IndexState, o: { wh
 
 const INDEX_SETTING = "--index-url (or BINWHEEL_INDEX_URL)";
 
-/**
- * The index URL `--index-url` or BINWHEEL_INDEX_URL (`flag`) gives, checked where it enters: an
- * http(s) root without a login, query or fragment ("none": no index is asked). Never echoed whole.
- */
+/** The index `--index-url` or BINWHEEL_INDEX_URL (`flag`) names, checked where it enters; undefined for "none" (no index is asked). */
 export function checkedIndexUrl(value: string, flag: string): string | undefined {
-  const url = value.trim();
-  if (url === "none") return undefined;
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
-    // Not echoed: what is not an http URL may hold a login where no URL rule finds it.
-    fail(`${flag} is ${parsed ? `a ${parsed.protocol} URL` : "not a URL"}, not an http(s) URL; give the package index's root (https://pypi.org, https://test.pypi.org), or "none" to release without asking it.`);
-  }
-  if (parsed.username || parsed.password || parsed.search || parsed.hash || /[?#]/.test(url)) {
-    fail(
-      `${flag} "${redactUrl(url)}" carries a login, a query or a fragment; binwheel reads the index's public JSON API (/pypi/<name>/<version>/json) without credentials, ` +
-        `and a query would swallow that path. Give the index's root alone (https://pypi.org), or "none" to release without asking it.`,
-    );
-  }
-  return url.replace(/\/+$/, "");
+  if (value.trim() === "none") return undefined;
+  return checkedBaseUrl(value, flag, `the package index's root, whose JSON API binwheel reads without credentials (https://pypi.org, https://test.pypi.org), or "none" to release without asking it`);
 }
 
 /** What `indexUrl` (checkedIndexUrl's) has of `name` `version`, through its JSON API. */

@@ -5,6 +5,8 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { redact } from "../../src/errors.js";
 import { DEFAULT_MAX_FILE_SIZE, checkAgainstIndex, checkedIndexUrl, indexPreflight, readIndex, type IndexFile, type LocalFile } from "../../src/release/pypi.js";
+import { githubAccess } from "../../src/upstream/http/github-api.js";
+import { gitlabAccess } from "../../src/upstream/http/gitlab-api.js";
 import { errorOf } from "../support/errors.js";
 import { NODE, REPO } from "../support/project.js";
 import { PyPIStandIn } from "../support/pypi-standin.js";
@@ -107,14 +109,14 @@ describe("reading the index's JSON API", () => {
   });
 });
 
-describe("the index's URL, where it enters", () => {
+describe("base URLs from the command line and the environment, where they enter", () => {
   it.each([
-    ["a login", "https://__token__:pypi-s3cr3t@upload.example.org", /carries a login, a query or a fragment; binwheel reads the index's public JSON API .* without credentials/],
-    ["a query (which would swallow the API's path)", "https://pypi.example.org/simple/?token=s3cr3t", /carries a login, a query or a fragment; .*a query would swallow that path/],
+    ["a login", "https://__token__:pypi-s3cr3t@upload.example.org", /^--index-url "https:\/\/upload\.example\.org" carries a login, a query or a fragment; binwheel sends no credentials in a URL.* It must be the package index's root/],
+    ["a query (which would swallow the API's path)", "https://pypi.example.org/simple/?token=s3cr3t", /^--index-url "https:\/\/pypi\.example\.org\/simple\/" carries a login, a query or a fragment; .*a query would swallow the paths it adds/],
     ["a fragment", "https://pypi.example.org/#s3cr3t", /carries a login, a query or a fragment/],
     ["an empty query", "https://pypi.example.org/?", /carries a login, a query or a fragment/],
-    ["another scheme with a login", "ftp://me:s3cr3t@files.example.org/", /^--index-url is a ftp: URL, not an http\(s\) URL/],
-    ["a scheme-less login", "me:s3cr3t@pypi.example.org", /^--index-url is a me: URL, not an http\(s\) URL/],
+    ["another scheme with a login", "ftp://me:s3cr3t@files.example.org/", /^--index-url "ftp:\/\/files\.example\.org\/" is not an http\(s\) URL/],
+    ["a scheme-less login", "me:s3cr3t@pypi.example.org", /^--index-url "pypi\.example\.org" is not an http\(s\) URL/],
   ])("refuses %s, without showing it", (_, value, message) => {
     let error = "";
     try {
@@ -125,6 +127,13 @@ describe("the index's URL, where it enters", () => {
     expect(error).toMatch(message);
     expect(error).not.toContain("s3cr3t");
     expect(error).not.toContain("\n");
+  });
+
+  it("is checked the same way for the API URLs that enter from the environment", () => {
+    expect(() => githubAccess({ GITHUB_API_URL: "https://ghe.example.org/api/v3?access_token=s3cr3t" })).toThrow(/^GITHUB_API_URL "https:\/\/ghe\.example\.org\/api\/v3" carries a login, a query or a fragment/);
+    expect(() => gitlabAccess({ GITLAB_API_URL: "https://me:s3cr3t@git.example.org/api/v4" })).toThrow(/^GITLAB_API_URL "https:\/\/git\.example\.org\/api\/v4" carries a login, a query or a fragment/);
+    expect(() => gitlabAccess({ CI_API_V4_URL: "file:///etc/passwd" })).toThrow(/^CI_API_V4_URL "file:\/\/\/etc\/passwd" is not an http\(s\) URL/);
+    expect(gitlabAccess({ GITLAB_API_URL: "https://git.example.org/api/v4/" }).apiUrl).toBe("https://git.example.org/api/v4");
   });
 
   it("takes a root, with or without its last slash, and none", () => {
@@ -141,7 +150,7 @@ describe("the index's URL, where it enters", () => {
     expect(flag.stderr).toMatch(/^binwheel: error: --index-url "https:\/\/pypi\.example\.org\/" carries a login, a query or a fragment/);
     const variable = await cli([], { BINWHEEL_INDEX_URL: "ssh://git:s3cr3t@pypi.example.org/" });
     expect(variable.exitCode).toBe(1);
-    expect(variable.stderr).toMatch(/^binwheel: error: BINWHEEL_INDEX_URL is a ssh: URL, not an http\(s\) URL/);
+    expect(variable.stderr).toMatch(/^binwheel: error: BINWHEEL_INDEX_URL "ssh:\/\/pypi\.example\.org\/" is not an http\(s\) URL/);
     expect(flag.stderr + flag.stdout + variable.stderr + variable.stdout).not.toContain("s3cr3t");
   });
 });

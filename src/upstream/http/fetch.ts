@@ -176,6 +176,22 @@ export function describeNetworkError(e: unknown): string {
   return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
 }
 
+/**
+ * A base URL that the environment or the command line gives (an API's, the package index's),
+ * checked where it enters: http(s), with no login, query or fragment (binwheel sends no
+ * credentials in a URL, and a query would swallow the paths it appends). Shown only redacted;
+ * returned without trailing slashes. `what` says what it must be.
+ */
+export function checkedBaseUrl(value: string, name: string, what: string): string {
+  const url = value.trim();
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) fail(`${name} "${redactUrl(url)}" is not an http(s) URL; it must be ${what}.`);
+  if (parsed.username || parsed.password || /[?#]/.test(url)) {
+    fail(`${name} "${redactUrl(url)}" carries a login, a query or a fragment; binwheel sends no credentials in a URL, and a query would swallow the paths it adds. It must be ${what}.`);
+  }
+  return url.replace(/\/+$/, "");
+}
+
 /** How one source's requests are made: what to call the server, which headers go to which URL. */
 export interface HttpPolicy {
   /** Names the server in messages: "GitHub", "GitLab", or a host. */
