@@ -147,13 +147,17 @@ export async function fetchUpstreamAsset(plan: TargetPlan, scratch: string, env:
  */
 function sizePromise(plan: TargetPlan, remote: LocatedAsset, where: string): SizePromise | undefined {
   const { locked } = plan;
+  const accept = "Find out why it changed; to accept the new bytes, run binwheel lock again.";
   if (locked && remote.size !== undefined && remote.size !== locked.size) {
     fail(
-      `binwheel.lock gives ${plan.target.triple}'s asset ${plan.assetName} as ${locked.size} bytes, but ${where} lists it at ${remote.size} bytes: upstream changed the asset since it was locked. ` +
-        "Nothing was downloaded. Find out why it changed; to accept the new bytes, run binwheel lock again.",
+      `binwheel.lock gives ${plan.target.triple}'s asset ${plan.assetName} as ${locked.size} bytes (sha256 ${locked.sha256}), but ${where} lists it at ${remote.size} bytes: ` +
+        `upstream changed the asset since it was locked. Nothing was downloaded. ${accept}`,
     );
   }
-  if (locked) return { size: locked.size, by: `binwheel.lock (for ${plan.target.triple})` };
+  if (locked) {
+    const broken = `Either upstream changed the asset since it was locked (sha256 ${locked.sha256}), or the server (or a proxy in between) is misbehaving; nothing was cached. ${accept}`;
+    return { size: locked.size, by: `binwheel.lock (for ${plan.target.triple})`, broken };
+  }
   return remote.size !== undefined ? { size: remote.size, by: "the release" } : undefined;
 }
 

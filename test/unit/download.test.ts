@@ -156,7 +156,7 @@ describe("a body longer than the lock's size", () => {
     site.inject({ oversize: 2 ** 31 });
     const cache = tempDir();
     const message = await errorOf(fetchLocked(root, { ...env, BINWHEEL_CACHE_DIR: cache }));
-    expect(message).toMatch(new RegExp(`^(127\\.0\\.0\\.1|localhost):\\d+ sent more than 134 bytes for ${ASSET.replace(/\./g, "\\.")} \\(.*\\), which binwheel\\.lock \\(for x86_64-unknown-linux-gnu\\) lists at 134 bytes; binwheel stopped reading and did not retry`));
+    expect(message).toMatch(new RegExp(`^(127\\.0\\.0\\.1|localhost):\\d+ sent more than 134 bytes for ${ASSET.replace(/\./g, "\\.")} \\(.*\\), which binwheel\\.lock \\(for x86_64-unknown-linux-gnu\\) lists at 134 bytes; binwheel stopped reading and did not retry\\. Either upstream changed the asset since it was locked \\(sha256 ${sha(LOCKED)}\\), or the server`));
     expect(site.requests.filter((r) => r.url.endsWith(ASSET))).toHaveLength(1);
     // One 64 KiB chunk of filler, a few more in flight: not the 2 GiB it offered.
     expect(site.oversizeSent).toBeLessThan(8 << 20);
@@ -168,7 +168,7 @@ describe("a body longer than the lock's size", () => {
     const root = lockedProject('github = "toondb/toondb"', { source: "github:toondb/toondb", tag: "v0.3.2" });
     const message = await errorOf(fetchLocked(root, { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() }));
     expect(message).toBe(
-      `binwheel.lock gives x86_64-unknown-linux-gnu's asset ${ASSET} as 134 bytes, but toondb/toondb v0.3.2 lists it at 85000 bytes: upstream changed the asset since it was locked. ` +
+      `binwheel.lock gives x86_64-unknown-linux-gnu's asset ${ASSET} as 134 bytes (sha256 ${sha(LOCKED)}), but toondb/toondb v0.3.2 lists it at 85000 bytes: upstream changed the asset since it was locked. ` +
         "Nothing was downloaded. Find out why it changed; to accept the new bytes, run binwheel lock again.",
     );
     expect(requestsTo("storage")).toBe(0);

@@ -276,6 +276,8 @@ export interface DownloadOptions {
 export interface SizePromise {
   size: number;
   by: string;
+  /** What a body of another size means, and what to do (default: the server is misbehaving). */
+  broken?: string;
 }
 
 export interface Downloaded extends Hashes {
@@ -398,8 +400,8 @@ export class Client {
         : `of which binwheel reads at most ${limit} bytes`;
       const misbehaving = (what: string) =>
         new BinwheelError(
-          `${host} ${what} for ${o.name ? `${o.name} (${o.where})` : o.action}, ${promise}; ` +
-            "binwheel stopped reading and did not retry. The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner.",
+          `${host} ${what} for ${o.name ? `${o.name} (${o.where})` : o.action}, ${promise}; binwheel stopped reading and did not retry. ` +
+            (o.promised?.broken ?? "The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner."),
         );
       if (promised !== undefined && declared !== undefined && declared !== promised) {
         await response.body?.cancel().catch(() => {});
