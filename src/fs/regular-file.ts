@@ -1,7 +1,8 @@
 // Opening files that binwheel did not write itself (cache entries, the editable record, assets in
-// BINWHEEL_ASSET_DIR, pyproject.toml, the netrc file) only when they are regular files: a FIFO would block the
-// build forever (where not even SIGTERM reaches a synchronous read), a device would never end,
-// and a link in a cache would make binwheel read or write where it should not. Never blocks.
+// BINWHEEL_ASSET_DIR, pyproject.toml, the netrc file) only when they are regular files: a FIFO
+// would block the build forever (where not even SIGTERM reaches a synchronous read), a device
+// would never end, and a link in a cache would make binwheel read or write where it should not.
+// Never blocks.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 

@@ -130,7 +130,7 @@ export async function readIndex(indexUrl: string, name: string, version: string,
   const release = await read(`/pypi/${project}/${encodeURIComponent(version)}/json`);
   if (release === undefined) return (await read(`/pypi/${project}/json`)) === undefined ? { project: false } : { project: true };
   const urls = (release as { urls?: unknown } | null)?.urls;
-  if (!Array.isArray(urls)) fail(`${redactUrl(base)} answered /pypi/${project}/${version}/json without a "urls" list; ${notJson.replace("Check", "check")}`);
+  if (!Array.isArray(urls)) fail(`${redactUrl(base)} answered /pypi/${project}/${version}/json without a "urls" list. ${notJson}`);
   return { project: true, files: urls.map((u) => indexFile(u, base)) };
 }
 
