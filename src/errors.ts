@@ -1,6 +1,7 @@
 // User-facing failures. A BinwheelError carries one paragraph that says what failed, which key,
 // file or asset is involved and what to do about it; the entry point prints it without a stack
-// trace (unless BINWHEEL_DEBUG=1). Anything else that escapes is a bug in binwheel.
+// trace (unless BINWHEEL_DEBUG=1). Anything else that escapes is a bug in binwheel. What is shown
+// passes redact(): no URL's login, query or fragment, no registered secret.
 
 export class BinwheelError extends Error {
   override readonly name = "BinwheelError";
@@ -50,9 +51,31 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
-/** Replaces every registered secret in `text` with `***`. */
+/**
+ * A URL as binwheel shows or records it: scheme, host and path, without the user name, password,
+ * query or fragment, any of which may be a credential (a login, a signed URL's signature, a
+ * `?token=`). The one redaction of URLs: messages, the lock file and every printed line use it.
+ */
+export function redactUrl(url: string | URL): string {
+  const text = typeof url === "string" ? url : url.href;
+  // The user part runs to the last "@" before the path, as URL parsers read it.
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#]*@)?([^?#]*)/i.exec(text);
+  // Not a URL with an authority ("me:pw@host"): whatever runs to an "@" may be a login, too.
+  return m ? m[1]! + m[2]! : text.replace(/[?#].*$/s, "").replace(/^[^/]*@/, "");
+}
+
+/** URLs inside a message: a scheme, "://", then anything up to a space or a quote. */
+const URLS_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]*/gi;
+
+/**
+ * `text` as it may be shown: every URL in it through redactUrl (punctuation that ends the
+ * sentence kept), then every registered secret replaced with `***`.
+ */
 export function redact(text: string): string {
-  let out = text;
+  let out = text.replace(URLS_IN_TEXT, (found) => {
+    const end = /[)\].,;:!]*$/.exec(found)![0];
+    return redactUrl(found.slice(0, found.length - end.length)) + end;
+  });
   for (const secret of secrets) out = out.split(secret).join("***");
   return out;
 }

@@ -1,7 +1,7 @@
 // `binwheel release`: build, check, then the GitHub release (see src/release/release.ts).
 import path from "node:path";
 import { fail } from "../../src/errors.js";
-import { DEFAULT_INDEX_URL, DEFAULT_MAX_FILE_SIZE } from "../../src/release/pypi.js";
+import { DEFAULT_INDEX_URL, DEFAULT_MAX_FILE_SIZE, checkedIndexUrl } from "../../src/release/pypi.js";
 import { release as runRelease } from "../../src/release/release.js";
 import { BUILD_FLAGS, PROJECT_DIR, buildOptions, command, projectDir } from "../args.js";
 
@@ -24,11 +24,7 @@ export const release = command({
     const dir = projectDir(positionals);
     const repo = values.repo ?? process.env["GITHUB_REPOSITORY"];
     if (!repo) fail("binwheel release needs --repo owner/name (the SDK's repository; GITHUB_REPOSITORY is used when set).");
-    const indexUrl = (values["index-url"] ?? process.env["BINWHEEL_INDEX_URL"] ?? DEFAULT_INDEX_URL).trim();
-    const flag = values["index-url"] !== undefined ? "--index-url" : "BINWHEEL_INDEX_URL";
-    if (indexUrl !== "none" && (!URL.canParse(indexUrl) || !/^https?:$/.test(new URL(indexUrl).protocol))) {
-      fail(`${flag} "${indexUrl}" is not an http(s) URL; give the package index's root (https://pypi.org, https://test.pypi.org), or "none" to release without asking it.`);
-    }
+    const indexUrl = checkedIndexUrl(values["index-url"] ?? process.env["BINWHEEL_INDEX_URL"] ?? DEFAULT_INDEX_URL, values["index-url"] !== undefined ? "--index-url" : "BINWHEEL_INDEX_URL");
     await runRelease({
       projectDir: dir,
       repo,
@@ -38,7 +34,7 @@ export const release = command({
       dryRun: values["dry-run"] ?? false,
       ...(values.from && { from: values.from }),
       draft: values.draft ?? false,
-      ...(indexUrl !== "none" && { index: { url: indexUrl, maxFileSize: fileSize(values["max-file-size"]) } }),
+      ...(indexUrl !== undefined && { index: { url: indexUrl, maxFileSize: fileSize(values["max-file-size"]) } }),
     });
   },
 });

@@ -52,7 +52,8 @@ function sniff(head: Buffer): { compression?: Compression; zip?: true; tar?: tru
   if (starts(0x1f, 0x8b)) return { compression: "gzip", what: "gzip data" };
   if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return { compression: "xz", what: "xz data" };
   if (starts(0x42, 0x5a, 0x68)) return { compression: "bzip2", what: "bzip2 data" };
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return { compression: "zstd", what: "zstd data" };
+  // A zstd frame, or a skippable frame (magic 0x184D2A50 to 0x184D2A5F, RFC 8878 3.1.2), which pzstd writes first.
+  if (starts(0x28, 0xb5, 0x2f, 0xfd) || (head.length >= 4 && (head.readUInt32LE(0) & ~0xf) === 0x184d2a50)) return { compression: "zstd", what: "zstd data" };
   if (starts(0x50, 0x4b) && [0x0403, 0x0605, 0x0807].includes(head.readUInt16LE(2))) return { zip: true, what: "a zip archive" };
   if (head.length >= 263 && head.toString("latin1", 257, 262) === "ustar") return { tar: true, what: "a tar archive" };
   const binary = binaryFormat(head);

@@ -10,7 +10,7 @@ import path from "node:path";
 import toml from "toml";
 import { pathProblem } from "../fs/artifact-path.js";
 import type { UpstreamConfig } from "./upstream.js";
-import { fail } from "../errors.js";
+import { fail, redactUrl } from "../errors.js";
 import { isInside, readUtf8 } from "../fs/files.js";
 import { targetInfo } from "../platform/triples.js";
 import { checkedUpstreamVersion } from "./template.js";
@@ -27,7 +27,7 @@ export interface LockedAsset {
   /** The commit the tag points to, where the host says. */
   commit?: string;
   asset: string;
-  /** Where the asset was downloaded from (absent for a local path). */
+  /** Where the asset was downloaded from (absent for a local path), without login, query or fragment. */
   url?: string;
   size: number;
   sha256: string;
@@ -126,7 +126,7 @@ export function readLock(root: string): Lock | undefined {
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) broken(`${where}.size must be a whole number of bytes, but it is ${describe(size)}`);
     const tag = text("tag", (v) => v !== "" && !/[\x00-\x20\x7f]/.test(v), "a release tag", true);
     const commit = text("commit", (v) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(v), "a commit's full hex id", true);
-    const url = text("url", (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "an http(s) URL", true);
+    const url = text("url", (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && redactUrl(v) === v, "an http(s) URL without a login, query or fragment", true);
     targets.set(triple, {
       source: text("source", (v) => /^(github:[^/\s]+\/[^/\s]+|gitlab:\S+|url|path)$/.test(v), 'a source ("github:owner/repo", "gitlab:group/project", "url" or "path")')!,
       ...(tag !== undefined && { tag }),

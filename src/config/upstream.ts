@@ -40,11 +40,13 @@ export interface UpstreamConfig {
 }
 
 /**
- * `attestations = "verify"`: verified when GitHub has some, a warning when it has none.
- * `attestations = { workflow = "owner/repo/.github/workflows/file.yml" }`: one signed by that
- * workflow is required. Either way it must come from a GitHub Actions run in the upstream repository.
+ * `attestations = "verify"` (or a table without `workflow`): verified when GitHub has some, a
+ * warning when it has none. `attestations = { workflow = "owner/repo/.github/workflows/file.yml" }`:
+ * one signed by that workflow is required. Either way it must come from a GitHub Actions run in the
+ * upstream repository, for the release's own tag (refs/tags/<tag>), unless `ref = "any"` (`anyRef`)
+ * accepts a run for any ref, for upstreams that attest from a branch.
  */
-export type AttestationPolicy = { required: false } | { required: true; workflow: { owner: string; repo: string; path: string } };
+export type AttestationPolicy = ({ required: false } | { required: true; workflow: { owner: string; repo: string; path: string } }) & { anyRef?: true };
 
 const SOURCES = ["github", "gitlab", "url", "path"] as const;
 const KEYS = [...SOURCES, "version", "tag", "asset", "assets", "checksums", "sha256", "require-checksum", "attestations", "license"] as const;
@@ -112,7 +114,9 @@ function readLicense(u: Table): string | undefined {
   }
 }
 
-const ATTESTATIONS_FORM = '"verify" (verify them when the release has some) or { workflow = "owner/repo/.github/workflows/release.yml" } (require one from that workflow)';
+const ATTESTATIONS_FORM =
+  '"verify" (verify them when the release has some) or a table: { workflow = "owner/repo/.github/workflows/release.yml" } (require one from that workflow), ' +
+  'with ref = "any" to accept attestations made for any ref, not only the release\'s tag';
 
 function readAttestations(u: Table, source: UpstreamSource): AttestationPolicy | undefined {
   const value = u.data["attestations"];
@@ -127,11 +131,18 @@ function readAttestations(u: Table, source: UpstreamSource): AttestationPolicy |
   if (value === "verify") return { required: false };
   if (!isTable(value)) fail(`pyproject.toml: ${key} must be ${ATTESTATIONS_FORM}, but it is ${describe(value)}.`);
   const table = u.table("attestations")!;
-  table.onlyKeys(["workflow"]);
-  const workflow = table.requiredString("workflow", 'the workflow that signs them, "owner/repo/.github/workflows/release.yml"');
+  table.onlyKeys(["workflow", "ref"]);
+  // An old release's genuine attestation must not pass for a swapped-in old asset: the run must be the tag's.
+  const ref = table.string("ref") ?? "tag";
+  if (ref !== "tag" && ref !== "any") {
+    fail(`pyproject.toml: ${table.key("ref")} = "${ref}" must be "tag" (the default: made for the release's own tag) or "any" (any ref, for upstreams that attest their releases from a branch).`);
+  }
+  const anyRef = ref === "any" ? { anyRef: true as const } : {};
+  const workflow = table.string("workflow");
+  if (workflow === undefined) return { required: false, ...anyRef };
   const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)\/(\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml)$/.exec(workflow);
-  if (!m) fail(`pyproject.toml: ${table.key("workflow")} "${workflow}" must name a workflow file as "owner/repo/.github/workflows/<file>.yml" (no "@ref": any ref of that workflow is accepted).`);
-  return { required: true, workflow: { owner: m[1]!, repo: m[2]!, path: m[3]! } };
+  if (!m) fail(`pyproject.toml: ${table.key("workflow")} "${workflow}" must name a workflow file as "owner/repo/.github/workflows/<file>.yml" (no "@ref": the ref is the release's tag, or any with ref = "any").`);
+  return { required: true, workflow: { owner: m[1]!, repo: m[2]!, path: m[3]! }, ...anyRef };
 }
 
 function readSource(u: Table, kind: (typeof SOURCES)[number], placeholders: readonly string[]): { source: UpstreamSource; name: string } {

@@ -1,7 +1,8 @@
 // Opening files that binwheel did not write itself (cache entries, the editable record, assets in
-// BINWHEEL_ASSET_DIR, pyproject.toml) only when they are regular files: a FIFO would block the
-// build forever (where not even SIGTERM reaches a synchronous read), a device would never end,
-// and a link in a cache would make binwheel read or write where it should not. Never blocks.
+// BINWHEEL_ASSET_DIR, pyproject.toml, the netrc file) only when they are regular files: a FIFO
+// would block the build forever (where not even SIGTERM reaches a synchronous read), a device
+// would never end, and a link in a cache would make binwheel read or write where it should not.
+// Never blocks.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 
@@ -83,15 +84,20 @@ function openFailed(file: string, e: unknown): undefined {
 
 /** The content of a regular file of at most `max` bytes; undefined if absent; NotRegularFile otherwise. */
 export function readRegular(file: string, max: number, options: OpenOptions = {}): Buffer | undefined {
+  return readRegularFile(file, max, options)?.data;
+}
+
+/** readRegular, with the stats of what was read (an owner and mode to check, for a file that must be private). */
+export function readRegularFile(file: string, max: number, options: OpenOptions = {}): { data: Buffer; stats: Stats } | undefined {
   const fd = openRegular(file, options);
   if (fd === undefined) return undefined;
   try {
-    const size = fstatSync(fd).size;
-    if (size > max) throw new NotRegularFile(file, `is ${size} bytes, more than such a file ever holds (${max})`);
-    const buffer = Buffer.alloc(size);
+    const stats = fstatSync(fd);
+    if (stats.size > max) throw new NotRegularFile(file, `is ${stats.size} bytes, more than such a file ever holds (${max})`);
+    const buffer = Buffer.alloc(stats.size);
     let n = 0;
-    for (let r; n < size && (r = readSync(fd, buffer, n, size - n, n)) > 0; ) n += r;
-    return buffer.subarray(0, n);
+    for (let r; n < stats.size && (r = readSync(fd, buffer, n, stats.size - n, n)) > 0; ) n += r;
+    return { data: buffer.subarray(0, n), stats };
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,7 @@
 // Config + options + host -> the plan for one target: its triple, the upstream release and
 // asset to fetch, the wheel tags and the include rules with placeholders filled in.
 import { pathProblem, printable } from "../fs/artifact-path.js";
-import { closest, fail } from "../errors.js";
+import { closest, fail, redactUrl } from "../errors.js";
 import type { Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import { appliesTo, type IncludeRule, type TargetConfig, type UpstreamConfig } from "../config/tool.js";
@@ -121,7 +121,7 @@ function lockedAsset(
     : entry.source !== source ? `takes ${triple}'s asset from ${entry.source}, and [tool.binwheel.upstream] now says ${source}`
     : entry.asset !== plan.assetName ? `names ${triple}'s asset ${entry.asset}, and the configuration now gives ${plan.assetName}`
     : (kind === "github" || kind === "gitlab") && entry.tag !== plan.releaseTag ? `is for the tag ${entry.tag ?? "(none)"}, and this build takes ${plan.releaseTag}`
-    : kind === "url" && entry.url !== plan.location ? `downloads ${triple}'s asset from ${entry.url ?? "(no URL)"}, and the configuration now gives ${plan.location}`
+    : kind === "url" && entry.url !== redactUrl(plan.location!) ? `downloads ${triple}'s asset from ${entry.url ?? "(no URL)"}, and the configuration now gives ${redactUrl(plan.location!)}`
     : undefined;
   if (!differs) return entry;
   if (required) fail(`${LOCK_FILE} ${differs}, and --locked (-C locked=true) builds only what it covers. ${fix}`);

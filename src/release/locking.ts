@@ -1,12 +1,13 @@
 // `binwheel lock`: each configured target's asset, fetched and verified as a build would (a pin,
 // the host's digest, a checksum file, attestations), then described for binwheel.lock: its source,
-// tag and the commit the tag points to, its name, resolved download URL, size and sha256. The old
+// tag and the commit the tag points to, its name, resolved download URL (without login, query or
+// fragment: the file is committed, and a link's query may be a signature), size and sha256. The old
 // lock is no pin here: relocking is how a project accepts new bytes (another release, a re-upload).
 import { lstatSync, statSync } from "node:fs";
 import path from "node:path";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
-import { fail } from "../errors.js";
+import { fail, redactUrl } from "../errors.js";
 import { info, warn } from "../log.js";
 import { planTarget } from "../plan/target-plan.js";
 import { writeThroughTemporary } from "../fs/tempfiles.js";
@@ -46,7 +47,7 @@ export async function writeLock(root: string, options: BuildOptions, env: NodeJS
         ...((kind === "github" || kind === "gitlab") && { tag: plan.releaseTag }),
         ...(commit && { commit }),
         asset: plan.assetName,
-        ...(url && { url }),
+        ...(url && { url: redactUrl(url) }),
         size: statSync(asset.file).size,
         sha256: asset.sha256,
       };

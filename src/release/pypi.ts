@@ -11,10 +11,13 @@
 // - one sdist per release;
 // - each file at most 100 MiB unless the project was granted more (the JSON API does not say:
 //   --max-file-size).
-// A missing project (404) is a first release: nothing to compare.
-import { fail } from "../errors.js";
+// A missing project (404) is a first release: nothing to compare. The index is read as downloads
+// are (upstream/http/fetch.ts's Client: redirects checked hop by hop, bounded answers, retries),
+// without credentials: its URL may hold none, nor a query or fragment, which would also swallow
+// the API's path and make a 404 read as a first release.
+import { fail, redactUrl } from "../errors.js";
 import { normalizeName } from "../python/names.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, unreachable, makeFetch, timeoutSeconds, withRetries, type Fetch } from "../upstream/http/fetch.js";
+import { Client, checkedBaseUrl, makeFetch, type HttpPolicy } from "../upstream/http/fetch.js";
 
 export const DEFAULT_INDEX_URL = "https://pypi.org";
 /** PyPI's MAX_FILESIZE (100 * ONE_MIB), unless the project was granted a larger limit. */
@@ -104,15 +107,30 @@ export function checkAgainstIndex(files: LocalFile[], state: IndexState, o: { wh
   return { where: o.where, notes, problems };
 }
 
-/** What `indexUrl` has of `name` `version`, through its JSON API. */
+const INDEX_SETTING = "--index-url (or BINWHEEL_INDEX_URL)";
+
+/** The index `--index-url` or BINWHEEL_INDEX_URL (`flag`) names, checked where it enters; undefined for "none" (no index is asked). */
+export function checkedIndexUrl(value: string, flag: string): string | undefined {
+  if (value.trim() === "none") return undefined;
+  return checkedBaseUrl(value, flag, `the package index's root, whose JSON API binwheel reads without credentials (https://pypi.org, https://test.pypi.org), or "none" to release without asking it`);
+}
+
+/** What `indexUrl` (checkedIndexUrl's) has of `name` `version`, through its JSON API. */
 export async function readIndex(indexUrl: string, name: string, version: string, env: NodeJS.ProcessEnv): Promise<IndexState> {
   const base = indexUrl.replace(/\/+$/, "");
   const project = normalizeName(name);
-  const fetchImpl = await makeFetch(env);
-  const release = await getJson(fetchImpl, `${base}/pypi/${project}/${encodeURIComponent(version)}/json`, env);
-  if (release === undefined) return (await getJson(fetchImpl, `${base}/pypi/${project}/json`, env)) === undefined ? { project: false } : { project: true };
-  const urls = (release as { urls?: unknown }).urls;
-  if (!Array.isArray(urls)) fail(`${base} answered /pypi/${project}/${version}/json without a "urls" list; check that --index-url (or BINWHEEL_INDEX_URL) is the index's root with its JSON API, e.g. https://pypi.org or https://test.pypi.org.`);
+  const policy: HttpPolicy = {
+    service: new URL(base).host,
+    headers: () => ({}),
+    advice: () => `Check ${INDEX_SETTING}, or pass --index-url none to release without asking the index.`,
+  };
+  const client = new Client(await makeFetch(env), policy, env);
+  const notJson = `Check that ${INDEX_SETTING} is the index's root with its JSON API, e.g. https://pypi.org.`;
+  const read = (path: string) => client.json<unknown>(`${base}${path}`, { action: `read ${path}`, notJson });
+  const release = await read(`/pypi/${project}/${encodeURIComponent(version)}/json`);
+  if (release === undefined) return (await read(`/pypi/${project}/json`)) === undefined ? { project: false } : { project: true };
+  const urls = (release as { urls?: unknown } | null)?.urls;
+  if (!Array.isArray(urls)) fail(`${redactUrl(base)} answered /pypi/${project}/${version}/json without a "urls" list. ${notJson}`);
   return { project: true, files: urls.map((u) => indexFile(u, base)) };
 }
 
@@ -123,40 +141,14 @@ function indexFile(value: unknown, base: string): IndexFile {
     typeof u?.filename !== "string" || !Number.isSafeInteger(u.size) || typeof u.digests?.sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(u.digests.sha256) ||
     !uploaded || Number.isNaN(uploaded.getTime())
   ) {
-    fail(`${base}'s JSON API lists a file without a name, size, sha256 or upload time; binwheel cannot compare against it. Check --index-url (or BINWHEEL_INDEX_URL).`);
+    fail(`${redactUrl(base)}'s JSON API lists a file without a name, size, sha256 or upload time; binwheel cannot compare against it. Check ${INDEX_SETTING}.`);
   }
   return { filename: u.filename, size: u.size as number, sha256: u.digests.sha256.toLowerCase(), uploaded, packagetype: typeof u.packagetype === "string" ? u.packagetype : "" };
 }
 
-/** A JSON answer, undefined on 404; retried like every request binwheel makes. */
-async function getJson(fetchImpl: Fetch, url: string, env: NodeJS.ProcessEnv): Promise<unknown> {
-  const target = new URL(url);
-  checkFetchable(target, {});
-  return withRetries(`asking ${target.host} about ${target.pathname}`, async () => {
-    let response: Response;
-    try {
-      response = await boundedFetch(fetchImpl, API_ANSWER_LIMIT)(target, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
-    } catch (e) {
-      if (!(e instanceof TypeError) && (e as Error).name !== "TimeoutError" && (e as Error).name !== "AbortError") throw e;
-      throw unreachable(target.host, e);
-    }
-    if (response.status === 404) return undefined;
-    if (!response.ok) {
-      const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `read ${target.pathname}`, target.host);
-      if (problem instanceof Transient) throw problem;
-      fail(`${problem.message}. Check --index-url (or BINWHEEL_INDEX_URL), or pass --index-url none to release without asking the index.`);
-    }
-    try {
-      return JSON.parse(await response.text()) as unknown;
-    } catch {
-      fail(`${target.host} did not answer ${target.pathname} with JSON; check that --index-url (or BINWHEEL_INDEX_URL) is the index's root, e.g. https://pypi.org.`);
-    }
-  });
-}
-
 /** The pre-flight of `binwheel release`: reads the index, applies the rules, fails with every problem at once. */
 export async function indexPreflight(o: { indexUrl: string; name: string; version: string; files: LocalFile[]; maxFileSize: number; env: NodeJS.ProcessEnv; now?: Date }): Promise<string[]> {
-  const where = `${o.indexUrl.replace(/\/+$/, "")} (${normalizeName(o.name)} ${o.version})`;
+  const where = `${redactUrl(o.indexUrl.replace(/\/+$/, ""))} (${normalizeName(o.name)} ${o.version})`;
   const state = await readIndex(o.indexUrl, o.name, o.version, o.env);
   const check = checkAgainstIndex(o.files, state, { where, maxFileSize: o.maxFileSize, now: o.now ?? new Date() });
   if (check.problems.length) {

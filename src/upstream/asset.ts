@@ -16,7 +16,7 @@ import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js
 import { discard } from "../fs/tempfiles.js";
 import { attestationCheck } from "./trust/attestations.js";
 import { AssetCache, diskError, type IndexEntry } from "./cache.js";
-import { Client, NetworkError, makeFetch } from "./http/fetch.js";
+import { Client, NetworkError, makeFetch, type SizePromise } from "./http/fetch.js";
 import { CHECKSUM_FILE_LIMIT, checksumFileNames, checksumText, hashesFromChecksumFile } from "./trust/checksums.js";
 import { agrees, algorithmsFor, checkHash, hashFile, type ExpectedHash } from "../fs/hash.js";
 import { localAsset } from "./sources/path.js";
@@ -61,7 +61,7 @@ function withoutNetwork(plan: TargetPlan, env: NodeJS.ProcessEnv): string {
 async function obtain(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv, options: AssetOptions, root: string): Promise<FetchedAsset> {
   const { pin } = plan;
   if (plan.upstream.source.kind === "path") return localAsset(plan, root, pin);
-  const attestation = attestationCheck(plan.upstream, plan.assetName, env, options.offline);
+  const attestation = attestationCheck(plan.upstream, plan.releaseTag, plan.assetName, env, options.offline);
   if (env["BINWHEEL_ASSET_DIR"]) {
     const dir = path.resolve(env["BINWHEEL_ASSET_DIR"]);
     const found = await fromAssetDir(dir, plan, pin);
@@ -114,6 +114,7 @@ async function obtain(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv,
     // Another build may have downloaded it while this one waited for the lock.
     const now = cache?.entry(key);
     if (cache && current(now)) return await use(now.sha256, now);
+    const promised = sizePromise(plan, remote, where);
     const expected = pin ?? remote.digest ?? (await expectedFromChecksumFiles(client, remote, plan.assetName, where));
     if (cache && expected) {
       // The hash names the blob: the same bytes cached under another key (a mirror, an older entry) are as good.
@@ -131,13 +132,13 @@ async function obtain(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv,
       // Without any hash to go by, ask the server whether the cached copy is still current.
       const conditional = !expected && now?.url === remote.url ? { ...(now.etag && { etag: now.etag }), ...(now.lastModified && { lastModified: now.lastModified }) } : {};
       if (Object.keys(conditional).length) detail(`asking ${where} whether ${plan.assetName} changed since it was cached`);
-      else info(`downloading ${plan.assetName}${remote.size !== undefined ? ` (${(remote.size / 1048576).toFixed(1)} MiB)` : ""} from ${where}`);
-      const progress = downloadProgress(plan.assetName, remote.size);
+      else info(`downloading ${plan.assetName}${promised ? ` (${(promised.size / 1048576).toFixed(1)} MiB)` : ""} from ${where}`);
+      const progress = downloadProgress(plan.assetName, promised?.size);
       let downloaded;
       try {
         downloaded = await client.download(remote.url, file, {
           name: plan.assetName, where, algorithms: algorithmsFor(expected), ...conditional, onProgress: (bytes, total) => progress.update(bytes, total),
-          ...(remote.size !== undefined && { size: remote.size }),
+          ...(promised && { promised }),
         });
       } finally {
         progress.stop();
@@ -167,6 +168,27 @@ async function obtain(plan: TargetPlan, scratch: string, env: NodeJS.ProcessEnv,
   }
 }
 
+/**
+ * The size the download may not pass, and who promised it: binwheel.lock (whose bytes are the only
+ * acceptable ones), else the host's metadata. A host that lists another size than the lock is an
+ * error before anything is downloaded.
+ */
+function sizePromise(plan: TargetPlan, remote: LocatedAsset, where: string): SizePromise | undefined {
+  const { locked } = plan;
+  const accept = "Find out why it changed; to accept the new bytes, run binwheel lock again.";
+  if (locked && remote.size !== undefined && remote.size !== locked.size) {
+    fail(
+      `binwheel.lock gives ${plan.target.triple}'s asset ${plan.assetName} as ${locked.size} bytes (sha256 ${locked.sha256}), but ${where} lists it at ${remote.size} bytes: ` +
+        `upstream changed the asset since it was locked. Nothing was downloaded. ${accept}`,
+    );
+  }
+  if (locked) {
+    const broken = `Either upstream changed the asset since it was locked (sha256 ${locked.sha256}), or the server (or a proxy in between) is misbehaving; nothing was cached. ${accept}`;
+    return { size: locked.size, by: `binwheel.lock (for ${plan.target.triple})`, broken };
+  }
+  return remote.size !== undefined ? { size: remote.size, by: "the release" } : undefined;
+}
+
 /** What the index records about where the asset came from. */
 function indexFields(remote: LocatedAsset): Partial<IndexEntry> {
   return { ...remote.identity, url: remote.url, ...(remote.immutable && { immutable: true }) };
@@ -180,7 +202,7 @@ function cached(cache: AssetCache, sha256: string, name: string): FetchedAsset {
 /** The first checksum file that covers the asset (a named one must; found ones that do not are skipped). */
 async function expectedFromChecksumFiles(client: Client, remote: LocatedAsset, asset: string, where: string): Promise<ExpectedHash | undefined> {
   for (const file of remote.checksums) {
-    const bytes = await client.bytes(file.url, { name: file.name, where, limit: CHECKSUM_FILE_LIMIT, ...(file.size !== undefined && { size: file.size }) });
+    const bytes = await client.bytes(file.url, { name: file.name, where, limit: CHECKSUM_FILE_LIMIT, ...(file.size !== undefined && { promised: { size: file.size, by: "the release" } }) });
     const found = hashesFromChecksumFile(checksumText(bytes), file, asset);
     if (found) return { ...found, source: file.label };
   }

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import JSZip from "jszip";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import { fixtureLibrary } from "../support/fixtures.js";
 import { NODE, REPO } from "../support/project.js";
 import { validateWheel } from "../support/python.js";

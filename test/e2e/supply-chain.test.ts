@@ -168,7 +168,7 @@ describe("binwheel.lock", () => {
     expect(built.exitCode, built.all).toBe(0);
   });
 
-  it("stops a build whose download differs from the lock, naming the target, the asset and both hashes", async () => {
+  it("stops a build whose asset differs from the lock, naming the target, the asset and the locked hash, before downloading it when the size says so", async () => {
     const project = example();
     expect((await run(["lock", project])).exitCode).toBe(0);
     const lock = readLockFile(project);
@@ -180,7 +180,11 @@ describe("binwheel.lock", () => {
       gh.addRelease({ ...release, assets: release.assets.map((a) => (a.name === other.name ? other : a)) });
       const built = await build(project, { GITHUB_API_URL: gh.apiUrl });
       expect(built.exitCode).toBe(1);
-      expect(built.stderr).toContain(`toondb-0.3.2-${LINUX}.tar.gz from toondb/toondb v0.3.2 has sha256 ${sha(other.data as Buffer)}, but binwheel.lock (for ${LINUX}) says ${lock.targets[LINUX]!.sha256}`);
+      expect(built.stderr).toContain(
+        `binwheel.lock gives ${LINUX}'s asset toondb-0.3.2-${LINUX}.tar.gz as ${lock.targets[LINUX]!.size} bytes (sha256 ${lock.targets[LINUX]!.sha256}), but toondb/toondb v0.3.2 lists it at ${(other.data as Buffer).length} bytes: ` +
+          "upstream changed the asset since it was locked. Nothing was downloaded.",
+      );
+      expect(gh.requests.filter((r) => r.origin === "storage")).toEqual([]);
       expect(built.wheel).toBe("");
     } finally {
       await gh.close();
@@ -345,7 +349,8 @@ describe("binwheel.lock for every source", () => {
     site.file(`/dl/1.0.0/${ASSET}`, other).file(`/dl/1.0.0/${ASSET}.sha256`, `${sha(other)}\n`);
     const built = await build(dir);
     expect(built.exitCode).toBe(1);
-    expect(built.stderr).toContain(`has sha256 ${sha(other)}, but binwheel.lock (for ${LINUX}) says ${sha(archive)}`);
+    // The site says how long the new file is, and the lock says how long the locked one was: not read.
+    expect(built.stderr).toContain(`declared ${other.length} bytes for ${ASSET} (${site.url}/dl/1.0.0/${ASSET}), which binwheel.lock (for ${LINUX}) lists at ${archive.length} bytes (Content-Length: ${other.length}); binwheel stopped reading and did not retry. Either upstream changed the asset since it was locked (sha256 ${sha(archive)})`);
   });
 
   it("path: a local archive by its hash (a folder cannot be locked and says so)", async () => {

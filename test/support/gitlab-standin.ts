@@ -2,8 +2,10 @@
 // links, the generic package registry those links usually point at, the `direct_asset_url` route
 // (a redirect to the link's URL), and a second host (`external`, on "localhost") for links
 // elsewhere that refuses any request carrying a token. With `requireToken`, the API and the
-// package registry answer 404 without the token, as GitLab does for private projects. Every
-// request is logged with the token headers it carried.
+// package registry answer 404 without the token, as GitLab does for private projects, and the
+// project itself (GET /projects/:path, its id) only to GITLAB_TOKEN (PRIVATE-TOKEN): a job token
+// cannot read a private project. `privateFile` serves another project's file to the token only.
+// Every request is logged with the token headers it carried.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,6 +21,10 @@ export interface GitLabLinkDef {
   fileName?: string;
   /** Whether the link has a direct_asset_url (default true). */
   direct?: boolean;
+  /** The link's URL, as a path on this GitLab (another project's file, say) instead of `on`. */
+  path?: string;
+  /** A query the link's URL carries ("?X-Amz-Signature=…"), which the server ignores. */
+  query?: string;
 }
 
 export interface GitLabReleaseDef {
@@ -39,6 +45,7 @@ export class GitLabStandIn {
   readonly requests: GitLabRequest[] = [];
   private readonly releases: (GitLabReleaseDef & { id: number })[] = [];
   private readonly packages = new Map<string, Buffer>();
+  private readonly privateFiles = new Map<string, Buffer>();
   private readonly faults: number[] = [];
   private nextId = 40;
 
@@ -77,9 +84,20 @@ export class GitLabStandIn {
     this.releases.push({ ...release, id });
     for (const link of release.links) {
       const file = link.fileName ?? link.name;
+      if (link.path) continue;
       if (link.on === "external") this.external.file(`/downloads/${release.tag}/${file}`, link.data);
-      else this.packages.set(this.packagePath(id, release, file), link.data);
+      else this.packages.set(this.packagePath(this.projectId(release.project)!, release, file), link.data);
     }
+  }
+
+  /** Serves `data` at `path` ("/api/v4/projects/99/repository/files/.env/raw") to requests carrying the token only, as a private project does. */
+  privateFile(path: string, data: Buffer): void {
+    this.privateFiles.set(path, data);
+  }
+
+  /** The id GitLab gives the project (its first release's), as GET /projects/:path answers it. */
+  projectId(project: string): number | undefined {
+    return this.releases.find((r) => r.project === project)?.id;
   }
 
   /** Answers the coming API requests with these statuses (5xx are retried by binwheel). */
@@ -99,7 +117,7 @@ export class GitLabStandIn {
 
   private linkJson(release: GitLabReleaseDef & { id: number }, link: GitLabLinkDef, index: number) {
     const file = link.fileName ?? link.name;
-    const url = link.on === "external" ? `${this.external.url}/downloads/${release.tag}/${file}` : `${this.webUrl}${this.packagePath(release.id, release, file)}`;
+    const url = (link.path ? `${this.webUrl}${link.path}` : link.on === "external" ? `${this.external.url}/downloads/${release.tag}/${file}` : `${this.webUrl}${this.packagePath(this.projectId(release.project)!, release, file)}`) + (link.query ?? "");
     return {
       id: release.id * 100 + index,
       name: link.name,
@@ -122,6 +140,19 @@ export class GitLabStandIn {
     const fault = path.startsWith("/api/") ? this.faults.shift() : undefined;
     if (fault) return json(res, fault, { message: `${fault} Server Error` });
 
+    const secret = this.privateFiles.get(path);
+    if (secret) {
+      if (!this.requireToken || logged.privateToken !== this.requireToken && logged.jobToken !== this.requireToken) return json(res, 404, { message: "404 Not Found" });
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": secret.length });
+      return void res.end(secret);
+    }
+    const projectInfo = /^\/api\/v4\/projects\/([^/]+)$/.exec(path);
+    if (projectInfo) {
+      const project = decodeURIComponent(projectInfo[1]!);
+      const id = this.projectId(project);
+      if (id === undefined || (this.requireToken && logged.privateToken !== this.requireToken)) return json(res, 404, { message: "404 Project Not Found" });
+      return json(res, 200, { id, path_with_namespace: project, visibility: this.requireToken ? "private" : "public" });
+    }
     const release = /^\/api\/v4\/projects\/([^/]+)\/releases\/([^/]+)$/.exec(path);
     if (release) {
       const project = decodeURIComponent(release[1]!);

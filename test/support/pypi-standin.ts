@@ -1,6 +1,7 @@
 // A local imitation of PyPI's JSON API (GET /pypi/<name>/json and /pypi/<name>/<version>/json),
 // for the release pre-flight: projects, versions and their files with sizes, digests and upload
-// times, as warehouse lists them; 404 for what it does not have; injected 5xx answers.
+// times, as warehouse lists them; 404 for what it does not have; injected 5xx answers; redirects
+// (to another site, to file:// or plain http), as a hostile index or proxy would send.
 import { createHash } from "node:crypto";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +22,7 @@ export class PyPIStandIn {
   /** name -> version -> files. */
   private readonly projects = new Map<string, Map<string, StandInFile[]>>();
   private failures = 0;
+  private readonly redirects = new Map<string, string>();
 
   private constructor(private readonly server: Server) {}
 
@@ -44,6 +46,11 @@ export class PyPIStandIn {
     versions.set(version, [...(versions.get(version) ?? []), ...files]);
   }
 
+  /** Answers requests for `path` ("/pypi/x/1.0/json") with a 302 to `location`. */
+  redirect(path: string, location: string): void {
+    this.redirects.set(path, location);
+  }
+
   /** The next `count` requests are answered 503. */
   failNext(count: number): void {
     this.failures = count;
@@ -61,6 +68,11 @@ export class PyPIStandIn {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    const location = this.redirects.get(path);
+    if (location) {
+      res.writeHead(302, { location });
+      return void res.end();
+    }
     if (this.failures > 0) {
       this.failures--;
       return send(503, { message: "Service Unavailable" });

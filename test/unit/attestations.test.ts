@@ -22,7 +22,7 @@ const CONTENT = Buffer.from("the attested x86_64 asset ".repeat(2000));
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 const DIGEST = sha(CONTENT);
 const RELEASE_YML = "https://github.com/toondb/toondb/.github/workflows/release.yml@refs/tags/v0.3.2";
-const REQUIRED: Requirement = { owner: "toondb", repo: "toondb", policy: { required: true, workflow: { owner: "toondb", repo: "toondb", path: ".github/workflows/release.yml" } } };
+const REQUIRED: Requirement = { owner: "toondb", repo: "toondb", tag: "v0.3.2", policy: { required: true, workflow: { owner: "toondb", repo: "toondb", path: ".github/workflows/release.yml" } } };
 
 // --- A minimal DER writer: enough for two certificates. ---
 const lengthOf = (n: number) => (n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]));
@@ -80,6 +80,8 @@ interface BundleOptions {
   san?: string;
   /** Fulcio's source repository URI extension. */
   repository?: string;
+  /** Fulcio's source repository ref extension (1.14): the ref the run was for; null leaves it out (older certificates). */
+  ref?: string | null;
   issuer?: string;
   /** The statement's subject digest. */
   digest?: string;
@@ -103,6 +105,7 @@ function makeBundle(o: BundleOptions = {}): Record<string, unknown> {
       extension("1.3.6.1.4.1.57264.1.8", utf8(o.issuer ?? GITHUB_ACTIONS_ISSUER)),
       extension("1.3.6.1.4.1.57264.1.9", utf8(san)),
       extension("1.3.6.1.4.1.57264.1.12", utf8(o.repository ?? "https://github.com/toondb/toondb")),
+      ...(o.ref === null ? [] : [extension("1.3.6.1.4.1.57264.1.14", utf8(o.ref ?? "refs/tags/v0.3.2"))]),
     ],
   });
   const statement = {
@@ -164,6 +167,23 @@ describe("verifying a bundle (the Sigstore libraries, an offline trust root)", (
     expect(failures![0]!.detail).toMatch(detail);
   });
 
+  it("binds it to the release's tag: a genuine attestation of another release or a branch fails, unless ref = \"any\"", async () => {
+    const older = await verifyBundles([makeBundle({ ref: "refs/tags/v0.3.1", san: RELEASE_YML.replace("v0.3.2", "v0.3.1") })], DIGEST, REQUIRED, ROOTS);
+    expect(older).toEqual([{ kind: "ref", detail: "was made by a run for refs/tags/v0.3.1, not for the release's tag refs/tags/v0.3.2" }]);
+    expect((await verifyBundles([makeBundle({ ref: "refs/heads/main" })], DIGEST, { ...REQUIRED, policy: { required: false } }, ROOTS))![0]!.kind).toBe("ref");
+    // A tag named like the release's, but a branch; a tag whose name only starts like it.
+    expect((await verifyBundles([makeBundle({ ref: "refs/heads/v0.3.2" })], DIGEST, REQUIRED, ROOTS))![0]!.kind).toBe("ref");
+    expect((await verifyBundles([makeBundle({ ref: "refs/tags/v0.3.2-evil" })], DIGEST, REQUIRED, ROOTS))![0]!.kind).toBe("ref");
+    const anyRef = { ...REQUIRED, policy: { ...REQUIRED.policy, anyRef: true as const } };
+    expect(await verifyBundles([makeBundle({ ref: "refs/heads/main", san: RELEASE_YML.replace("refs/tags/v0.3.2", "refs/heads/main") })], DIGEST, anyRef, ROOTS)).toBeUndefined();
+  });
+
+  it("takes the ref from the workflow's SAN when the certificate has no ref extension, and the extension over the SAN (a reusable workflow's own ref)", async () => {
+    expect(await verifyBundles([makeBundle({ ref: null })], DIGEST, REQUIRED, ROOTS)).toBeUndefined();
+    expect((await verifyBundles([makeBundle({ ref: null, san: RELEASE_YML.replace("refs/tags/v0.3.2", "refs/heads/main") })], DIGEST, { ...REQUIRED, policy: { required: false } }, ROOTS))![0]).toMatchObject({ kind: "ref", detail: expect.stringContaining("for refs/heads/main") });
+    expect(await verifyBundles([makeBundle({ san: "https://github.com/toondb/shared/.github/workflows/build.yml@refs/heads/main" })], DIGEST, { ...REQUIRED, policy: { required: false } }, ROOTS)).toBeUndefined();
+  });
+
   it("rejects a bundle whose certificate no trusted authority issued", async () => {
     const other = { ...ROOT_JSON, certificateAuthorities: [{ ...ROOT_JSON.certificateAuthorities[0]!, uri: "https://fulcio.other", certChain: { certificates: [{ rawBytes: certificate({ subject: "x", issuer: "x", key: ecKey().publicKey, signer: ecKey().privateKey, notBefore: NOW, notAfter: NOW, extensions: [] }).toString("base64") }] } }] };
     const failures = await verifyBundles([makeBundle()], DIGEST, REQUIRED, [TrustedRoot.fromJSON(other)]);
@@ -196,17 +216,23 @@ describe("[tool.binwheel.upstream] attestations", () => {
   const config = (source: string, value: string) => () =>
     loadProject(tempProject({ "pyproject.toml": TOONDB_PYPROJECT.replace('github = "toondb/toondb"', source).replace('asset = "toondb', `attestations = ${value}\nasset = "toondb`), "toondb/__init__.py": "" }));
 
-  it("reads both forms", () => {
-    expect(config('github = "toondb/toondb"', '"verify"')().config.upstream!.attestations).toEqual({ required: false });
-    expect(config('github = "toondb/toondb"', '{ workflow = "toondb/toondb/.github/workflows/release.yml" }')().config.upstream!.attestations).toEqual(REQUIRED.policy);
+  it("reads both forms, and ref", () => {
+    const read = (value: string) => config('github = "toondb/toondb"', value)().config.upstream!.attestations;
+    expect(read('"verify"')).toEqual({ required: false });
+    expect(read("{}")).toEqual({ required: false });
+    expect(read('{ workflow = "toondb/toondb/.github/workflows/release.yml" }')).toEqual(REQUIRED.policy);
+    expect(read('{ workflow = "toondb/toondb/.github/workflows/release.yml", ref = "tag" }')).toEqual(REQUIRED.policy);
+    expect(read('{ workflow = "toondb/toondb/.github/workflows/release.yml", ref = "any" }')).toEqual({ ...REQUIRED.policy, anyRef: true });
+    expect(read('{ ref = "any" }')).toEqual({ required: false, anyRef: true });
   });
 
   it("is an error for sources that have no attestations API, and for malformed values", () => {
     expect(config('gitlab = "toondb/toondb"', '"verify"')).toThrow(/attestations needs a github source: .*a gitlab source does not have/);
     expect(config('url = "https://example.com/{asset}"', '"verify"')).toThrow(/a url source does not have/);
-    expect(config('github = "toondb/toondb"', '"yes"')).toThrow(/attestations must be "verify" .* or \{ workflow = /);
+    expect(config('github = "toondb/toondb"', '"yes"')).toThrow(/attestations must be "verify" .* or a table: \{ workflow = .*with ref = "any"/);
     expect(config('github = "toondb/toondb"', '{ workflow = "release.yml" }')).toThrow(/must name a workflow file as "owner\/repo\/\.github\/workflows\/<file>\.yml"/);
-    expect(config('github = "toondb/toondb"', '{ workflow = "toondb/toondb/.github/workflows/release.yml", ref = "main" }')).toThrow(/\[tool\.binwheel\.upstream\.attestations\] ref is not a known key/);
+    expect(config('github = "toondb/toondb"', '{ workflow = "toondb/toondb/.github/workflows/release.yml", ref = "main" }')).toThrow(/\[tool\.binwheel\.upstream\.attestations\] ref = "main" must be "tag" \(the default: made for the release's own tag\) or "any"/);
+    expect(config('github = "toondb/toondb"', '{ workflow = "toondb/toondb/.github/workflows/release.yml", branch = "main" }')).toThrow(/\[tool\.binwheel\.upstream\.attestations\] branch is not a known key/);
   });
 });
 
@@ -247,7 +273,7 @@ describe("fetching an attested asset through the GitHub stand-in", () => {
     expect(readFileSync(await fetchAsset(env, REQUIRE)).equals(CONTENT)).toBe(true);
     expect(stderr.mock.calls.join("")).toContain(`verified ${ASSET} (sha256:${DIGEST}): attested by a GitHub Actions run in toondb/toondb (toondb/toondb/.github/workflows/release.yml)`);
     const index = readdirSync(path.join(env.BINWHEEL_CACHE_DIR, "index")).map((f) => JSON.parse(readFileSync(path.join(env.BINWHEEL_CACHE_DIR, "index", f), "utf8")));
-    expect(index[0].attestation).toBe("github.com/toondb/toondb signed by toondb/toondb/.github/workflows/release.yml");
+    expect(index[0].attestation).toBe("github.com/toondb/toondb signed by toondb/toondb/.github/workflows/release.yml at refs/tags/v0.3.2");
     const asked = attestationRequests();
     expect(asked).toBe(1);
     expect(github!.requests.find((r) => r.url.includes("/attestations/"))!.url).toMatch(new RegExp(`^/repos/toondb/toondb/attestations/sha256(:|%3A)${DIGEST}\\?.*predicate_type=provenance`));
@@ -315,6 +341,17 @@ describe("fetching an attested asset through the GitHub stand-in", () => {
     // "verify" fails as well on a bundle that is there but does not pass; it accepts any workflow of the repository.
     if ("san" in options) expect(readFileSync(await fetchAsset(env, 'attestations = "verify"')).equals(CONTENT)).toBe(true);
     else expect(await errorOf(fetchAsset(env, 'attestations = "verify"'))).toMatch(/none passes/);
+  });
+
+  it("refuses an older release's asset swapped into this release with its own genuine attestation, and caches nothing; ref = \"any\" accepts it", async () => {
+    const env = await setup([makeBundle({ ref: "refs/tags/v0.3.1", san: RELEASE_YML.replace("v0.3.2", "v0.3.1") })]);
+    const message = await errorOf(fetchAsset(env, REQUIRE));
+    expect(message).toMatch(/none passes \[tool\.binwheel\.upstream\] attestations: it was made by a run for refs\/tags\/v0\.3\.1, not for the release's tag refs\/tags\/v0\.3\.2\. It may be an older release's asset put in this release's place: do not use it/);
+    expect(message).toMatch(/set ref = "any" in \[tool\.binwheel\.upstream\] attestations\.$/);
+    expect(readdirSync(path.join(env.BINWHEEL_CACHE_DIR, "index"))).toEqual([]);
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const anyRef = 'attestations = { workflow = "toondb/toondb/.github/workflows/release.yml", ref = "any" }';
+    expect(readFileSync(await fetchAsset(env, anyRef)).equals(CONTENT)).toBe(true);
   });
 
   it('warns when there is no bundle and attestations = "verify"', async () => {

@@ -1,7 +1,7 @@
 // The .xz, .zst and .bz2 decoders (codec.wasm: liblzma, zstd, libbzip2), and gzip beside them,
 // against files written by the real tools: every form those tools write (levels, check types,
 // several streams or frames, empty input), and the damaged and hostile forms an asset may take.
-// The tools (xz-utils, zstd, bzip2, pbzip2, lbzip2, gzip) are installed by .ci/run.
+// The tools (xz-utils, zstd with pzstd, bzip2, pbzip2, lbzip2, gzip) are installed by .ci/run.
 import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { decodeFile, bzip2Decoder, xzDecoder, zstdDecoder, type StreamDecoder } from "../../src/codec/codec.js";
 import { decompress, type Compression } from "../../src/archive/decompress.js";
-import { formatFromName } from "../../src/archive/format.js";
+import { checkMagic, formatFromName } from "../../src/archive/format.js";
 import { ArchiveGuard } from "../../src/archive/guard.js";
 import { readArchive } from "../../src/archive/read.js";
 import { MAX_DICTIONARY } from "../../src/archive/xz.js";
@@ -210,6 +210,48 @@ describe("zstd", () => {
     const skip = path.join(tempDir(), "skip.zst");
     writeFileSync(skip, skippable);
     await expectPayload(concat(skip, a, skip, b, skip), "zstd");
+  });
+  /** A tar of one file, `tool` (PAYLOAD), written by tar; then what checkMagic and readArchive make of `compressed` as a .tar.zst. */
+  const tarOfTool = () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "tool"), PAYLOAD);
+    return execSync(`tar -C ${dir} -cf - tool`, { maxBuffer: 256 << 20 });
+  };
+  const readTarZst = async (compressed: Buffer) => {
+    const name = "tool-1.0.0-x86_64-unknown-linux-gnu.tar.zst";
+    const file = path.join(tempDir(), name);
+    writeFileSync(file, compressed);
+    await checkMagic(file, name, formatFromName(name));
+    const seen: { path: string; sha256: string }[] = [];
+    await readArchive(file, formatFromName(name), name, async (entry) => {
+      const hash = createHash("sha256");
+      for await (const view of entry.open()) hash.update(view);
+      seen.push({ path: entry.path, sha256: hash.digest("hex") });
+    });
+    return seen;
+  };
+  withTool("pzstd", "tar")("reads a .tar.zst written by pzstd, which starts with a skippable frame", async () => {
+    const compressed = execSync("pzstd -q -p 2 -c", { input: tarOfTool(), maxBuffer: 256 << 20 });
+    expect(compressed.readUInt32LE(0)).toBe(0x184d2a50);
+    expect(await readTarZst(compressed)).toEqual([{ path: "tool", sha256: sha256(PAYLOAD) }]);
+  });
+  withTool("zstd", "tar")("reads a .tar.zst that starts with a skippable frame of any of the 16 magics (RFC 8878), then a zstd frame", async () => {
+    const frame = execSync("zstd -q -c", { input: tarOfTool(), maxBuffer: 256 << 20 });
+    for (let n = 0; n < 16; n++) {
+      const skippable = Buffer.alloc(8 + 3, 0xee);
+      skippable.writeUInt32LE(0x184d2a50 + n, 0);
+      skippable.writeUInt32LE(3, 4);
+      expect([n, await readTarZst(Buffer.concat([skippable, frame]))]).toEqual([n, [{ path: "tool", sha256: sha256(PAYLOAD) }]]);
+    }
+  });
+  it("still refuses a .tar.zst whose first bytes are another format's, or a magic just outside the skippable range", async () => {
+    for (const magic of [0x184d2a4f, 0x184d2a60]) {
+      const file = path.join(tempDir(), "tool.tar.zst");
+      const head = Buffer.alloc(512);
+      head.writeUInt32LE(magic, 0);
+      writeFileSync(file, head);
+      await expect(checkMagic(file, "tool.tar.zst", formatFromName("tool.tar.zst"))).rejects.toThrow(/^tool\.tar\.zst is named like a zstd-compressed tar archive, but its first bytes are something else/);
+    }
   });
   withTool("zstd")("refuses a window over 128 MiB, from the tool and from a forged header", async () => {
     const big = made("big.zst", "zstd -q --long=28 -c", PAYLOAD.subarray(0, 4096));

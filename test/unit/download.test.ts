@@ -1,17 +1,23 @@
 // Downloads are bounded by what was promised, and disk failures are not network failures: a body
-// longer than the release says, a lying Content-Length, an endless API answer, an oversized
-// checksum file, a full or read-only cache disk. After each, no temporary file is left.
+// longer than the release or the lock says, a lying Content-Length, an endless API answer, an
+// oversized checksum file, a full or read-only cache disk. No request follows https to plain
+// http. After each, no temporary file is left.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { errorOf } from "../support/errors.js";
 import { loadProject } from "../../src/config/pyproject.js";
+import { renderLock, type LockedAsset } from "../../src/config/lock.js";
 import { planTarget } from "../../src/plan/target-plan.js";
+import { readIndex } from "../../src/release/pypi.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { GitHubStandIn, type StandInAsset } from "../support/github-standin.js";
+import { GitLabStandIn } from "../support/gitlab-standin.js";
+import { HttpStandIn } from "../support/http-standin.js";
 import { TOONDB_PYPROJECT, tempDir, tempProject } from "../support/tmp.js";
 
 const ASSET = "toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz";
@@ -20,9 +26,12 @@ const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex")
 
 let github: GitHubStandIn | undefined;
 const mounts: string[] = [];
+const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   await github?.close();
   github = undefined;
+  for (const server of servers.splice(0)) await server.close();
+  vi.restoreAllMocks();
   for (const dir of mounts.splice(0)) {
     execFileSync("umount", [dir]);
     rmSync(dir, { recursive: true, force: true });
@@ -112,6 +121,103 @@ describe("bodies longer than promised", () => {
     expect(message).toContain(`sent more than ${sums.length} bytes for SHA256SUMS (toondb/toondb v0.3.2)`);
     expect(requestsTo("storage")).toBe(1);
     expect(temporaries(cache)).toEqual([]);
+  });
+});
+
+describe("a body longer than the lock's size", () => {
+  const LOCKED = Buffer.from("the locked 134-byte asset ".repeat(6)).subarray(0, 134);
+  /** A project whose binwheel.lock pins the x86_64 asset to LOCKED (134 bytes); `upstream` is its [tool.binwheel.upstream] source. */
+  const lockedProject = (upstream: string, entry: Partial<LockedAsset>) => {
+    const root = tempProject({ "pyproject.toml": TOONDB_PYPROJECT.replace('github = "toondb/toondb"', upstream), "toondb/__init__.py": "" });
+    const locked: LockedAsset = { source: "url", asset: ASSET, size: LOCKED.length, sha256: sha(LOCKED), ...entry };
+    writeFileSync(path.join(root, "binwheel.lock"), renderLock({ upstreamVersion: "0.3.2", targets: new Map([["x86_64-unknown-linux-gnu", locked]]) }));
+    return root;
+  };
+  const fetchLocked = (root: string, env: Record<string, string>) =>
+    fetchUpstreamAsset(planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {}), tempDir(), env, { offline: false }, root);
+
+  it.each(["url", "gitlab"] as const)("stops one chunk past it (%s source, a chunked body with no length), without a retry, naming who promised what", async (kind) => {
+    let site: HttpStandIn;
+    let root: string;
+    let env: Record<string, string> = {};
+    if (kind === "url") {
+      site = await HttpStandIn.start();
+      site.file(`/dl/${ASSET}`, LOCKED);
+      root = lockedProject(`url = "${site.url}/dl/{asset}"`, { url: `${site.url}/dl/${ASSET}` });
+    } else {
+      const gl = await GitLabStandIn.start();
+      servers.push(gl);
+      gl.addRelease({ project: "toondb/toondb", tag: "v0.3.2", links: [{ name: ASSET, data: LOCKED, on: "external", direct: false }] });
+      site = gl.external;
+      root = lockedProject('gitlab = "toondb/toondb"', { source: "gitlab:toondb/toondb", tag: "v0.3.2" });
+      env = { GITLAB_API_URL: gl.apiUrl };
+    }
+    if (kind === "url") servers.push(site);
+    site.inject({ oversize: 2 ** 31 });
+    const cache = tempDir();
+    const message = await errorOf(fetchLocked(root, { ...env, BINWHEEL_CACHE_DIR: cache }));
+    expect(message).toMatch(new RegExp(`^(127\\.0\\.0\\.1|localhost):\\d+ sent more than 134 bytes for ${ASSET.replace(/\./g, "\\.")} \\(.*\\), which binwheel\\.lock \\(for x86_64-unknown-linux-gnu\\) lists at 134 bytes; binwheel stopped reading and did not retry\\. Either upstream changed the asset since it was locked \\(sha256 ${sha(LOCKED)}\\), or the server`));
+    expect(site.requests.filter((r) => r.url.endsWith(ASSET))).toHaveLength(1);
+    // One 64 KiB chunk of filler, a few more in flight: not the 2 GiB it offered.
+    expect(site.oversizeSent).toBeLessThan(8 << 20);
+    expect(filesUnder(cache)).toEqual(["CACHEDIR.TAG"]);
+  });
+
+  it("is refused before downloading when the host lists another size than the lock", async () => {
+    const gh = await standIn();
+    const root = lockedProject('github = "toondb/toondb"', { source: "github:toondb/toondb", tag: "v0.3.2" });
+    const message = await errorOf(fetchLocked(root, { GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() }));
+    expect(message).toBe(
+      `binwheel.lock gives x86_64-unknown-linux-gnu's asset ${ASSET} as 134 bytes (sha256 ${sha(LOCKED)}), but toondb/toondb v0.3.2 lists it at 85000 bytes: upstream changed the asset since it was locked. ` +
+        "Nothing was downloaded. Find out why it changed; to accept the new bytes, run binwheel lock again.",
+    );
+    expect(requestsTo("storage")).toBe(0);
+  });
+});
+
+describe("https never leads to plain http, on any hop", () => {
+  /**
+   * A remote https server (fetch answers for *.example.test itself) that redirects every request to
+   * `local`, a plain-http service on this machine: it must never be asked.
+   */
+  const remoteRedirectingTo = (local: string) => {
+    const asked: string[] = [];
+    const real = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (!url.hostname.endsWith(".example.test")) return real(input, init);
+      asked.push(url.href);
+      return new Response(null, { status: 302, headers: { location: `${local}${url.pathname}` } });
+    });
+    return asked;
+  };
+  const project = (upstream: string) => tempProject({ "pyproject.toml": TOONDB_PYPROJECT.replace('github = "toondb/toondb"', upstream), "toondb/__init__.py": "" });
+  const fetchFrom = (root: string, env: Record<string, string>) =>
+    fetchUpstreamAsset(planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {}), tempDir(), env, { offline: false }, root);
+
+  it.each([
+    ["a download (a url source), with a netrc login for this machine", (home: string) => fetchFrom(project('url = "https://downloads.example.test/{asset}"'), { HOME: home, BINWHEEL_CACHE_DIR: tempDir() })],
+    ["GitHub's API (GITHUB_API_URL)", () => fetchFrom(project('github = "toondb/toondb"'), { GITHUB_API_URL: "https://api.example.test", GH_TOKEN: "ghp_s3cr3tToken", BINWHEEL_CACHE_DIR: tempDir() })],
+    ["the package index's JSON API (the release pre-flight)", () => readIndex("https://pypi.example.test", "toondb-client", "0.3.2", {})],
+  ])("refuses the hop at once: %s", async (_, request) => {
+    const local = await HttpStandIn.start();
+    servers.push(local);
+    const home = tempDir();
+    writeFileSync(path.join(home, ".netrc"), "machine 127.0.0.1 login admin password s3cr3t\n", { mode: 0o600 });
+    const asked = remoteRedirectingTo(local.url);
+    const message = await errorOf(request(home));
+    expect(message).toMatch(/^https:\/\/[a-z]+\.example\.test\/\S* redirected binwheel to http:\/\/127\.0\.0\.1:\d+\/\S*: from https to plain http, which binwheel refuses on every hop .*The request was refused and not retried/);
+    expect(asked).toHaveLength(1);
+    expect(local.requests).toEqual([]);
+    expect(message).not.toMatch(/s3cr3t/);
+  });
+
+  it("a chain that starts on plain http on this machine may stay there (as local mirrors and the test stand-ins do)", async () => {
+    const local = await HttpStandIn.start();
+    servers.push(local);
+    local.file(`/files/${ASSET}`, CONTENT).redirect(`/dl/${ASSET}`, `/files/${ASSET}`);
+    const fetched = await fetchFrom(project(`url = "${local.url}/dl/{asset}"\nsha256 = { "x86_64-unknown-linux-gnu" = "${sha(CONTENT)}" }`), { BINWHEEL_CACHE_DIR: tempDir() });
+    expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
   });
 });
 

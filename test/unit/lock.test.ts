@@ -5,8 +5,14 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { vi } from "vitest";
 import { readLock, renderLock, type Lock, type LockedAsset } from "../../src/config/lock.js";
-import { tempDir } from "../support/tmp.js";
+import { redact } from "../../src/errors.js";
+import { writeLock } from "../../src/release/locking.js";
+import { GitLabStandIn } from "../support/gitlab-standin.js";
+import { tempDir, tempProject } from "../support/tmp.js";
 
 const SHA = "ab".repeat(32);
 const entry = { source: "github:toondb/toondb", tag: "v0.3.2", commit: "c".repeat(40), asset: "toondb-0.3.2-x86_64-unknown-linux-gnu.tar.gz", url: "https://api.github.com/repos/toondb/toondb/releases/assets/1", size: 1234, sha256: SHA };
@@ -32,7 +38,7 @@ describe("binwheel.lock", () => {
       upstreamVersion: "1.0.0+local~rc_1",
       targets: new Map<string, LockedAsset>([
         ["x86_64-unknown-linux-gnu", entry],
-        ["aarch64-apple-darwin", { source: "url", asset: "tööl-(x) y.tar.gz", url: "https://example.com/dl\u007f/\u00e9/%22?a=\"b\\c\"", size: 0, sha256: SHA }],
+        ["aarch64-apple-darwin", { source: "url", asset: "tööl-(x) y.tar.gz", url: "https://example.com/dl\u007f/\u00e9/%22\"b\\c\"", size: 0, sha256: SHA }],
         ["x86_64-pc-windows-msvc", { source: "path", asset: "tool.zip", size: Number.MAX_SAFE_INTEGER, sha256: SHA }],
       ]),
     };
@@ -56,6 +62,8 @@ describe("binwheel.lock", () => {
     ["a negative size", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "url"\nasset = "a"\nsize = -1\nsha256 = "${SHA}"\n`, /\.size must be a whole number of bytes/],
     ["a huge size", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "url"\nasset = "a"\nsize = 1e400\nsha256 = "${SHA}"\n`, /\.size must be a whole number of bytes/],
     ["a file: URL", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "url"\nasset = "a"\nurl = "file:///etc/passwd"\nsize = 1\nsha256 = "${SHA}"\n`, /\.url must be an http\(s\) URL/],
+    ["a URL with a query (a signed link)", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "url"\nasset = "a"\nurl = "https://example.com/a?X-Amz-Signature=s3cr3t"\nsize = 1\nsha256 = "${SHA}"\n`, /\.url must be an http\(s\) URL without a login, query or fragment/],
+    ["a URL with a login", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "url"\nasset = "a"\nurl = "https://me:s3cr3t@example.com/a"\nsize = 1\nsha256 = "${SHA}"\n`, /\.url must be an http\(s\) URL without a login, query or fragment/],
     ["a tag with a newline", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "github:a/b"\ntag = "v1\\nx"\nasset = "a"\nsize = 1\nsha256 = "${SHA}"\n`, /\.tag must be a release tag/],
     ["an unknown source", `lock-version = 1\nupstream-version = "1"\n[targets."x86_64-unknown-linux-gnu"]\nsource = "ftp"\nasset = "a"\nsize = 1\nsha256 = "${SHA}"\n`, /\.source must be a source/],
   ])("refuses %s, in one paragraph that says how to fix it", (_, text, message) => {
@@ -63,6 +71,8 @@ describe("binwheel.lock", () => {
     expect(error).toMatch(message);
     expect(error).toMatch(/run binwheel lock to write it again/);
     expect(error).not.toContain("\n");
+    // As printed: a URL's login and query never show.
+    expect(redact(error)).not.toContain("s3cr3t");
   });
 
   it("reads no lock through a link out of the project, from a FIFO, or from a folder", () => {
@@ -78,5 +88,38 @@ describe("binwheel.lock", () => {
     mkdirSync(path.join(folder, "binwheel.lock"));
     expect(errorOf(folder)).toMatch(/^binwheel\.lock: .*(folder|directory).*binwheel reads only regular files/);
     expect(readLock(tempDir())).toBeUndefined();
+  });
+});
+
+describe("binwheel lock", () => {
+  it("records a release link's URL without its query (a signature), and reads back what it wrote", async () => {
+    const data = Buffer.from("the linked asset");
+    const gl = await GitLabStandIn.start();
+    try {
+      gl.addRelease({ project: "tools/tool", tag: "v1.0.0", links: [{ name: "tool-x86_64.tar.gz", data, on: "external", direct: false, query: "?X-Amz-Signature=s3cr3t&expires=1" }] });
+      const root = tempProject({
+        "pyproject.toml": '[project]\nname = "tool-py"\nversion = "1.0.0"\n\n[tool.binwheel]\npackages = ["tool"]\n\n[tool.binwheel.upstream]\ngitlab = "tools/tool"\nasset = "tool-x86_64.tar.gz"\n' +
+          `sha256 = { "x86_64-unknown-linux-gnu" = "${createHash("sha256").update(data).digest("hex")}" }\n\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "auto"\n\n[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "tool/_bin"\n`,
+        "tool/__init__.py": "",
+      });
+      vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+      const lock = await writeLock(root, { offline: false, locked: false, verbose: false }, { GITLAB_API_URL: gl.apiUrl, BINWHEEL_CACHE_DIR: tempDir() });
+      const text = readFileSync(path.join(root, "binwheel.lock"), "utf8");
+      expect(text).toContain(`url = "${gl.external.url}/downloads/v1.0.0/tool-x86_64.tar.gz"\n`);
+      expect(text).not.toContain("s3cr3t");
+      expect(readLock(root)).toEqual(lock);
+    } finally {
+      vi.restoreAllMocks();
+      await gl.close();
+    }
+  });
+});
+
+describe("URLs in what binwheel prints", () => {
+  it("lose their login, query and fragment, and registered secrets are masked, wherever they are in a message", () => {
+    expect(redact("fetching https://me:pa@ss@host.example.org:8443/a/b?token=s3cr3t#frag). Then ftp://u:s3cr3t@f.example/x, and 'http://h/?q=s3cr3t'.")).toBe(
+      "fetching https://host.example.org:8443/a/b). Then ftp://f.example/x, and 'http://h/'.",
+    );
+    expect(redact("https://example.org/{asset}?x=1 stays a template: https://example.org/{asset}")).toBe("https://example.org/{asset} stays a template: https://example.org/{asset}");
   });
 });

@@ -1,9 +1,16 @@
 // The release pre-flight against the package index: PyPI's rules applied to what its JSON API
 // lists (pure), then read through a local stand-in of that API.
+import path from "node:path";
+import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { redact } from "../../src/errors.js";
-import { DEFAULT_MAX_FILE_SIZE, checkAgainstIndex, indexPreflight, readIndex, type IndexFile, type LocalFile } from "../../src/release/pypi.js";
+import { DEFAULT_MAX_FILE_SIZE, checkAgainstIndex, checkedIndexUrl, indexPreflight, readIndex, type IndexFile, type LocalFile } from "../../src/release/pypi.js";
+import { githubAccess } from "../../src/upstream/http/github-api.js";
+import { gitlabAccess } from "../../src/upstream/http/gitlab-api.js";
+import { errorOf } from "../support/errors.js";
+import { NODE, REPO } from "../support/project.js";
 import { PyPIStandIn } from "../support/pypi-standin.js";
+import { tempDir } from "../support/tmp.js";
 
 const NOW = new Date("2026-08-01T12:00:00Z");
 const days = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
@@ -99,5 +106,72 @@ describe("reading the index's JSON API", () => {
     expect(message).toContain(`${WHEEL.name} is already on the index with other bytes`);
     expect(message).toContain(`stopped taking new files on ${days(16).toISOString()}`);
     expect(message).not.toContain("\n");
+  });
+});
+
+describe("base URLs from the command line and the environment, where they enter", () => {
+  it.each([
+    ["a login", "https://__token__:pypi-s3cr3t@upload.example.org", /^--index-url "https:\/\/upload\.example\.org" carries a login, a query or a fragment; binwheel sends no credentials in a URL.* It must be the package index's root/],
+    ["a query (which would swallow the API's path)", "https://pypi.example.org/simple/?token=s3cr3t", /^--index-url "https:\/\/pypi\.example\.org\/simple\/" carries a login, a query or a fragment; .*a query would swallow the paths it adds/],
+    ["a fragment", "https://pypi.example.org/#s3cr3t", /carries a login, a query or a fragment/],
+    ["an empty query", "https://pypi.example.org/?", /carries a login, a query or a fragment/],
+    ["another scheme with a login", "ftp://me:s3cr3t@files.example.org/", /^--index-url "ftp:\/\/files\.example\.org\/" is not an http\(s\) URL/],
+    ["a scheme-less login", "me:s3cr3t@pypi.example.org", /^--index-url "pypi\.example\.org" is not an http\(s\) URL/],
+  ])("refuses %s, without showing it", (_, value, message) => {
+    let error = "";
+    try {
+      checkedIndexUrl(value, "--index-url");
+    } catch (e) {
+      error = redact((e as Error).message);
+    }
+    expect(error).toMatch(message);
+    expect(error).not.toContain("s3cr3t");
+    expect(error).not.toContain("\n");
+  });
+
+  it("is checked the same way for the API URLs that enter from the environment", () => {
+    expect(() => githubAccess({ GITHUB_API_URL: "https://ghe.example.org/api/v3?access_token=s3cr3t" })).toThrow(/^GITHUB_API_URL "https:\/\/ghe\.example\.org\/api\/v3" carries a login, a query or a fragment/);
+    expect(() => gitlabAccess({ GITLAB_API_URL: "https://me:s3cr3t@git.example.org/api/v4" })).toThrow(/^GITLAB_API_URL "https:\/\/git\.example\.org\/api\/v4" carries a login, a query or a fragment/);
+    expect(() => gitlabAccess({ CI_API_V4_URL: "file:///etc/passwd" })).toThrow(/^CI_API_V4_URL "file:\/\/\/etc\/passwd" is not an http\(s\) URL/);
+    expect(gitlabAccess({ GITLAB_API_URL: "https://git.example.org/api/v4/" }).apiUrl).toBe("https://git.example.org/api/v4");
+  });
+
+  it("takes a root, with or without its last slash, and none", () => {
+    expect(checkedIndexUrl(" https://test.pypi.org/ ", "BINWHEEL_INDEX_URL")).toBe("https://test.pypi.org");
+    expect(checkedIndexUrl("http://127.0.0.1:8080/pypi-mirror", "BINWHEEL_INDEX_URL")).toBe("http://127.0.0.1:8080/pypi-mirror");
+    expect(checkedIndexUrl("none", "--index-url")).toBeUndefined();
+  });
+
+  it("is checked by binwheel release before anything is built, from the flag or the environment, and never printed", async () => {
+    const cli = (args: string[], env: Record<string, string> = {}) =>
+      execa(NODE, [path.join(REPO, "python_shim/binwheel/_core.mjs"), "release", "--repo", "toondb/toondb-python-sdk", "--dry-run", ...args, tempDir()], { env, reject: false });
+    const flag = await cli(["--index-url", "https://__token__:pypi-s3cr3t@pypi.example.org/?token=s3cr3t"]);
+    expect(flag.exitCode).toBe(1);
+    expect(flag.stderr).toMatch(/^binwheel: error: --index-url "https:\/\/pypi\.example\.org\/" carries a login, a query or a fragment/);
+    const variable = await cli([], { BINWHEEL_INDEX_URL: "ssh://git:s3cr3t@pypi.example.org/" });
+    expect(variable.exitCode).toBe(1);
+    expect(variable.stderr).toMatch(/^binwheel: error: BINWHEEL_INDEX_URL "ssh:\/\/pypi\.example\.org\/" is not an http\(s\) URL/);
+    expect(flag.stderr + flag.stdout + variable.stderr + variable.stdout).not.toContain("s3cr3t");
+  });
+});
+
+describe("the index's redirects, checked hop by hop as downloads are", () => {
+  let pypi: PyPIStandIn | undefined;
+  afterEach(async () => {
+    await pypi?.close();
+    pypi = undefined;
+  });
+
+  it.each([
+    ["to plain http on another host (a forged answer is never read)", "http://pypi.example.org/pypi/toondb-client/0.3.2/json", /redirected binwheel to http:\/\/pypi\.example\.org\/pypi\/toondb-client\/0\.3\.2\/json: binwheel fetches over https only/],
+    ["to file:", "file:///etc/passwd", /redirected binwheel to a file: URL: binwheel fetches over https only/],
+    ["to a URL with a login", "http://me:s3cr3t@127.0.0.1:1/pypi/toondb-client/0.3.2/json", /carries a user name or password in the URL; binwheel never sends credentials that way\. The request was refused and not retried/],
+  ])("refuses a redirect %s at once, without retrying", async (_, location, message) => {
+    pypi = await PyPIStandIn.start();
+    pypi.redirect("/pypi/toondb-client/0.3.2/json", location);
+    const error = await errorOf(indexPreflight({ indexUrl: pypi.url, name: "toondb-client", version: "0.3.2", files: FILES, maxFileSize: DEFAULT_MAX_FILE_SIZE, env: {}, now: NOW }));
+    expect(error).toMatch(message);
+    expect(error).not.toContain("s3cr3t");
+    expect(pypi.requests).toEqual(["/pypi/toondb-client/0.3.2/json"]);
   });
 });

@@ -4,17 +4,21 @@
 // forms of each: filled URLs that point elsewhere, redirects to file:// or plain http, oversized
 // checksum files, a netrc others can read, links that could be two files.
 import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { execa } from "execa";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
 import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { gitlabServer } from "../../src/upstream/http/gitlab-api.js";
+import { ownedBy } from "../../src/upstream/sources/gitlab.js";
 import { netrcReader, parseNetrc } from "../../src/upstream/http/netrc.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
 import { errorOf } from "../support/errors.js";
+import { NODE, REPO } from "../support/project.js";
 import { tempDir, tempProject } from "../support/tmp.js";
 
 const TRIPLE = "x86_64-unknown-linux-gnu";
@@ -68,10 +72,13 @@ describe("gitlab", () => {
     gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: CONTENT }, { name: "SHA256SUMS", data: Buffer.from(`${sha(CONTENT)}  ${ASSET}\n`) }] });
     const fetched = await fetchFrom(project(upstream()), { GITLAB_API_URL: gl.apiUrl, GITLAB_TOKEN: TOKEN });
     expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
+    const id = gl.projectId("tools/sub/tool");
     expect(gl.requests.map((r) => r.url)).toEqual([
       "/api/v4/projects/tools%2Fsub%2Ftool/releases/v1.0.0",
+      // The project's id: its package registry's links name it so.
+      "/api/v4/projects/tools%2Fsub%2Ftool",
       "/tools/sub/tool/-/releases/v1.0.0/downloads/SHA256SUMS",
-      expect.stringMatching(/^\/api\/v4\/projects\/\d+\/packages\/generic\/tool\/v1\.0\.0\/SHA256SUMS$/),
+      `/api/v4/projects/${id}/packages/generic/tool/v1.0.0/SHA256SUMS`,
       `/tools/sub/tool/-/releases/v1.0.0/downloads/${ASSET}`,
       expect.stringMatching(/packages\/generic\/tool\/v1\.0\.0\/tool-1\.0\.0-x86_64-unknown-linux-gnu\.tar\.gz$/),
     ]);
@@ -86,9 +93,62 @@ describe("gitlab", () => {
     // The direct_asset_url is on the GitLab host (token), its redirect goes to the other host (none).
     expect(gl.requests.map((r) => [r.url, r.jobToken, r.privateToken])).toEqual([
       ["/api/v4/projects/tools%2Fsub%2Ftool/releases/v1.0.0", TOKEN, undefined],
+      ["/api/v4/projects/tools%2Fsub%2Ftool", TOKEN, undefined],
       [`/tools/sub/tool/-/releases/v1.0.0/downloads/${ASSET}`, TOKEN, undefined],
     ]);
     expect(gl.external.requests).toEqual([{ method: "GET", url: `/downloads/v1.0.0/${ASSET}` }]);
+  });
+
+  describe("a release link to another project on the same GitLab (a confused deputy)", () => {
+    const SECRET = Buffer.from("DATABASE_PASSWORD=the-packagers-own-secret\n");
+    it.each([
+      ["its API, by id", "/api/v4/projects/999/repository/files/secrets.env/raw", false],
+      ["its API, by path", "/api/v4/projects/ops%2Fprivate/repository/files/secrets.env/raw", false],
+      ["its web pages", "/ops/private/-/raw/main/secrets.env", false],
+      ["a page of the project with an encoded slash", "/tools/sub/tool/-/raw/..%2F..%2F..%2Fops%2Fprivate%2F-%2Fraw%2Fmain%2Fsecrets.env", false],
+      ["its API, through the project's own direct_asset_url", "/api/v4/projects/999/repository/files/secrets.env/raw", true],
+    ])("is fetched without the token: %s", async (_, secretPath, direct) => {
+      const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
+      gl.privateFile(secretPath, SECRET);
+      gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: SECRET, path: secretPath, direct }] });
+      const cache = tempDir();
+      const lines = quiet();
+      const message = await errorOf(fetchFrom(project(upstream()), { GITLAB_API_URL: gl.apiUrl, GITLAB_TOKEN: TOKEN, BINWHEEL_CACHE_DIR: cache }));
+      // The link was followed, without the token: GitLab answered as to anyone, and nothing was read.
+      const asked = gl.requests.filter((r) => r.url === secretPath);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]!.privateToken).toBeUndefined();
+      expect(message).toMatch(new RegExp(`^GitLab answered 404 when binwheel tried to download ${ASSET.replace(/\./g, "\\.")} .*binwheel sent no token to http://127\\.0\\.0\\.1:\\d+${secretPath.replace(/[.%]/g, "\\$&")}: it is not a URL of tools/sub/tool`));
+      expect(message).not.toContain(TOKEN);
+      expect(message).not.toContain("\n");
+      expect(lines.join("")).not.toContain(TOKEN);
+      expect(readdirSync(cache, { recursive: true }).filter((f) => String(f).startsWith("sha256/"))).toEqual([]);
+    });
+
+    it("the project's own API and pages get it, in any case, and a GitLab under a sub-path too", () => {
+      const owned = ownedBy(new URL("https://git.example.org/gitlab/api/v4"), "Tools/Sub/tool", 42);
+      const yes = ["/gitlab/api/v4/projects/tools%2Fsub%2Ftool/releases/v1", "/gitlab/api/v4/projects/42/packages/generic/tool/v1/a.tar.gz", "/gitlab/api/v4/projects/42", "/gitlab/tools/sub/tool/-/releases/v1/downloads/a.tar.gz", "/gitlab/TOOLS/sub/TOOL/-/raw/main/a"];
+      const no = ["/gitlab/api/v4/projects/43/packages/generic/tool/v1/a.tar.gz", "/gitlab/api/v4/projects/tools%2Fsub%2Ftool2/releases/v1", "/gitlab/api/v4/groups/tools/projects", "/gitlab/tools/sub/tool2/-/raw/main/a",
+        "/gitlab/tools/sub/tool/raw/main/a", "/api/v4/projects/42/packages/generic/tool/v1/a.tar.gz", "/gitlab/tools/sub/tool/-/raw/%2e%2e%5c%2e%2e%5cother"];
+      for (const path of yes) expect([path, owned(new URL(`https://git.example.org${path}`))]).toEqual([path, true]);
+      for (const path of no) expect([path, owned(new URL(`https://git.example.org${path}`))]).toEqual([path, false]);
+      expect(owned(new URL("https://other.example.org/gitlab/api/v4/projects/42/x"))).toBe(false);
+      expect(owned(new URL("http://git.example.org/gitlab/api/v4/projects/42/x"))).toBe(false);
+      // Without the id, only the path names the project.
+      expect(ownedBy(new URL("https://git.example.org/gitlab/api/v4"), "tools/sub/tool")(new URL("https://git.example.org/gitlab/api/v4/projects/42/x"))).toBe(false);
+    });
+
+    it("a CI_JOB_TOKEN, which cannot read a private project's id, still reaches the CI's own project's package links by id", async () => {
+      const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
+      gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: CONTENT }] });
+      const root = project(upstream(`sha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`));
+      const id = String(gl.projectId("tools/sub/tool"));
+      // Another project's CI (or none): the package link names the project by an id binwheel cannot confirm.
+      const message = await errorOf(fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, CI_PROJECT_PATH: "ops/other", CI_PROJECT_ID: "7" }));
+      expect(message).toMatch(/binwheel sent no token to .*: it is not a URL of tools\/sub\/tool .*the token in CI_JOB_TOKEN cannot read the project's id/);
+      const fetched = await fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, CI_PROJECT_PATH: "tools/sub/tool", CI_PROJECT_ID: id });
+      expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
+    });
   });
 
   it("finds a link named by a label through its URL's file name, and refuses two links that could both be the asset", async () => {
@@ -244,8 +304,9 @@ describe("url", () => {
   });
 
   it("refuses credentials in the url setting, and a checksums URL over plain http", async () => {
-    expect(await errorOf(fetchFrom(project('url = "https://me:secret@downloads.example.com/{asset}"\nasset = "tool.tar.gz"'), {}))).toMatch(
-      /^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/me:secret@downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/,
+    // As shown, the login is cut out of the URL.
+    expect(await errorOf(fetchFrom(project('url = "https://me:s3cret@downloads.example.com/{asset}"\nasset = "tool.tar.gz"'), {}))).toMatch(
+      /^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/,
     );
     expect(await errorOf(fetchFrom(project('url = "https://downloads.example.com/{asset}"\nasset = "tool.tar.gz"\nchecksums = "http://downloads.example.com/SHA256SUMS"'), {}))).toMatch(
       /^pyproject\.toml: \[tool\.binwheel\.upstream\] checksums "http:\/\/downloads\.example\.com\/SHA256SUMS" must be an https URL template/,
@@ -266,6 +327,36 @@ describe("url", () => {
 });
 
 describe("netrc", () => {
+  describe("a netrc file that is not a regular file never hangs a build: one error naming it and NETRC, nothing written", () => {
+    const kinds: [string, (file: string) => void][] = [
+      ["a FIFO", (file) => execFileSync("mkfifo", [file])],
+      ["/dev/zero", (file) => symlinkSync("/dev/zero", file)],
+      ["a folder", (file) => mkdirSync(file)],
+      ["a file over 1 MiB", (file) => writeFileSync(file, `machine 127.0.0.1 login a password ${PASSWORD}\n`.padEnd(2 << 20, "#"), { mode: 0o600 })],
+    ];
+    it.each(kinds.flatMap(([kind, make]) => [["NETRC", kind, make], ["~/.netrc", kind, make]] as const))("%s is %s", async (variable, kind, make) => {
+      const site = await started(HttpStandIn.start());
+      site.file(`/${ASSET}`, CONTENT);
+      const home = tempDir();
+      const file = path.join(home, variable === "NETRC" ? "credentials" : ".netrc");
+      make(file);
+      const root = project(`url = "${site.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`);
+      const result = await execa(NODE, [path.join(REPO, "python_shim/binwheel/_core.mjs"), "lock", root], {
+        env: { HOME: home, BINWHEEL_CACHE_DIR: tempDir(), ...(variable === "NETRC" && { NETRC: file }) }, reject: false, timeout: 30_000,
+      });
+      expect(result.timedOut).toBe(false);
+      expect(result.exitCode).toBe(1);
+      const named = variable === "NETRC" ? `the netrc file NETRC names, ${file},` : `${file} (the netrc file binwheel reads when NETRC is not set)`;
+      const why = kind === "a FIFO" ? "is a FIFO, not a file" : kind === "a folder" ? "is a folder, not a file" : kind === "/dev/zero" ? "is not a regular file" : "is 2097152 bytes, more than such a file ever holds";
+      expect(result.stderr).toContain(`binwheel: error: ${named} ${why}`);
+      expect(result.stderr).toMatch(/binwheel reads logins only from a regular file of at most 1048576 bytes\. (Set NETRC to your netrc file, or unset it|Replace it with a file, or set NETRC to one)\.$/);
+      expect(result.stderr).not.toContain(PASSWORD);
+      expect(readdirSync(root)).not.toContain("binwheel.lock");
+      // Nothing was fetched: the login was needed before the first request left.
+      expect(site.requests).toEqual([]);
+    });
+  });
+
   it("is read as Python's netrc reads it: machine, default, login/user, account, quotes, escapes, comments, macdef", () => {
     const netrc = parseNetrc(
       [
@@ -316,6 +407,14 @@ describe("path", () => {
     const root = project('path = "target/{target}/release"', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
     const fetched = await fetchFrom(root, { BINWHEEL_ASSET_DIR: "/nonexistent" });
     expect(fetched).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
+  });
+
+  it("refuses require-checksum with a folder, which has no hash to check, in one paragraph", async () => {
+    const root = project('path = "target/{target}/release"\nrequire-checksum = true', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
+    expect(await errorOf(fetchFrom(root, {}))).toBe(
+      `[tool.binwheel.upstream] path = "target/{target}/release" gives the folder "target/${TRIPLE}/release" for ${TRIPLE}, and [tool.binwheel.upstream] require-checksum is on, ` +
+        "but a folder has no one hash to check, so the build stops here. Point path at an archive and pin its sha256, or turn require-checksum off for binaries the project builds itself.",
+    );
   });
 
   it("reads a file like a downloaded asset, checked against a pin", async () => {

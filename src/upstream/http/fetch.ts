@@ -4,13 +4,16 @@
 // connections, bodies cut short. Rate limits wait when the wait is short, else fail with when.
 // Bodies are read with a bound: a server never makes binwheel read more than it promised.
 //
-// Downloads (every source's) go through one Client: it follows redirects itself, at most ten,
-// over https only (plain http to loopback hosts, or to an API URL the user set to http), and asks
-// its source's policy for each request's headers, so a credential goes only to the host it
-// belongs to and never rides a redirect to another.
+// Every request follows redirects the same way (followRedirects): at most ten, each hop checked
+// before it is asked: https only (plain http to loopback hosts, or to an API URL the user set to
+// http, and only while the chain has not been on https), no credentials in the URL; a refused hop
+// fails at once, without a retry. Downloads (every source's) and the package index's JSON go
+// through one Client, which asks its source's policy for each hop's headers, so a credential goes
+// only to where it belongs and never rides a redirect elsewhere; a download never reads more
+// than whoever promised its size (the lock, the host) said.
 import { open } from "node:fs/promises";
 import { isLoopback } from "../../config/upstream.js";
-import { BinwheelError, fail } from "../../errors.js";
+import { BinwheelError, fail, redactUrl } from "../../errors.js";
 import { info } from "../../log.js";
 import { VERSION } from "../../version.js";
 import { writeFully } from "../../fs/write-fully.js";
@@ -138,13 +141,20 @@ export async function readBody(response: Response, limit: number, tooLarge: () =
 export const API_ANSWER_LIMIT = 16 << 20;
 
 /**
- * fetch for Octokit: each answer is read whole here, at most `limit` bytes, and handed on as a new
+ * fetch for Octokit (and attestation bundles): redirects of reads followed by followRedirects'
+ * rules, credentials dropped on a hop to another origin; a write (POST, PATCH, ...) is never
+ * redirected. Each answer is read whole here, at most `limit` bytes, and handed on as a new
  * Response (Octokit would read any length, and swallows errors while reading JSON).
  */
 export function boundedFetch(fetchImpl: Fetch, limit = API_ANSWER_LIMIT): Fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    const response = await fetchImpl(input, init);
-    const url = new URL(response.url || (input instanceof Request ? input.url : String(input)));
+    const start = new URL(input instanceof Request ? input.url : String(input));
+    const given = Object.fromEntries(new Headers(init?.headers));
+    const read = ["GET", "HEAD"].includes((init?.method ?? "GET").toUpperCase());
+    // The first URL is the caller's (checked there, or the API URL the user set); the hops are the server's.
+    const { response, url } = read
+      ? await followRedirects(fetchImpl, start, { httpOrigins: [start.origin] }, (hop) => (hop.origin === start.origin ? given : withoutCredentials(given)), init)
+      : { response: await fetchImpl(start, { ...init, redirect: "manual" }), url: start };
     const tooLarge = () =>
       new BinwheelError(`${url.host} sent an answer larger than ${limit >> 20} MiB to ${init?.method ?? "GET"} ${url.pathname}; binwheel stopped reading it. The server is misbehaving: check GITHUB_API_URL, or try again later.`);
     if ((contentLength(response) ?? 0) > limit) {
@@ -155,10 +165,18 @@ export function boundedFetch(fetchImpl: Fetch, limit = API_ANSWER_LIMIT): Fetch 
     await readBody(response, limit, tooLarge, (chunk) => chunks.push(chunk));
     const noBody = [204, 205, 304].includes(response.status);
     const bounded = new Response(noBody ? null : Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
-    Object.defineProperty(bounded, "url", { value: response.url });
+    Object.defineProperty(bounded, "url", { value: url.href });
     return bounded;
   }) as Fetch;
 }
+
+/** Request headers that carry a credential (fetch itself drops Authorization on a hop to another origin). */
+const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie", "private-token", "job-token"];
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name.toLowerCase())));
+}
+
 
 type NetworkCause = "dns" | "unreachable" | "refused" | "reset" | "timeout" | "tls" | "proxy" | "other";
 
@@ -223,6 +241,22 @@ export function unreachable(host: string, e: unknown): Transient {
   return new Transient(`could not reach ${host}: ${describeNetworkError(e)}`, 0, { advice: networkAdvice(e) });
 }
 
+/**
+ * A base URL that the environment or the command line gives (an API's, the package index's),
+ * checked where it enters: http(s), with no login, query or fragment (binwheel sends no
+ * credentials in a URL, and a query would swallow the paths it appends). Shown only redacted;
+ * returned without trailing slashes. `what` says what it must be.
+ */
+export function checkedBaseUrl(value: string, name: string, what: string): string {
+  const url = value.trim();
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) fail(`${name} "${redactUrl(url)}" is not an http(s) URL; it must be ${what}.`);
+  if (parsed.username || parsed.password || /[?#]/.test(url)) {
+    fail(`${name} "${redactUrl(url)}" carries a login, a query or a fragment; binwheel sends no credentials in a URL, and a query would swallow the paths it adds. It must be ${what}.`);
+  }
+  return url.replace(/\/+$/, "");
+}
+
 /** How one source's requests are made: what to call the server, which headers go to which URL. */
 export interface HttpPolicy {
   /** Names the server in messages: "GitHub", "GitLab", or a host. */
@@ -237,23 +271,25 @@ export interface HttpPolicy {
   tokenAdvice?: string;
 }
 
-/** A URL as messages show it: no user, password, query or fragment (a signed URL's query is a credential). */
-export function describeUrl(url: URL | string): string {
-  const u = typeof url === "string" ? new URL(url) : url;
-  return `${u.protocol}//${u.host}${u.pathname}`;
-}
-
-/** Fails unless binwheel may fetch `url`: https, or http to loopback or a configured origin; no credentials inside. */
+/**
+ * Fails unless binwheel may fetch `url`: https, or http to loopback or a configured origin, but
+ * never http after https (a remote server must not aim binwheel at this machine's plain-http
+ * services); no credentials inside.
+ */
 export function checkFetchable(url: URL, policy: Pick<HttpPolicy, "httpOrigins">, redirectedFrom?: URL): void {
-  const how = redirectedFrom ? `${describeUrl(redirectedFrom)} redirected binwheel to ${url.protocol === "https:" || url.protocol === "http:" ? describeUrl(url) : `a ${url.protocol} URL`}` : `binwheel will not fetch ${describeUrl(url)}`;
+  const how = redirectedFrom ? `${redactUrl(redirectedFrom)} redirected binwheel to ${url.protocol === "https:" || url.protocol === "http:" ? redactUrl(url) : `a ${url.protocol} URL`}` : `binwheel will not fetch ${redactUrl(url)}`;
+  const refused = "The request was refused and not retried; the server (or a proxy) is misconfigured or hostile. Tell its owner, or use another source.";
   if (url.username || url.password) {
-    fail(`${how}, which carries a user name or password in the URL; binwheel does not send credentials that way. Put them in ~/.netrc (or the file NETRC names) instead.`);
+    fail(`${how}, which carries a user name or password in the URL; binwheel never sends credentials that way. ${redirectedFrom ? refused : "Remove them from the URL."}`);
+  }
+  if (url.protocol === "http:" && redirectedFrom?.protocol === "https:") {
+    fail(`${how}: from https to plain http, which binwheel refuses on every hop (plain http only from this machine's loopback addresses, and only when the request started there). ${refused}`);
   }
   const plain = url.protocol === "http:" && (isLoopback(url.hostname) || (policy.httpOrigins ?? []).includes(url.origin));
   if (url.protocol !== "https:" && !plain) {
     fail(
       `${how}: binwheel fetches over https only (plain http only from this machine's loopback addresses${policy.httpOrigins?.length ? ` and ${policy.httpOrigins.join(", ")}` : ""}). ` +
-        (redirectedFrom ? "The download was refused; the server (or a proxy) is misconfigured or hostile. Tell its owner, or use another source." : "Use an https URL."),
+        (redirectedFrom ? refused : "Use an https URL."),
     );
   }
 }
@@ -261,12 +297,39 @@ export function checkFetchable(url: URL, policy: Pick<HttpPolicy, "httpOrigins">
 const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 10;
 
+/**
+ * The response for `start` once redirects are followed: at most ten, each hop checked by
+ * checkFetchable before it is asked and given `headers(hop)`. A refused hop is a BinwheelError
+ * (never retried); what fetchImpl throws is passed on as it is.
+ */
+export async function followRedirects(
+  fetchImpl: Fetch,
+  start: URL,
+  policy: Pick<HttpPolicy, "httpOrigins">,
+  headers: (url: URL) => Record<string, string>,
+  init: RequestInit = {},
+): Promise<{ response: Response; url: URL }> {
+  let url = start;
+  let from: URL | undefined;
+  for (let hops = 0; ; hops++) {
+    checkFetchable(url, policy, from);
+    const response = await fetchImpl(url, { ...init, headers: headers(url), redirect: "manual" });
+    if (!REDIRECTS.includes(response.status)) return { response, url };
+    await response.body?.cancel().catch(() => {});
+    const location = response.headers.get("location");
+    if (!location || !URL.canParse(location, url.href)) fail(`${redactUrl(url)} answered ${response.status} (a redirect) without a usable Location; the server is misbehaving. Try again later, or tell its owner.`);
+    if (hops >= MAX_REDIRECTS) fail(`${redactUrl(start)} redirected binwheel more than ${MAX_REDIRECTS} times (last to ${redactUrl(new URL(location, url))}); it stopped there. The server is misconfigured.`);
+    from = url;
+    url = new URL(location, url);
+  }
+}
+
 export interface DownloadOptions {
   /** The asset's name and where it comes from, for messages. */
   name: string;
   where: string;
-  /** The size the host's metadata promises, if it does. */
-  size?: number;
+  /** The size someone promised (the lock, the host's metadata) and who, for messages ("the release", "binwheel.lock (for <triple>)"). */
+  promised?: SizePromise;
   /** Hashes to compute while the bytes stream by (sha256 always). */
   algorithms?: readonly Algorithm[];
   /** Validators of a cached copy: a matching server answers 304 and nothing is downloaded. */
@@ -275,11 +338,22 @@ export interface DownloadOptions {
   onProgress?: (bytes: number, total: number | undefined) => void;
 }
 
+export interface SizePromise {
+  size: number;
+  by: string;
+  /** What a body of another size means, and what to do (default: the server is misbehaving). */
+  broken?: string;
+}
+
 export interface Downloaded extends Hashes {
   size: number;
   etag?: string;
   lastModified?: string;
 }
+
+/** Client.json's 404 without a `notFound`: the answer is "there is none" (Absent, caught in json()). */
+const ABSENT = Symbol("absent");
+class Absent extends Error {}
 
 /** A download with neither a promised size nor a Content-Length stops here. */
 export const MAX_ASSET_BYTES = 32 * 2 ** 30;
@@ -295,18 +369,28 @@ export class Client {
     this.timeoutMs = timeoutSeconds(env) * 1000;
   }
 
-  /** An API answer as JSON (at most API_ANSWER_LIMIT bytes); `notFound` words a 404. */
-  async json<T>(url: string, action: string, notFound: () => string): Promise<T> {
+  /**
+   * An API answer as JSON (at most API_ANSWER_LIMIT bytes); `notFound` words a 404, without it a
+   * 404 is undefined. `notJson` says what to check when the answer is not JSON.
+   */
+  async json<T>(url: string, o: { action: string; notJson: string; notFound: () => string }): Promise<T>;
+  async json<T>(url: string, o: { action: string; notJson: string }): Promise<T | undefined>;
+  async json<T>(url: string, { action, notJson, notFound }: { action: string; notJson: string; notFound?: () => string }): Promise<T | undefined> {
     const host = new URL(url).host;
-    return withRetries(`asking ${host} to ${action}`, async () => {
-      const chunks: Uint8Array[] = [];
-      await this.fetchBody(url, { name: "", where: "", action, notFound, limit: API_ANSWER_LIMIT, accept: "application/json" }, (chunk) => void chunks.push(chunk));
-      try {
-        return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;
-      } catch {
-        fail(`${host} did not answer with JSON when binwheel tried to ${action}. Check that the API URL points at the API (for GitLab: https://HOST/api/v4).`);
-      }
-    });
+    try {
+      return await withRetries(`asking ${host} to ${action}`, async () => {
+        const chunks: Uint8Array[] = [];
+        await this.fetchBody(url, { name: "", where: "", action, notFound: notFound ?? ABSENT, limit: API_ANSWER_LIMIT, accept: "application/json" }, (chunk) => void chunks.push(chunk));
+        try {
+          return JSON.parse(Buffer.concat(chunks).toString("utf8")) as T;
+        } catch {
+          fail(`${host} did not answer with JSON when binwheel tried to ${action}. ${notJson}`);
+        }
+      });
+    } catch (e) {
+      if (e instanceof Absent) return undefined;
+      throw e;
+    }
   }
 
   /**
@@ -334,8 +418,8 @@ export class Client {
   }
 
   /** A small file (a checksum file) as bytes: at most `limit`, counted while reading. */
-  async bytes(url: string, o: { name: string; where: string; size?: number; limit: number }): Promise<Buffer> {
-    if (o.size !== undefined && o.size > o.limit) fail(`the checksum file ${o.name} in ${o.where} is larger than ${o.limit} bytes; it is not a checksum list.`);
+  async bytes(url: string, o: { name: string; where: string; promised?: SizePromise; limit: number }): Promise<Buffer> {
+    if (o.promised && o.promised.size > o.limit) fail(`the checksum file ${o.name} in ${o.where} is larger than ${o.limit} bytes; it is not a checksum list.`);
     return withRetries(`downloading ${o.name}`, async () => {
       const chunks: Uint8Array[] = [];
       await this.fetchBody(url, { ...o, action: `download ${o.name} from ${o.where}` }, (chunk) => void chunks.push(chunk));
@@ -345,12 +429,13 @@ export class Client {
 
   /**
    * One attempt: the body of `url` (redirects followed) chunk by chunk into `sink`, with its
-   * offset. The body may be no longer than promised (`size`, else its Content-Length, else
-   * `limit`): more is an error at once, fewer is a Transient. Undefined for a 304.
+   * offset. The body may be no longer than promised (`promised`, else its Content-Length, else
+   * `limit`): the read stops at the first byte past it (an error, not retried); fewer is a
+   * Transient. Undefined for a 304; a 404 throws `notFound()`'s message (Absent for ABSENT).
    */
   private async fetchBody(
     start: string,
-    o: DownloadOptions & { action: string; limit?: number; accept?: string; notFound?: () => string },
+    o: DownloadOptions & { action: string; limit?: number; accept?: string; notFound?: (() => string) | typeof ABSENT },
     sink: (chunk: Uint8Array, position: number, total: number | undefined) => unknown,
   ): Promise<Omit<Downloaded, keyof Hashes> | undefined> {
     const controller = new AbortController();
@@ -365,24 +450,25 @@ export class Client {
       }
       if (!response.ok) {
         await response.body?.cancel().catch(() => {});
-        if (response.status === 404 && o.notFound) throw new BinwheelError(o.notFound());
+        if (response.status === 404 && o.notFound) throw o.notFound === ABSENT ? new Absent() : new BinwheelError(o.notFound());
         const problem = classifyStatus(response.status, Object.fromEntries(response.headers), o.action, this.policy.service, this.policy.tokenAdvice);
         if (problem instanceof Transient) throw problem;
         const advice = this.policy.advice?.(response.status, url);
         fail(`${problem.message} (${host}).${advice ? ` ${advice}` : ""}`);
       }
       const declared = contentLength(response);
-      const limit = Math.min(o.size ?? declared ?? o.limit ?? MAX_ASSET_BYTES, o.limit ?? MAX_ASSET_BYTES);
+      const promised = o.promised?.size;
+      const limit = Math.min(promised ?? declared ?? o.limit ?? MAX_ASSET_BYTES, o.limit ?? MAX_ASSET_BYTES);
       const promise =
-        o.size !== undefined ? `which the release lists at ${o.size} bytes${declared !== undefined ? ` (Content-Length: ${declared})` : ""}`
+        o.promised ? `which ${o.promised.by} lists at ${o.promised.size} bytes${declared !== undefined ? ` (Content-Length: ${declared})` : ""}`
         : declared !== undefined ? `whose Content-Length said ${declared} bytes`
         : `of which binwheel reads at most ${limit} bytes`;
       const misbehaving = (what: string) =>
         new BinwheelError(
-          `${host} ${what} for ${o.name ? `${o.name} (${o.where})` : o.action}, ${promise}; ` +
-            "binwheel stopped reading and did not retry. The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner.",
+          `${host} ${what} for ${o.name ? `${o.name} (${o.where})` : o.action}, ${promise}; binwheel stopped reading and did not retry. ` +
+            (o.promised?.broken ?? "The server (or a proxy in between) is misbehaving; nothing was cached. Try again later, or tell the release's owner."),
         );
-      if (o.size !== undefined && declared !== undefined && declared !== o.size) {
+      if (promised !== undefined && declared !== undefined && declared !== promised) {
         await response.body?.cancel().catch(() => {});
         throw misbehaving(`declared ${declared} bytes`);
       }
@@ -395,10 +481,10 @@ export class Client {
       const size = await readBody(response, limit, () => misbehaving(`sent more than ${limit} bytes`), async (chunk) => {
         clearTimeout(timer);
         timer = setTimeout(() => controller.abort(), this.timeoutMs);
-        await sink(chunk, position, o.size ?? declared);
+        await sink(chunk, position, promised ?? declared);
         position += chunk.length;
       });
-      const expected = o.size ?? declared;
+      const expected = promised ?? declared;
       if (expected !== undefined && size !== expected) throw new Transient(`the download stopped at ${size} of ${expected} bytes`);
       const etag = response.headers.get("etag") ?? undefined;
       const lastModified = response.headers.get("last-modified") ?? undefined;
@@ -409,25 +495,11 @@ export class Client {
   }
 
   /** The response for `start` once redirects are followed, each hop checked and given its own headers. */
-  private async open(start: string, signal: AbortSignal, extra: Record<string, string>): Promise<{ response: Response; url: URL }> {
-    let url = new URL(start);
-    let from: URL | undefined;
-    for (let hops = 0; ; hops++) {
-      checkFetchable(url, this.policy, from);
-      const headers = { "user-agent": `binwheel/${VERSION}`, ...extra, ...this.policy.headers(url) };
-      let response: Response;
-      try {
-        response = await this.fetchImpl(url, { headers, redirect: "manual", signal });
-      } catch (e) {
-        throw unreachable(url.host, e);
-      }
-      if (!REDIRECTS.includes(response.status)) return { response, url };
-      await response.body?.cancel().catch(() => {});
-      const location = response.headers.get("location");
-      if (!location || !URL.canParse(location, url.href)) fail(`${describeUrl(url)} answered ${response.status} (a redirect) without a usable Location; the server is misbehaving. Try again later, or tell its owner.`);
-      if (hops >= MAX_REDIRECTS) fail(`${describeUrl(start)} redirected binwheel more than ${MAX_REDIRECTS} times (last to ${describeUrl(new URL(location, url))}); it stopped there. The server is misconfigured.`);
-      from = url;
-      url = new URL(location, url);
-    }
+  private open(start: string, signal: AbortSignal, extra: Record<string, string>): Promise<{ response: Response; url: URL }> {
+    const reach: Fetch = (url, init) =>
+      this.fetchImpl(url, init).catch((e: unknown) => {
+        throw unreachable(new URL(String(url)).host, e);
+      });
+    return followRedirects(reach, new URL(start), this.policy, (url) => ({ "user-agent": `binwheel/${VERSION}`, ...extra, ...this.policy.headers(url) }), { signal });
   }
 }

@@ -3,9 +3,9 @@
 // retries whose failures read as one paragraph. Used by the GitHub source, attestations, the SBOM
 // and the release.
 import { Octokit } from "@octokit/rest";
-import { BinwheelError, fail, registerSecret } from "../../errors.js";
+import { BinwheelError, registerSecret } from "../../errors.js";
 import { VERSION } from "../../version.js";
-import { Transient, boundedFetch, classifyStatus, unreachable, withRetries, type Fetch } from "./fetch.js";
+import { boundedFetch, checkedBaseUrl, classifyStatus, Transient, unreachable, withRetries, type Fetch } from "./fetch.js";
 
 export interface GitHubAccess {
   apiUrl: string;
@@ -15,10 +15,8 @@ export interface GitHubAccess {
 }
 
 export function githubAccess(env: NodeJS.ProcessEnv): GitHubAccess {
-  const apiUrl = (env["GITHUB_API_URL"]?.trim() || "https://api.github.com").replace(/\/+$/, "");
-  if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) {
-    fail(`GITHUB_API_URL="${apiUrl}" is not an http(s) URL; set it to the API's address (https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise) or unset it.`);
-  }
+  const given = env["GITHUB_API_URL"]?.trim();
+  const apiUrl = given ? checkedBaseUrl(given, "GITHUB_API_URL", "the API's address (https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise), or unset") : "https://api.github.com";
   for (const source of ["GH_TOKEN", "GITHUB_TOKEN"] as const) {
     const token = env[source]?.trim();
     if (token) {

@@ -1,7 +1,8 @@
 // GitLab's API as binwheel talks to it: the API v4 base (GITLAB_API_URL, else CI_API_V4_URL, else
 // gitlab.com's), the token and the header it goes in (GITLAB_TOKEN as PRIVATE-TOKEN, else
 // CI_JOB_TOKEN as JOB-TOKEN), and the web server's base for links.
-import { fail, registerSecret } from "../../errors.js";
+import { registerSecret } from "../../errors.js";
+import { checkedBaseUrl } from "./fetch.js";
 
 export interface GitLabAccess {
   /** The API v4 base, e.g. https://gitlab.com/api/v4. */
@@ -29,11 +30,8 @@ export function gitlabAccess(env: NodeJS.ProcessEnv): GitLabAccess {
 /** GITLAB_API_URL, else CI_API_V4_URL (set in GitLab CI), else gitlab.com's; checked. */
 function apiUrlOf(env: NodeJS.ProcessEnv): string {
   const name = env["GITLAB_API_URL"]?.trim() ? "GITLAB_API_URL" : env["CI_API_V4_URL"]?.trim() ? "CI_API_V4_URL" : undefined;
-  const apiUrl = (name ? env[name]!.trim() : DEFAULT_API).replace(/\/+$/, "");
-  if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) {
-    fail(`${name}="${apiUrl}" is not an http(s) URL; set it to the GitLab API v4 base (https://gitlab.com/api/v4, or https://HOST/api/v4 for a self-managed GitLab) or unset it.`);
-  }
-  return apiUrl;
+  if (!name) return DEFAULT_API;
+  return checkedBaseUrl(env[name]!, name, "the GitLab API v4 base (https://gitlab.com/api/v4, or https://HOST/api/v4 for a self-managed GitLab), or unset");
 }
 
 /** The GitLab web server's base URL (https://gitlab.com, or a self-managed host), for links to release pages. */

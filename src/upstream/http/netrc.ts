@@ -4,13 +4,20 @@
 // an empty line are skipped), `#` comments, quoted tokens with backslash escapes; a later entry
 // for the same machine replaces an earlier one. Like Python's netrc, binwheel refuses to use a
 // password from ~/.netrc when that file is not private to its owner (POSIX), and, like pip, does
-// not check a file NETRC names. Nothing from the file is ever printed: a syntax error names the
-// line only, and every password is registered as a secret.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+// not check a file NETRC names. It is read as other files binwheel trusts but did not write are
+// (fs/regular-file.ts): a regular file (a link to one is fine), at most NETRC_LIMIT bytes, never
+// blocking, so a FIFO, a device or a folder there is one error naming the file and NETRC, not a
+// hang. Nothing from the file is ever printed: a syntax error names the line only, and every
+// password is registered as a secret.
+import { lstatSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { fail, registerSecret } from "../../errors.js";
+import { NotRegularFile, readRegularFile } from "../../fs/regular-file.js";
 import { warn } from "../../log.js";
+
+/** The largest netrc file binwheel reads: thousands of entries. */
+const NETRC_LIMIT = 1 << 20;
 
 export interface NetrcEntry {
   login: string;
@@ -115,7 +122,7 @@ export class NetrcSyntaxError extends Error {
   }
 }
 
-/** The netrc file to read: NETRC (named explicitly), else ~/.netrc, else ~/_netrc; undefined when there is none. */
+/** The netrc file to read: NETRC (named explicitly), else ~/.netrc, else ~/_netrc; undefined when there is none. Opens nothing. */
 export function netrcFile(env: NodeJS.ProcessEnv): { file: string; explicit: boolean } | undefined {
   const named = env["NETRC"]?.trim();
   if (named) return { file: path.resolve(named), explicit: true };
@@ -123,10 +130,10 @@ export function netrcFile(env: NodeJS.ProcessEnv): { file: string; explicit: boo
   for (const name of [".netrc", "_netrc"]) {
     const file = path.join(home, name);
     try {
-      closeSync(openSync(file, constants.O_RDONLY));
+      lstatSync(file);
       return { file, explicit: false };
     } catch {
-      // not there (or not readable): the next name
+      // not there: the next name
     }
   }
   return undefined;
@@ -149,17 +156,22 @@ export function netrcReader(env: NodeJS.ProcessEnv): (host: string, allowDefault
   const load = () => {
     if (loaded !== undefined) return loaded;
     const found = netrcFile(env);
-    loaded = null;
-    if (!found) return loaded;
-    let fd: number;
+    if (!found) return (loaded = null);
+    let read: ReturnType<typeof readRegularFile>;
     try {
-      fd = openSync(found.file, constants.O_RDONLY);
-    } catch {
-      return loaded;
+      read = readRegularFile(found.file, NETRC_LIMIT, { followLinks: true });
+    } catch (e) {
+      if (!(e instanceof NotRegularFile)) throw e;
+      fail(
+        `${found.explicit ? `the netrc file NETRC names, ${found.file},` : `${found.file} (the netrc file binwheel reads when NETRC is not set)`} ${e.why}; ` +
+          `binwheel reads logins only from a regular file of at most ${NETRC_LIMIT} bytes. ${found.explicit ? "Set NETRC to your netrc file, or unset it." : "Replace it with a file, or set NETRC to one."}`,
+      );
     }
+    loaded = null;
+    if (!read) return loaded;
     try {
-      const stat = fstatSync(fd);
-      const netrc = parseNetrc(readFileSync(fd, "utf8"));
+      const stat = read.stats;
+      const netrc = parseNetrc(read.data.toString("utf8"));
       // Python's netrc: on POSIX, ~/.netrc must belong to the user and be private to them.
       const insecure =
         found.explicit || process.platform === "win32" || typeof process.getuid !== "function" ? undefined
@@ -170,8 +182,6 @@ export function netrcReader(env: NodeJS.ProcessEnv): (host: string, allowDefault
     } catch (e) {
       if (!(e instanceof NetrcSyntaxError)) throw e;
       warn(`binwheel ignores the netrc file ${found.file}: ${e.message}. Fix the file${found.explicit ? "" : ", or set NETRC to another one"}.`);
-    } finally {
-      closeSync(fd);
     }
     return loaded;
   };

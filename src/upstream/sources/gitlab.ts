@@ -2,10 +2,12 @@
 // the API v4 (`GET /projects/:path/releases/:tag`), and its asset among the release's links (by
 // the link's name, else the file name its URL ends with). Downloads start at the link's
 // `direct_asset_url` (else its `url`), which often leads to the generic package registry. The
-// token (GITLAB_TOKEN as PRIVATE-TOKEN, else CI_JOB_TOKEN as JOB-TOKEN) goes to the API's origin
-// only: a link to another host, or a redirect to one, gets no token.
+// token (GITLAB_TOKEN as PRIVATE-TOKEN, else CI_JOB_TOKEN as JOB-TOKEN) goes only to URLs of the
+// upstream project itself (ownedBy): a link, or a redirect, to another project on the same
+// GitLab, or to another host, gets no token, so a release link cannot make binwheel read the
+// packager's private files with the packager's token.
 import type { UpstreamSource } from "../../config/upstream.js";
-import { fail } from "../../errors.js";
+import { fail, redactUrl } from "../../errors.js";
 import { gitlabAccess } from "../http/gitlab-api.js";
 import type { TargetPlan } from "../../plan/target-plan.js";
 import { checksumFileNames } from "../trust/checksums.js";
@@ -27,25 +29,44 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
   const accessHint = access.tokenSource
     ? `If the project is private, check that the token in ${access.tokenSource} can read it (a personal or project token needs the read_api scope).`
     : "If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).";
+  const projectApi = `${access.apiUrl}/projects/${encodeURIComponent(project)}`;
+  const notJson = "Check that GITLAB_API_URL points at the API (https://HOST/api/v4).";
+  /**
+   * The project's numeric id (package registry links name the project by it): GitLab CI's own
+   * project's, else asked for in locate() (a CI_JOB_TOKEN cannot read another private project's).
+   */
+  let projectId = env["CI_PROJECT_PATH"]?.toLowerCase() === project.toLowerCase() && /^[1-9]\d{0,15}$/.test(env["CI_PROJECT_ID"] ?? "") ? Number(env["CI_PROJECT_ID"]) : undefined;
+  let owned = ownedBy(api, project, projectId);
   return {
     key: { host: api.host, source: sourceId(plan.upstream), tag, asset: plan.assetName },
     where,
     policy: {
       service: "GitLab",
-      headers: (url) => (access.token && access.header && url.origin === api.origin ? { [access.header]: access.token } : {}),
+      headers: (url) => (access.token && access.header && owned(url) ? { [access.header]: access.token } : {}),
       ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
       advice: (status, url) =>
-        status === 401 && url.origin === api.origin && access.tokenSource
+        access.tokenSource && url.origin === api.origin && !owned(url) && [401, 403, 404].includes(status)
+          ? `binwheel sent no token to ${redactUrl(url)}: it is not a URL of ${project} (its API under /projects/${encodeURIComponent(project)}/${projectId !== undefined ? ` or /projects/${projectId}/` : ""}, its pages under /${project}/-/), ` +
+            `and a release link must not make binwheel read other projects with your token${projectId === undefined ? ` (the token in ${access.tokenSource} cannot read the project's id, so URLs naming it by id get none)` : ""}. Ask upstream to link the project's own files.`
+          : status === 401 && url.origin === api.origin && access.tokenSource
           ? `GitLab rejected the token in ${access.tokenSource}; replace or remove it.`
           : status === 401 || status === 403 || status === 404 ? accessHint : "",
     },
     async locate(client) {
-      const release = await client.json<{ assets?: { links?: unknown }; commit?: { id?: unknown } }>(
-        `${access.apiUrl}/projects/${encodeURIComponent(project)}/releases/${encodeURIComponent(tag)}`,
-        `find the release tagged "${tag}" in ${project}`,
-        () => `GitLab (${api.host}) has no release tagged "${tag}" in ${project}. Check [tool.binwheel.upstream] gitlab and tag and the upstream version ` +
+      const release = await client.json<{ assets?: { links?: unknown }; commit?: { id?: unknown } }>(`${projectApi}/releases/${encodeURIComponent(tag)}`, {
+        action: `find the release tagged "${tag}" in ${project}`,
+        notJson,
+        notFound: () => `GitLab (${api.host}) has no release tagged "${tag}" in ${project}. Check [tool.binwheel.upstream] gitlab and tag and the upstream version ` +
           `(override it with -C upstream-version=<version>), and GITLAB_API_URL for a self-managed GitLab. ${accessHint}`,
-      );
+      });
+      if (access.token && projectId === undefined) {
+        // Package registry links name the project by its id; a CI_JOB_TOKEN may not read it (a 404): then only path URLs get the token.
+        const found = await client.json<{ id?: unknown }>(projectApi, { action: `read the id of ${project}`, notJson });
+        if (Number.isSafeInteger(found?.id) && (found!.id as number) > 0) {
+          projectId = found!.id as number;
+          owned = ownedBy(api, project, projectId);
+        }
+      }
       const links = (Array.isArray(release?.assets?.links) ? (release.assets.links as unknown[]) : []).filter(isLink);
       const names = [...new Set(links.flatMap((l) => [l.name, fileName(l)]).filter((n): n is string => !!n))];
       const link = pick(links, plan.assetName, where) ?? missingAsset(plan, links.map((l) => l.name));
@@ -59,6 +80,32 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
         checksums: checksums.map(({ name, link: l }) => ({ name, label: `the release's ${l.name}`, url: downloadUrl(l), named: plan.checksums !== undefined })),
       };
     },
+  };
+}
+
+/**
+ * Whether a URL belongs to the GitLab project `project` (whose id is `id`, when known) on the
+ * GitLab whose API is `api`: the API's paths under /projects/<its path or id>/, and its web pages
+ * under /<its path>/-/ (release downloads, raw files), on the API's origin. Paths compare in any
+ * case, as GitLab's do. An encoded "/" or "\\" in a page path could be read as another path: no.
+ */
+export function ownedBy(api: URL, project: string, id?: number): (url: URL) => boolean {
+  const apiBase = api.pathname.replace(/\/+$/, "");
+  const webBase = /\/api\/v4$/.test(apiBase) ? apiBase.slice(0, -"/api/v4".length) : undefined;
+  const names = [project.toLowerCase(), ...(id !== undefined ? [String(id)] : [])];
+  return (url) => {
+    if (url.origin !== api.origin) return false;
+    const path = url.pathname;
+    if (path.startsWith(`${apiBase}/projects/`)) {
+      const segment = path.slice(apiBase.length + "/projects/".length).split("/")[0]!;
+      try {
+        return names.includes(decodeURIComponent(segment).toLowerCase());
+      } catch {
+        return false;
+      }
+    }
+    const page = `${webBase}/${project}/-/`;
+    return webBase !== undefined && path.toLowerCase().startsWith(page.toLowerCase()) && !/%2f|%5c|\\/i.test(path.slice(page.length));
   };
 }
 

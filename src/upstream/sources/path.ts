@@ -1,8 +1,9 @@
 // `path = "target/{target}/release"`: binaries already on disk, in the project. A folder is the
 // unpacked layout itself (include rules match paths inside it, no top folder is dropped); a file
 // is read like a downloaded asset (an archive or a bare binary) and checked against a `sha256` pin
-// when there is one. Nothing is cached (the files change with every build of them). The path
-// must stay inside the project once links are followed.
+// when there is one. A folder has no hash: a pin or require-checksum with one is an error. Nothing
+// is cached (the files change with every build of them). The path must stay inside the project
+// once links are followed.
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fail } from "../../errors.js";
@@ -39,6 +40,12 @@ export async function localAsset(plan: TargetPlan, root: string, pin: ExpectedHa
   const stat = statSync(real);
   if (stat.isDirectory()) {
     if (pin) fail(`${setting} gives the folder "${relative}" for ${plan.target.triple}, but ${pin.source} pins a hash for it; a folder has none. Remove the pin (or the lock's entry, with binwheel lock), or point path at an archive.`);
+    if (plan.upstream.requireChecksum) {
+      fail(
+        `${setting} gives the folder "${relative}" for ${plan.target.triple}, and [tool.binwheel.upstream] require-checksum is on, but a folder has no one hash to check, so the build stops here. ` +
+          "Point path at an archive and pin its sha256, or turn require-checksum off for binaries the project builds itself.",
+      );
+    }
     detail(`using the folder ${real} as the layout for ${plan.target.triple}`);
     return { file: real, sha256: "", cached: false, folder: true };
   }

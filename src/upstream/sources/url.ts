@@ -4,9 +4,9 @@
 // the netrc file (../http/netrc.ts) as Basic auth, each request getting those of its own host only: the
 // `default` entry only for the host the setting names, never for a host a redirect leads to.
 // A `checksums` URL may be absolute or relative to the asset's URL.
-import { fail } from "../../errors.js";
+import { fail, redactUrl } from "../../errors.js";
 import type { TargetPlan } from "../../plan/target-plan.js";
-import { checkFetchable, describeUrl } from "../http/fetch.js";
+import { checkFetchable } from "../http/fetch.js";
 import { basicAuth, netrcFile, netrcReader } from "../http/netrc.js";
 import type { Source } from "./source.js";
 
@@ -17,7 +17,7 @@ export function urlSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
   const checksums = plan.checksums === undefined ? undefined : new URL(plan.checksums, location);
   return {
     key: { host: location.host, source: `url:${location.href}`, tag: "", asset: plan.assetName },
-    where: describeUrl(location),
+    where: redactUrl(location),
     policy: {
       service: location.host,
       headers: (url): Record<string, string> => {
@@ -32,7 +32,7 @@ export function urlSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
     async locate() {
       return {
         url: location.href,
-        checksums: checksums ? [{ name: lastPart(checksums), label: describeUrl(checksums), url: checksums.href, named: true }] : [],
+        checksums: checksums ? [{ name: lastPart(checksums), label: redactUrl(checksums), url: checksums.href, named: true }] : [],
       };
     },
   };

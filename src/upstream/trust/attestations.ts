@@ -10,8 +10,12 @@
 // - the DSSE signature over the in-toto statement verifies with the certificate's key;
 // - the certificate's OIDC issuer is GitHub Actions' (https://token.actions.githubusercontent.com);
 // - its source repository (Fulcio extension 1.3.6.1.4.1.57264.1.12) is the upstream repository;
-// - with `workflow`, its subject (SAN) is that workflow file at any ref: the signer workflow, as
+// - with `workflow`, its subject (SAN) is that workflow file: the signer workflow, as
 //   `gh attestation verify --signer-workflow` checks (a reusable workflow is named by its own path);
+// - the run was for the release's own tag: its source repository ref (extension
+//   1.3.6.1.4.1.57264.1.14; for a certificate without it, the SAN's "@ref") is refs/tags/<tag>, so a
+//   genuine attestation of an older release cannot pass for its asset swapped into this one
+//   (`ref = "any"` lifts this, for upstreams that attest from a branch);
 // - the statement is build provenance (predicate type https://slsa.dev/provenance/...), as
 //   `gh attestation verify` requires by default, and its subjects include the asset's sha256.
 // The trust roots are BINWHEEL_SIGSTORE_TRUSTED_ROOT's (JSON or JSON lines, as `gh attestation
@@ -23,34 +27,37 @@ import path from "node:path";
 import type { Bundle } from "@sigstore/bundle";
 import type { TrustedRoot } from "@sigstore/protobuf-specs";
 import type { AttestationPolicy, UpstreamConfig } from "../../config/upstream.js";
-import { BinwheelError, fail } from "../../errors.js";
+import { BinwheelError, fail, redactUrl } from "../../errors.js";
 import { info, warn } from "../../log.js";
 import { NotRegularFile, readRegular } from "../../fs/regular-file.js";
 import { apiCall, githubAccess, makeOctokit } from "../http/github-api.js";
-import { API_ANSWER_LIMIT, Transient, boundedFetch, checkFetchable, classifyStatus, unreachable, describeUrl, makeFetch, timeoutSeconds, withRetries } from "../http/fetch.js";
+import { API_ANSWER_LIMIT, boundedFetch, checkFetchable, classifyStatus, makeFetch, timeoutSeconds, Transient, unreachable, withRetries } from "../http/fetch.js";
 
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 const OID_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";
+const OID_SOURCE_REPOSITORY_REF = "1.3.6.1.4.1.57264.1.14";
 const IN_TOTO = "application/vnd.in-toto+json";
 /** A bundle is a few KiB; GitHub serves one by URL snappy-compressed. */
 const BUNDLE_LIMIT = 4 << 20;
 
-/** What must be attested: the upstream repository, and the policy from [tool.binwheel.upstream] attestations. */
+/** What must be attested: the upstream repository, the release's tag, and the policy from [tool.binwheel.upstream] attestations. */
 export interface Requirement {
   owner: string;
   repo: string;
+  tag: string;
   policy: AttestationPolicy;
 }
 
 /** The policy as the cache index records it: a blob that passed it is not asked about again. */
-export function policyId({ owner, repo, policy }: Requirement): string {
-  // Owners and repositories compare in any case on GitHub; workflow paths do not.
-  return `github.com/${owner}/${repo}`.toLowerCase() + (policy.required ? ` signed by ${`${policy.workflow.owner}/${policy.workflow.repo}`.toLowerCase()}/${policy.workflow.path}` : "");
+export function policyId({ owner, repo, tag, policy }: Requirement): string {
+  // Owners and repositories compare in any case on GitHub; workflow paths and refs do not.
+  return `github.com/${owner}/${repo}`.toLowerCase() + (policy.required ? ` signed by ${`${policy.workflow.owner}/${policy.workflow.repo}`.toLowerCase()}/${policy.workflow.path}` : "") +
+    (policy.anyRef ? " at any ref" : ` at refs/tags/${tag}`);
 }
 
 /** Why one bundle failed, in the words of the error. */
 export interface Failure {
-  kind: "format" | "signature" | "issuer" | "repository" | "workflow" | "predicate" | "digest";
+  kind: "format" | "signature" | "issuer" | "repository" | "workflow" | "ref" | "predicate" | "digest";
   detail: string;
 }
 
@@ -73,7 +80,7 @@ type Sigstore = Awaited<ReturnType<typeof sigstore>>;
 
 const sigstore = () => import("./sigstore-libraries.js");
 
-function verifyOne(lib: Sigstore, json: unknown, sha256: string, { owner, repo, policy }: Requirement, roots: TrustedRoot[]): Failure | undefined {
+function verifyOne(lib: Sigstore, json: unknown, sha256: string, { owner, repo, tag, policy }: Requirement, roots: TrustedRoot[]): Failure | undefined {
   let bundle: Bundle;
   let entity: ReturnType<Sigstore["toSignedEntity"]>;
   try {
@@ -117,6 +124,10 @@ function verifyOne(lib: Sigstore, json: unknown, sha256: string, { owner, repo, 
     if (san.slice(0, base.length).toLowerCase() !== base.toLowerCase() || !san.slice(base.length).startsWith(`${policy.workflow.path}@`)) {
       return { kind: "workflow", detail: `was signed by another workflow, ${san || "(none named)"}, not ${base}${policy.workflow.path}@<ref>` };
     }
+  }
+  if (!policy.anyRef) {
+    const ref = extensionText(lib, identity.oids ?? [], OID_SOURCE_REPOSITORY_REF) ?? (san.includes("@") ? san.slice(san.lastIndexOf("@") + 1) : undefined);
+    if (ref !== `refs/tags/${tag}`) return { kind: "ref", detail: `was made by a run for ${ref ?? "no named ref"}, not for the release's tag refs/tags/${tag}` };
   }
   let statement: { predicateType?: unknown; subject?: { digest?: { sha256?: unknown } }[] };
   try {
@@ -205,10 +216,10 @@ export interface AttestationCheck {
   check(sha256: string, folder?: string): Promise<boolean>;
 }
 
-export function attestationCheck(upstream: UpstreamConfig, assetName: string, env: NodeJS.ProcessEnv, offline: boolean): AttestationCheck | undefined {
+export function attestationCheck(upstream: UpstreamConfig, tag: string, assetName: string, env: NodeJS.ProcessEnv, offline: boolean): AttestationCheck | undefined {
   const policy = upstream.attestations;
   if (!policy || upstream.source.kind !== "github") return undefined;
-  const req: Requirement = { owner: upstream.source.owner, repo: upstream.source.repo, policy };
+  const req: Requirement = { owner: upstream.source.owner, repo: upstream.source.repo, tag, policy };
   const setting = `[tool.binwheel.upstream] attestations`;
   const wanted = policy.required ? `one signed by ${policy.workflow.owner}/${policy.workflow.repo}/${policy.workflow.path}` : "";
   const subject = (sha256: string) => `${assetName} (sha256:${sha256})`;
@@ -241,7 +252,7 @@ export function attestationCheck(upstream: UpstreamConfig, assetName: string, en
       }
       const failures = await verifyBundles(bundles, sha256, req, await trustedRoots(env));
       if (!failures) {
-        info(`verified ${subject(sha256)}: attested by a GitHub Actions run in ${req.owner}/${req.repo}${policy.required ? ` (${policy.workflow.owner}/${policy.workflow.repo}/${policy.workflow.path})` : ""}`);
+        info(`verified ${subject(sha256)}: attested by a GitHub Actions run in ${req.owner}/${req.repo}${policy.required ? ` (${policy.workflow.owner}/${policy.workflow.repo}/${policy.workflow.path})` : ""}${policy.anyRef ? "" : ` for the tag ${tag}`}`);
         return true;
       }
       const reasons = failures.map((f, i) => `${failures.length > 1 ? `attestation ${i + 1}` : "it"} ${f.detail}`);
@@ -261,6 +272,9 @@ function advice(kind: Failure["kind"], setting: string): string {
         "BINWHEEL_SIGSTORE_TRUSTED_ROOT to a file holding `gh attestation trusted-root`'s output. Otherwise do not use this asset, and tell upstream.";
     case "workflow":
       return `If upstream now releases from another workflow, name it in ${setting}; otherwise do not use this asset, and tell upstream.`;
+    case "ref":
+      return "It may be an older release's asset put in this release's place: do not use it, and tell upstream. " +
+        `If upstream attests its release assets from a branch (a run on main that uploads them), set ref = "any" in ${setting}.`;
     case "predicate":
       return "binwheel checks build provenance, which upstream makes with actions/attest-build-provenance; ask upstream to attest its release assets, or take a release that has it.";
     default:
@@ -313,7 +327,7 @@ async function bundleByUrl(url: string, fetchImpl: typeof fetch, env: NodeJS.Pro
       throw unreachable(target.host, e);
     }
     if (!response.ok) {
-      const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download an attestation bundle from ${describeUrl(target)}`, target.host);
+      const problem = classifyStatus(response.status, Object.fromEntries(response.headers), `download an attestation bundle from ${redactUrl(target)}`, target.host);
       if (problem instanceof Transient) throw problem;
       fail(`${problem.message}. The URL GitHub gave may have expired: try again.`);
     }
@@ -328,7 +342,7 @@ async function bundleByUrl(url: string, fetchImpl: typeof fetch, env: NodeJS.Pro
     const { uncompress } = await sigstore();
     return JSON.parse(Buffer.from(uncompress(new Uint8Array(bytes), API_ANSWER_LIMIT)).toString("utf8"));
   } catch (e) {
-    fail(`the attestation bundle at ${describeUrl(target)} is neither JSON nor snappy-compressed JSON (${(e as Error).message}); GitHub may have changed how it serves them.`);
+    fail(`the attestation bundle at ${redactUrl(target)} is neither JSON nor snappy-compressed JSON (${(e as Error).message}); GitHub may have changed how it serves them.`);
   }
 }
 
