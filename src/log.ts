@@ -21,10 +21,6 @@ export function setVerbosity(level: Verbosity): void {
   verbosity = level;
 }
 
-export function getVerbosity(): Verbosity {
-  return verbosity;
-}
-
 /** `-C verbose` / BINWHEEL_VERBOSE turn verbose on; they never make a quiet run chatty. */
 export function setVerbose(on: boolean): void {
   if (on && verbosity !== "quiet") verbosity = "verbose";

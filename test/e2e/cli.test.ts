@@ -76,7 +76,8 @@ describe("binwheel build", () => {
       /release "v0\.3\.1" of toondb\/toondb has no asset named "toondb-0\.3\.1-aarch64-apple-darwin\.tar\.gz".*Its assets are: toondb-0\.3\.1-x86_64-unknown-linux-gnu\.tar\.gz\./],
     ["an unconfigured target", ["--target", "aarch64-unknown-linux-gnu"], {},
       /no upstream build is configured for the requested target aarch64-unknown-linux-gnu \(from -C target \/ BINWHEEL_TARGET\)\. \[tool\.binwheel\.targets\] lists: x86_64-unknown-linux-gnu, aarch64-apple-darwin, x86_64-pc-windows-msvc\./],
-    ["an unknown target", ["--target", "sparc-sun-solaris"], {}, /"sparc-sun-solaris" \(from -C target \/ BINWHEEL_TARGET\) is not a target binwheel knows/],
+    // (--target takes known triples only, a usage error: front-door.test.ts; the variable reaches the plan.)
+    ["an unknown target", [], { BINWHEEL_TARGET: "x86_64-linux-gnu" }, /"x86_64-linux-gnu" \(from -C target \/ BINWHEEL_TARGET\) is not a target binwheel knows; did you mean "x86_64-unknown-linux-gnu"\?/],
     ["a network failure", [], { GITHUB_API_URL: "http://127.0.0.1:9" }, /asking 127\.0\.0\.1:9 to find the release tagged "v0\.3\.2" in toondb\/toondb failed 4 times; the last time: could not reach 127\.0\.0\.1:9/],
   ])("reports %s in one paragraph, without a stack or a wheel", async (_, args, env, message) => {
     const { exitCode, stderr, files } = await build(args, env);
@@ -121,6 +122,7 @@ describe("binwheel build", () => {
 
   it("answers --version and --help", async () => {
     expect((await execa(NODE, [CORE, "--version"])).stdout).toMatch(/^binwheel \d+\.\d+\.\d+$/);
-    expect((await execa(NODE, [CORE, "--help"])).stdout).toContain("build [DIR]");
+    expect((await execa(NODE, [CORE, "--help"])).stdout).toMatch(/^  build +build this machine's wheel/m);
+    expect((await execa(NODE, [CORE, "build", "--help"])).stdout).toMatch(/^usage: binwheel build \[DIR\] \[options\]/);
   });
 });

@@ -11,9 +11,10 @@ import { lock } from "../../backend/commands/lock.js";
 import { release } from "../../backend/commands/release.js";
 import { targets } from "../../backend/commands/targets.js";
 import { readOptions } from "../../src/config/settings.js";
-import { getVerbosity, setVerbosity, wantsColour } from "../../src/log.js";
+import { detail, info, setLogSink, setVerbosity, wantsColour } from "../../src/log.js";
 import { closestTriple, KNOWN_TRIPLES, targetInfo } from "../../src/platform/triples.js";
 import { tagOverlaps } from "../../src/release/artifacts.js";
+import { quietSink } from "../support/quiet-log.js";
 
 const FLAGS = {
   target: { type: "string", multiple: true, value: "triple", help: "", choices: KNOWN_TRIPLES, suggest: closestTriple },
@@ -74,10 +75,23 @@ describe("parsing flags as a command declares them", () => {
     expect(usage(() => parseCommand(check, []))).toMatch(/^binwheel check needs FILE\.\.\./);
     expect(usage(() => parseCommand(cache, ["clen"]))).toMatch(/^binwheel cache takes "dir" or "clean", not "clen"; did you mean "clean"\?/);
     expect(usage(() => parseCommand(build, ["-q", "-v"]))).toMatch(/^-q \(--quiet\) and -v \(--verbose\) ask for opposite things/);
-    parseCommand(build, ["-q"]);
-    expect(getVerbosity()).toBe("quiet");
-    parseCommand(build, ["--verbose"]);
-    expect(getVerbosity()).toBe("verbose");
+    // What each level prints: info and detail (verbose-only) messages, as the log's sink receives them.
+    let printed = "";
+    setLogSink((text) => void (printed += text));
+    const said = (args: string[]) => {
+      printed = "";
+      parseCommand(build, args);
+      info("a step");
+      detail("a detail");
+      return printed;
+    };
+    try {
+      expect(said(["-q"])).toBe("");
+      expect(said([])).toBe("binwheel: a step\n");
+      expect(said(["--verbose"])).toBe("binwheel: a step\nbinwheel: a detail\n");
+    } finally {
+      setLogSink(quietSink);
+    }
   });
 
   it("writes every command's help from its declaration: usage, summary, every flag", () => {
