@@ -72,11 +72,13 @@ export interface BinwheelConfig {
   targets: TargetConfig[];
   include: IncludeRule[];
   scripts: ScriptConfig[];
+  /** The [tool.binwheel.scripts] command `python -m <package>` runs (a generated __main__.py). */
+  main?: string;
   /** Globs of package files (wheel paths, e.g. "toondb/_bin/darwin-arm64/**") left out of wheels and sdists. */
   exclude: string[];
 }
 
-const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "commands", "exclude", "sdist"] as const;
+const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "commands", "main", "exclude", "sdist"] as const;
 /** What `archive = ` may say in a target's table: the archive suffixes binwheel reads. */
 const ARCHIVE_SUFFIXES = ["tar.gz", "tgz", "tar.xz", "txz", "tar.bz2", "tbz2", "tar.zst", "tzst", "tar", "zip"];
 const TAG_PREFIXES: Record<Os, RegExp> = {
@@ -123,10 +125,12 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
   }
   const version = readVersionSource(t, root);
   const locator = readLocator(t, packages, upstream);
+  const main = readMain(t, scripts);
   return {
     packages,
     ...(version && { version }),
     ...(locator && { locator }),
+    ...(main !== undefined && { main }),
     sdist: readSdist(t),
     ...(upstream && { upstream }),
     targets,
@@ -321,6 +325,18 @@ function readLocator(t: Table, packages: PackageSource[], upstream: UpstreamConf
     fail(`pyproject.toml: ${key} = "${locator}" must be the path of a new module inside one of the packages (${packages.map((p) => p.name).join(", ")}), e.g. "${packages[0]?.name ?? "mypkg"}/_binaries.py".`);
   }
   return locator;
+}
+
+/** `main = "<command>"`: one command of every target's wheel, which `python -m <package>` runs. */
+function readMain(t: Table, scripts: ScriptConfig[]): string | undefined {
+  const main = t.string("main");
+  if (main === undefined) return undefined;
+  const command = scripts.find((s) => s.name === main);
+  if (!command) {
+    fail(`pyproject.toml: ${t.key("main")} = "${main}" must name a command of [tool.binwheel.scripts] (${scripts.map((s) => `"${s.name}"`).join(", ") || "there are none"}): python -m <package> runs that command.`);
+  }
+  if (command.targets) fail(`pyproject.toml: ${t.key("main")} = "${main}" names a command only some targets have (targets = [${command.targets.map((g) => `"${g}"`).join(", ")}]); python -m <package> needs one every wheel has.`);
+  return main;
 }
 
 function readSdist(t: Table): SdistConfig {
