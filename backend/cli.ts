@@ -5,6 +5,7 @@ import { buildCommand } from "./commands/build.js";
 import { cacheCommand } from "./commands/cache.js";
 import { checkCommand } from "./commands/check.js";
 import { initCiCommand } from "./commands/init-ci.js";
+import { initCommand } from "./commands/init.js";
 import { lockCommand } from "./commands/lock.js";
 import { releaseCommand } from "./commands/release.js";
 import { targetsCommand } from "./commands/targets.js";
@@ -36,6 +37,8 @@ commands:
   check FILE...    check wheels and sdists as PyPI and installers would; non-zero on any problem
   targets [DIR]    print each configured target: its asset, its tags, where files go
                      --fetch                      download the assets and derive the tags now
+  init [DIR]       write pyproject.toml for a release's binaries: --github OWNER/REPO, --gitlab GROUP/PROJECT
+                   or --from-dir FOLDER [--url URL]; --tag, --name, --force (binwheel init --help)
   init-ci [DIR]    write .github/workflows/release.yml, a release workflow for this project
   cache dir        print the download cache's folder
   cache clean      delete the download cache
@@ -53,6 +56,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
   check: checkCommand,
   targets: targetsCommand,
   lock: lockCommand,
+  init: initCommand,
   "init-ci": initCiCommand,
   cache: cacheCommand,
 };

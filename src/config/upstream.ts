@@ -47,6 +47,14 @@ export interface UpstreamConfig {
 export type AttestationPolicy = { required: false } | { required: true; workflow: { owner: string; repo: string; path: string } };
 
 const SOURCES = ["github", "gitlab", "url", "path"] as const;
+
+/** `github = "owner/name"`. */
+export const GITHUB_REPOSITORY = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/;
+
+/** `gitlab = "group/project"` or "group/subgroup/project". */
+export function isGitLabProject(value: string): boolean {
+  return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(value) && !value.split("/").some((p) => p === "." || p === "..");
+}
 const KEYS = [...SOURCES, "version", "tag", "asset", "assets", "checksums", "sha256", "require-checksum", "attestations", "license"] as const;
 
 /** `vars` are the names every target may define (checked per target by tool.ts). */
@@ -139,12 +147,12 @@ function readSource(u: Table, kind: (typeof SOURCES)[number], placeholders: read
   const key = u.key(kind);
   switch (kind) {
     case "github": {
-      const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value);
+      const m = GITHUB_REPOSITORY.exec(value);
       if (!m) fail(`pyproject.toml: ${key} "${value}" must be "owner/name", e.g. "toondb/toondb".`);
       return { source: { kind, owner: m[1]!, repo: m[2]! }, name: value };
     }
     case "gitlab": {
-      if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(value) || value.split("/").some((p) => p === "." || p === "..")) {
+      if (!isGitLabProject(value)) {
         fail(`pyproject.toml: ${key} "${value}" must be the project's path, "group/project" or "group/subgroup/project".`);
       }
       return { source: { kind, project: value }, name: value };
