@@ -61,6 +61,10 @@ export async function initProject(req: InitRequest): Promise<string[]> {
   if (remote.length === 0 && req.fromDir === undefined) fail("binwheel init needs a release to read: --github OWNER/REPO, --gitlab GROUP/PROJECT, or --from-dir DIR (with --url for a download site).");
   if (req.fromDir !== undefined && req.tag !== undefined && req.url !== undefined) fail("--tag is for --github and --gitlab releases; a --url names its release in the URL (write {version} there).");
 
+  // A folder with no host named is a path source: it must be inside the project, which is checked before it is read.
+  if (remote.length === 0 && !isInside(realpathSync(existingParent(projectDir)), realpathSync(path.resolve(projectDir, req.fromDir!)))) {
+    fail(`--from-dir ${req.fromDir} is outside the project, so it cannot be a path source; say where the release is published with --github, --gitlab or --url (the folder then only supplies the names).`);
+  }
   const listing = await listRelease(req, projectDir);
   const [version, versionSource] = versionOf(req, listing);
   const shape = shapeOf(listing.assets, version);
@@ -184,16 +188,19 @@ function sourceOf(req: InitRequest, projectDir: string, shape: ReleaseShape): { 
       ? { value: { url: `${folder}${shape.template}` }, ...(shape.checksums && { checksums: shape.checksums }), notes: [] }
       : { value: { url: `${folder}{asset}` }, asset: shape.template, ...(shape.checksums && { checksums: shape.checksums }), notes: [] };
   }
-  // No host: the files stay in the project, as a path source.
-  const dir = realpathSync(path.resolve(projectDir, req.fromDir!));
-  if (!isInside(realpathSync(projectDir), dir)) {
-    fail(`--from-dir ${req.fromDir} is outside the project, so it cannot be a path source; say where the release is published with --github, --gitlab or --url (the folder then only supplies the names).`);
-  }
-  const relative = path.relative(realpathSync(projectDir), dir).split(path.sep).join("/");
+  // No host: the files stay in the project (checked on the way in), as a path source.
+  const relative = path.relative(realpathSync(projectDir), realpathSync(path.resolve(projectDir, req.fromDir!))).split(path.sep).join("/");
   return {
     value: { path: `${relative ? `${relative}/` : ""}${shape.template}` },
     notes: shape.checksums ? [`a path source is checked against sha256 pins only, so ${shape.checksums} is not used`] : [],
   };
+}
+
+/** `dir`, or the nearest folder above it that exists (a new project's folder is made when it is written). */
+function existingParent(dir: string): string {
+  let at = dir;
+  while (!statSync(at, { throwIfNoEntry: false })) at = path.dirname(at);
+  return at;
 }
 
 /** Smaller first; without sizes, Linux x86_64 first (the most common, and usually the simplest layout). */

@@ -10,7 +10,9 @@ type Word =
   | { role: "arch"; arch: Arch; rank?: number }
   | { role: "libc"; libc: "gnu" | "musl" | "msvc" | "mingw" }
   /** Parts of a triple or a build flavour that say nothing decisive ("unknown", "pc", "static"). */
-  | { role: "filler" };
+  | { role: "filler" }
+  /** A platform binwheel builds no wheels for: another architecture or ABI ("ppc64", "musleabi", "android"). */
+  | { role: "other" };
 
 /** binwheel's {arch} values (platform/triples.ts). */
 export type Arch = "x86_64" | "aarch64" | "i686" | "armv7" | "ppc64le" | "s390x" | "riscv64" | "universal2";
@@ -36,6 +38,11 @@ const WORDS: Record<string, Word> = {
   musl: { role: "libc", libc: "musl" }, musleabihf: { role: "libc", libc: "musl" },
   msvc: { role: "libc", libc: "msvc" }, mingw: { role: "libc", libc: "mingw" }, mingw32: { role: "libc", libc: "mingw" },
   unknown: filler, pc: filler, static: filler, none: filler,
+  ...Object.fromEntries([
+    "ppc64", "powerpc64", "powerpc", "ppc", "mips", "mipsel", "mips64", "mips64el", "mips64le", "mipsle", "loong64", "loongarch64",
+    "sparc64", "sparcv9", "riscv32", "s390", "armv5", "armv5te", "armel", "arm5", "armv4t", "thumbv7neon", "musleabi", "gnueabi", "gnux32",
+    "android", "androideabi", "ios", "wasm", "wasm32", "wasi", "emscripten", "cygwin", "msys",
+  ].map((w) => [w, { role: "other" } as Word])),
 };
 
 /** Longest first, so "x86_64" wins over "x86" and "armv7l" over "arm". */
@@ -64,7 +71,7 @@ export function recognize(masked: string): Recognized | undefined {
   const osWord = found.find((f) => f.word.role === "os");
   // "all" is an architecture only in a macOS name (GoReleaser's universal binaries: darwin_all).
   const archWords = found.filter((f) => f.word.role === "arch" && (masked.slice(f.start, f.end).toLowerCase() !== "all" || osWord?.word.role === "os" && osWord.word.os === "macos"));
-  if (!osWord || osWord.word.role !== "os") return undefined;
+  if (!osWord || osWord.word.role !== "os" || found.some((f) => f.word.role === "other")) return undefined;
   const theOs = osWord.word.os;
   const archWord = archWords[0]?.word;
   const libcWord = found.find((f) => f.word.role === "libc")?.word;
@@ -92,7 +99,8 @@ export function recognize(masked: string): Recognized | undefined {
       else if (f.start >= end && /^[-_./ ]*$/.test(masked.slice(end, f.start)) && f.end > end) { end = f.end; grown = true; }
     }
   }
-  const rank = (archWord?.role === "arch" ? (archWord.rank ?? 0) : -3) + (libc === "mingw" ? -5 : 0);
+  // On Windows, "gnu" is MinGW's runtime (x86_64-pc-windows-gnu): the MSVC build is the usual one.
+  const rank = (archWord?.role === "arch" ? (archWord.rank ?? 0) : -3) + (libc === "mingw" || (theOs === "windows" && libc === "gnu") ? -5 : 0);
   return { triple, span: [start, end], rank, ...(assumed && { assumed }) };
 }
 

@@ -6,6 +6,7 @@
 // byte equal to the hand-written configuration's (the same [project], so only [tool.binwheel]
 // differs); the real ones are installed and run.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +17,8 @@ import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
 import { NODE, REPO, pipEnv } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
-import { RECIPES, TARGETS, sha, type Hosts } from "../support/recipes.js";
+import { fixtureLibrary, rawTarGz } from "../support/fixtures.js";
+import { RECIPES, TARGETS, pack, sha, type Hosts } from "../support/recipes.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 let work: string;
@@ -205,5 +207,90 @@ dprint = "dprint"
     mkdirSync(path.dirname(wheel), { recursive: true });
     writeFileSync(wheel, wheels.get(linux)!);
     expect(await runInstalled(wheel, "dprint", ["--version"])).toBe("dprint 0.54.0");
+  });
+});
+
+describe("what binwheel init refuses, and what it keeps", () => {
+  /** A small GitHub release acme/<repo> of `tool` for Linux and Windows, with a checksums file. */
+  function release(repo: string, tag: string, linux?: Buffer) {
+    const assets = [
+      { name: `tool-${tag.slice(1)}-linux-amd64.tar.gz`, data: linux ?? pack(work, "tar.gz", { "tool": fixtureLibrary("x86_64-unknown-linux-gnu") }) },
+      // Bigger than the Linux one (incompressible docs), so that init looks into the Linux asset.
+      { name: `tool-${tag.slice(1)}-windows-amd64.zip`, data: pack(work, "zip", { "tool.exe": fixtureLibrary("x86_64-pc-windows-msvc"), "README.html": randomBytes(65536).toString("base64") }) },
+    ];
+    const sums = assets.map((a) => `${sha(a.data)}  ${a.name}\n`).join("");
+    hosts.github.addRelease({ owner: "acme", repo, tag, assets: [...assets, { name: "checksums.txt", data: Buffer.from(sums) }].map((a) => ({ ...a, digest: null })) });
+  }
+  const github = () => ({ GITHUB_API_URL: hosts.github.apiUrl });
+
+  it("takes the latest release without --tag, never writes over pyproject.toml without --force, and keeps an existing package", async () => {
+    release("latest", "v1.0.0");
+    release("latest", "v1.1.0");
+    const project = path.join(work, "keep");
+    mkdirSync(path.join(project, "tool"), { recursive: true });
+    writeFileSync(path.join(project, "tool/__init__.py"), "MINE = 1\n");
+    writeFileSync(path.join(project, "pyproject.toml"), "# mine\n");
+    const refused = await core(["init", project, "--github", "acme/latest"], github());
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(`${path.join(project, "pyproject.toml")} exists; binwheel init writes a new one only with --force`);
+    expect(readFileSync(path.join(project, "pyproject.toml"), "utf8")).toBe("# mine\n");
+    const forced = await core(["init", project, "--github", "acme/latest", "--force"], github());
+    expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain("version    1.1.0 (from the tag v1.1.0)");
+    expect(forced.stdout).toContain(`wrote ${path.join(project, "pyproject.toml")} (project "tool")`);
+    expect(readFileSync(path.join(project, "tool/__init__.py"), "utf8")).toBe("MINE = 1\n");
+    expect(readFileSync(path.join(project, "pyproject.toml"), "utf8")).toContain('asset = "tool-{version}-{goos}-{goarch}.{archive}"');
+  });
+
+  it.each([
+    [["--url", "https://example.com/x/"], /--url needs --from-dir/],
+    [[], /binwheel init needs a release to read/],
+    [["--github", "nope"], /--github "nope" must be "owner\/name"/],
+    [["--github", "a/b", "--gitlab", "c/d"], /takes one of --github, --gitlab and --url, not --github and --gitlab/],
+    [["--from-dir", "/"], /--from-dir \/ is outside the project, so it cannot be a path source/],
+    [["--github", "acme/none"], /GitHub has no published release in acme\/none/],
+  ])("refuses %j", async (args, message) => {
+    const project = path.join(work, `refused-${Math.random().toString(36).slice(2)}`);
+    const ran = await core(["init", project, ...args], github());
+    expect(ran.exitCode).toBe(1);
+    expect(ran.stderr).toMatch(message);
+    expect(existsSync(path.join(project, "pyproject.toml"))).toBe(false);
+  });
+
+  it("refuses a release whose smallest asset is hostile or not the bytes its checksums name, and writes nothing", async () => {
+    release("hostile", "v1.0.0", await rawTarGz([{ name: "../escape", content: "x" }, { name: "tool", content: fixtureLibrary("x86_64-unknown-linux-gnu"), mode: 0o755 }]));
+    const hostile = await core(["init", path.join(work, "hostile"), "--github", "acme/hostile"], github());
+    expect(hostile.exitCode).toBe(1);
+    expect(hostile.stderr).toMatch(/tool-1\.0\.0-linux-amd64\.tar\.gz holds an entry with an unsafe path \("\.\.\/escape"\)/);
+    expect(existsSync(path.join(work, "hostile"))).toBe(false);
+    // A checksums file that lists other bytes for the asset: the download is refused as a build refuses it.
+    const data = pack(work, "tar.gz", { tool: fixtureLibrary("x86_64-unknown-linux-gnu") });
+    hosts.github.addRelease({ owner: "acme", repo: "swapped", tag: "v1.0.0", assets: [
+      { name: "tool-1.0.0-linux-amd64.tar.gz", data, digest: null },
+      { name: "checksums.txt", data: Buffer.from(`${"0".repeat(64)}  tool-1.0.0-linux-amd64.tar.gz\n`), digest: null },
+    ] });
+    const swapped = await core(["init", path.join(work, "swapped"), "--github", "acme/swapped"], github());
+    expect(swapped.exitCode).toBe(1);
+    expect(swapped.stderr).toMatch(/tool-1\.0\.0-linux-amd64\.tar\.gz .*sha256/);
+    expect(existsSync(path.join(work, "swapped"))).toBe(false);
+  });
+
+  it("makes a folder inside the project a path source, its files pinned, and the configuration builds", async () => {
+    const project = path.join(work, "local");
+    const files = path.join(project, "vendor");
+    mkdirSync(files, { recursive: true });
+    for (const triple of TARGETS) {
+      const [os, arch] = { "x86_64-unknown-linux-gnu": ["linux", "x64"], "aarch64-apple-darwin": ["darwin", "arm64"], "x86_64-pc-windows-msvc": ["win32", "x64"] }[triple];
+      writeFileSync(path.join(files, `tool-2.0.0-${os}-${arch}.tar.gz`), pack(work, "tar.gz", { [`tool${triple.includes("windows") ? ".exe" : ""}`]: fixtureLibrary(triple), "share/tool/data.txt": "d\n" }, "tool"));
+    }
+    const ran = await core(["init", project, "--from-dir", "vendor"]);
+    expect(ran.exitCode, ran.stderr).toBe(0);
+    const written = readFileSync(path.join(project, "pyproject.toml"), "utf8");
+    expect(written).toContain('path = "vendor/tool-{version}-{plat}.tar.gz"');
+    expect(written).toMatch(/\[tool\.binwheel\.upstream\.sha256\]\n"x86_64-unknown-linux-gnu" = "[0-9a-f]{64}"/);
+    // The program's data folder is kept beside it: the layout, not just the executable.
+    expect(written).toContain('from = "share/**"\nto = "tool/_bin/share"');
+    expect(ran.stdout).toContain("version    2.0.0 (from the files' names)");
+    await buildAll(project, TARGETS, {}, path.join(work, "dist-local"));
   });
 });
