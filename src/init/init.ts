@@ -8,7 +8,7 @@ import { lstatSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSyn
 import path from "node:path";
 import { loadProject } from "../config/pyproject.js";
 import { checkedUpstreamVersion } from "../config/template.js";
-import { GITHUB_REPOSITORY, isGitLabProject } from "../config/upstream.js";
+import { PATTERNS, matches } from "../config/spec.js";
 import { fail } from "../errors.js";
 import { isInside, makeFolderInside } from "../fs/files.js";
 import { sha256OfFile } from "../fs/hash.js";
@@ -53,8 +53,8 @@ export async function initProject(req: InitRequest): Promise<string[]> {
   const projectDir = path.resolve(req.projectDir);
   const remote = [["--github", req.github], ["--gitlab", req.gitlab], ["--url", req.url]].filter(([, v]) => v !== undefined);
   if (remote.length > 1) fail(`binwheel init takes one of --github, --gitlab and --url, not ${remote.map(([f]) => f).join(" and ")}.`);
-  if (req.github !== undefined && !GITHUB_REPOSITORY.test(req.github)) fail(`--github "${req.github}" must be "owner/name", e.g. "cli/cli".`);
-  if (req.gitlab !== undefined && !isGitLabProject(req.gitlab)) fail(`--gitlab "${req.gitlab}" must be the project's path, "group/project" or "group/subgroup/project".`);
+  if (req.github !== undefined && !matches({ patterns: [PATTERNS.github] }, req.github)) fail(`--github "${req.github}" must be "owner/name", e.g. "cli/cli".`);
+  if (req.gitlab !== undefined && !matches({ patterns: [PATTERNS.gitlab] }, req.gitlab)) fail(`--gitlab "${req.gitlab}" must be the project's path, "group/project" or "group/subgroup/project".`);
   if (req.url !== undefined && req.fromDir === undefined) {
     fail("--url needs --from-dir: a download site lists no assets, so binwheel init reads their names from a folder holding the same files.");
   }
@@ -141,7 +141,7 @@ async function listRelease(req: InitRequest, projectDir: string): Promise<Listin
     return { assets, ...(req.tag !== undefined && { tag: req.tag }), where: `the folder ${req.fromDir}`, label, fallbackName: repoName, dir };
   }
   const listing = req.github !== undefined
-    ? await githubReleaseListing(...(GITHUB_REPOSITORY.exec(req.github)!.slice(1, 3) as [string, string]), req.tag, req.env)
+    ? await githubReleaseListing(...(req.github.split("/") as [string, string]), req.tag, req.env)
     : await gitlabReleaseListing(req.gitlab!, req.tag, req.env);
   const owner = req.github ?? req.gitlab!;
   return { assets: listing.assets, tag: listing.tag, where: `${owner} ${listing.tag}`, label: `${owner}'s releases`, fallbackName: repoName };
