@@ -8,9 +8,12 @@ import path from "node:path";
 import Ajv from "ajv";
 import toml from "toml";
 import { describe, expect, it } from "vitest";
+import { loadProject } from "../../src/config/pyproject.js";
 import { toolSchema } from "../../src/config/schema.js";
+import { TOOL, specAt, type KeySpec } from "../../src/config/spec.js";
 import { COMMAND_CASES, GORELEASER, RULE_CASES, TARGET_ENTRY_CASES, TARGETS, TOOL_CASES, TOONDB, UPSTREAM_CASES } from "../support/config-cases.js";
 import { REPO } from "../support/project.js";
+import { tempProject } from "../support/tmp.js";
 
 const schema = toolSchema();
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -89,5 +92,26 @@ describe("the [tool.binwheel] JSON Schema", () => {
       .toEqual([{ at: "", keyword: "additionalProperties", params: { additionalProperty: "comands" } }]);
     expect(errors({ main: "tool" })).toEqual([{ at: "", keyword: "dependencies", params: { property: "main", missingProperty: "scripts", deps: "scripts", depsCount: 1 } }]);
     expect(errors({ commands: "symlink" })).toEqual([{ at: "/commands", keyword: "enum", params: { allowedValues: ["launcher", "direct"] } }]);
+  });
+});
+
+describe("the reader and the schema agree on every key's type", () => {
+  /** A value of another type than `spec` allows. */
+  const wrong = (spec: KeySpec): string => (spec.type === "string" || spec.type === "choice" ? "42" : spec.type === "boolean" ? '"yes"' : spec.type === "array" ? '"x"' : "1");
+  /** GORELEASER with `top` in [tool.binwheel] and `key = value` in its upstream (in place of its own line, if it has one). */
+  const base = (top: string, upstream = "") => {
+    const [key] = upstream.split(" = ");
+    const own = new RegExp(`^${key} = .*$`, "m");
+    const tool = upstream && own.test(GORELEASER) ? GORELEASER.replace(own, upstream.trimEnd()) : GORELEASER.replace("[tool.binwheel.upstream]\n", `[tool.binwheel.upstream]\n${upstream}`);
+    return `[project]\nname = "demo"\nversion = "1.0"\n[tool.binwheel]\n${top}${tool}`;
+  };
+  const keys = [
+    ...Object.entries(TOOL.keys).filter(([k]) => !["upstream", "targets", "include"].includes(k)).map(([k, spec]) => ({ where: "[tool.binwheel]", key: k, text: base(`${k} = ${wrong(spec)}\n`, "") })),
+    ...Object.entries(specAt("upstream").keys).map(([k, spec]) => ({ where: "[tool.binwheel.upstream]", key: k, text: base("", `${k} = ${wrong(spec)}\n`) })),
+  ];
+
+  it.each(keys)("$where $key of the wrong type: the reader names it, the schema refuses it", ({ key, text }) => {
+    expect(() => loadProject(tempProject({ "pyproject.toml": text, "pkg/__init__.py": "", "demo/__init__.py": "" }))).toThrow(new RegExp(`${key.replace(/-/g, "\\-")}.* must be|must be .*${key}|needs exactly one source`));
+    expect(errorsOf(toolOf(text)).length).toBeGreaterThan(0);
   });
 });
