@@ -98,8 +98,12 @@ async function npmPackages(dir: string, specs: string[]): Promise<string | undef
   return undefined;
 }
 
-/** Installs `wheel` into a new venv and runs its command `command` with `args`. */
-async function runInstalled(wheel: string, command: string, args: string[]): Promise<string> {
+/** Installs the Linux wheel of `wheels` into a new venv and runs its command `command` with `args`. */
+async function runInstalled(wheels: Map<string, Buffer>, command: string, args: string[]): Promise<string> {
+  const name = [...wheels.keys()].find((w) => w.includes("manylinux"))!;
+  const wheel = path.join(work, `${command}-wheel`, name);
+  mkdirSync(path.dirname(wheel), { recursive: true });
+  writeFileSync(wheel, wheels.get(name)!);
   const venv = path.join(work, `venv-${command}`);
   await execa("python3", ["-m", "venv", venv]);
   await execa(path.join(venv, "bin/python"), ["-m", "pip", "install", "--no-deps", "--no-index", "-q", wheel], { env: pipEnv() });
@@ -153,11 +157,7 @@ lefthook = "lefthook"
     expect(written).toContain('checksums = "lefthook_checksums.txt"');
     expect(stdout).toContain("lefthook_2.2.2_Freebsd_x86_64: names no platform binwheel builds wheels for");
     expect(stdout).toMatch(/lefthook_2\.2\.2_Linux_x86_64\.gz: another naming pattern/);
-    const linux = [...wheels.keys()].find((w) => w.includes("manylinux"))!;
-    const wheel = path.join(work, "lefthook-wheel", linux);
-    mkdirSync(path.dirname(wheel), { recursive: true });
-    writeFileSync(wheel, wheels.get(linux)!);
-    expect(await runInstalled(wheel, "lefthook", ["version"])).toMatch(/^2\.2\.2/);
+    expect(await runInstalled(wheels, "lefthook", ["version"])).toMatch(/^2\.2\.2/);
   });
 
   it("dprint: Rust triples in .zip files, an installer beside them, a one-space SHASUMS256.txt, tags without v", async (ctx) => {
@@ -202,11 +202,7 @@ dprint = "dprint"
     expect(written).toContain('tag = "{version}"');
     expect(written).toContain('asset = "dprint-{target}.zip"');
     expect(stdout).toMatch(/dprint-x86_64-pc-windows-msvc-installer\.exe: another naming pattern/);
-    const linux = [...wheels.keys()].find((w) => w.includes("manylinux"))!;
-    const wheel = path.join(work, "dprint-wheel", linux);
-    mkdirSync(path.dirname(wheel), { recursive: true });
-    writeFileSync(wheel, wheels.get(linux)!);
-    expect(await runInstalled(wheel, "dprint", ["--version"])).toBe("dprint 0.54.0");
+    expect(await runInstalled(wheels, "dprint", ["--version"])).toBe("dprint 0.54.0");
   });
 });
 

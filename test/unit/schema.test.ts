@@ -5,7 +5,7 @@
 // exist, a placeholder only a target's vars can define), listed with that reason.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import toml from "toml";
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
