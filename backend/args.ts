@@ -4,7 +4,9 @@
 // -C settings to build options. The flags every command takes (-h, -q, -v, --color) are here.
 import path from "node:path";
 import { readOptions, type BuildOptions } from "../src/config/settings.js";
-import { BinwheelError, closest, didYouMean } from "../src/errors.js";
+import { UsageError, closest, didYouMean } from "../src/errors.js";
+
+export { UsageError };
 import { setColour, setVerbose, setVerbosity, type ColourSetting } from "../src/log.js";
 import { checkedHostFacts, nodeHostFacts, type HostFacts } from "../src/platform/host.js";
 
@@ -48,8 +50,6 @@ export function command<F extends Flags>(c: Command<F>): Command<F> {
   return c;
 }
 
-/** A mistake in the command line itself: exit code 2, and the way to the help. */
-export class UsageError extends BinwheelError {}
 
 /** The flags every command takes, also before the command's name (`binwheel -q build`). */
 export const COMMON_FLAGS = {

@@ -7,13 +7,14 @@ import { COMMON_FLAGS, UsageError, applyCommonFlags, commandHelp, flagLines, par
 import { build } from "./commands/build.js";
 import { cache } from "./commands/cache.js";
 import { check } from "./commands/check.js";
+import { init } from "./commands/init.js";
 import { initCi } from "./commands/init-ci.js";
 import { lock } from "./commands/lock.js";
 import { release } from "./commands/release.js";
 import { targets } from "./commands/targets.js";
 
 // Command<any>: each command's own flag types are checked where it is declared.
-const COMMANDS: Command<any>[] = [build, release, check, targets, lock, initCi, cache];
+const COMMANDS: Command<any>[] = [build, release, check, targets, lock, init, initCi, cache];
 
 const TOP_FLAGS = { ...COMMON_FLAGS, version: { type: "boolean", short: "V", help: "show binwheel's version" } } as const;
 

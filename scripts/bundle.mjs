@@ -2,7 +2,7 @@
 // wheel never needs `npm install`; also bundles the demo and the benchmark into dist/.
 //
 // Libraries only some runs need go into files of their own (see BESIDE), imported on demand.
-import { copyFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 // Some bundled dependencies are CommonJS and call require() for Node built-ins.
@@ -62,3 +62,13 @@ for (const dir of ["python_shim/binwheel", "dist"]) {
 
 // The compression engine is loaded from beside the module that uses it (src/codec/codec.ts).
 for (const dir of ["python_shim/binwheel", "dist"]) copyFileSync("src/codec/codec.wasm", `${dir}/codec.wasm`);
+
+// [tool.binwheel]'s JSON Schema, made from the reader's own spec (src/config/spec.ts): committed in
+// SchemaStore's form (schemas/partial-binwheel.json; test/unit/schema.test.ts fails when it is not
+// current) and shipped in the Python package for the validate-pyproject plugin.
+await build({ ...common, banner: {}, entryPoints: ["src/config/schema.ts"], outfile: "dist/schema.mjs" });
+const { toolSchema } = await import(new URL("../dist/schema.mjs", import.meta.url).href);
+const schema = `${JSON.stringify(toolSchema(), null, 2)}\n`;
+mkdirSync("schemas", { recursive: true });
+writeFileSync("schemas/partial-binwheel.json", schema);
+writeFileSync("python_shim/binwheel/tool-binwheel.schema.json", schema);

@@ -7,6 +7,14 @@ export class BinwheelError extends Error {
   override readonly name = "BinwheelError";
 }
 
+/** A mistake in the command line itself (an unknown or missing option, a bad value): exit code 2. */
+export class UsageError extends BinwheelError {}
+
+/** Throws a UsageError. */
+export function usage(message: string): never {
+  throw new UsageError(message);
+}
+
 /** Throws a BinwheelError: `fail("...")` reads better than `throw new BinwheelError("...")`. */
 export function fail(message: string): never {
   throw new BinwheelError(message);

@@ -6,6 +6,7 @@ import { fail } from "../errors.js";
 import { readUtf8 } from "../fs/files.js";
 import { projectName, readProject, type ProjectMetadata } from "./project.js";
 import { readTool, type BinwheelConfig } from "./tool.js";
+import { TOOL } from "./spec.js";
 import { Table, isTable } from "./values.js";
 import { dynamicVersion } from "./version.js";
 import { readLock, type Lock } from "./lock.js";
@@ -52,7 +53,7 @@ export function loadProject(root: string, override?: string, { lock: lockMode = 
   let lock: Lock | undefined;
   const readConfig = () => {
     if (config) return config;
-    config = readTool(tool === undefined ? undefined : new Table("[tool.binwheel]", tool), projectName(project), root);
+    config = readTool(tool === undefined ? undefined : new Table("[tool.binwheel]", tool, TOOL), projectName(project), root);
     if (config.upstream && lockMode === "read") lock = readLock(root);
     return config;
   };

@@ -45,8 +45,10 @@ export function expand(template: string, values: Values): string {
  * pyproject.toml): it fills {version} in tags, asset names and wheel paths, so it is one name of
  * safe characters, never a path. Returns it unchanged.
  */
+export const UPSTREAM_VERSION = "^[A-Za-z0-9][A-Za-z0-9._+~-]{0,99}$";
+
 export function checkedUpstreamVersion(value: string, source: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+~-]{0,99}$/.test(value)) {
+  if (!new RegExp(UPSTREAM_VERSION).test(value)) {
     fail(
       `${source} ${JSON.stringify(value)} is not a usable upstream version: it fills {version} in tags, asset names and paths, ` +
         'so it may hold only letters, digits, ".", "_", "+", "~" and "-", start with a letter or digit, and be at most 100 characters.',

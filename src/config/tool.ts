@@ -6,7 +6,8 @@ import { isInside, projectFile } from "../fs/files.js";
 import { escapedName, isReservedCommand, isValidCommandName } from "../python/names.js";
 import picomatch from "picomatch";
 import { TARGET_PLACEHOLDERS, checkTemplate, placeholdersOf } from "./template.js";
-import { KNOWN_TRIPLES, targetInfo, type Os, type TargetInfo } from "../platform/triples.js";
+import { KNOWN_TRIPLES, targetInfo, type TargetInfo } from "../platform/triples.js";
+import { ARCHIVE_SUFFIXES, PATTERNS, TAG_PATTERNS, TOOL, matches, type StringSpec } from "./spec.js";
 import { readUpstream, type UpstreamConfig } from "./upstream.js";
 import { Table, isTable, quoteKey } from "./values.js";
 
@@ -72,22 +73,17 @@ export interface BinwheelConfig {
   targets: TargetConfig[];
   include: IncludeRule[];
   scripts: ScriptConfig[];
+  /** The [tool.binwheel.scripts] command `python -m <package>` runs (a generated __main__.py). */
+  main?: string;
   /** Globs of package files (wheel paths, e.g. "toondb/_bin/darwin-arm64/**") left out of wheels and sdists. */
   exclude: string[];
 }
 
-const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "include", "scripts", "commands", "exclude", "sdist"] as const;
-/** What `archive = ` may say in a target's table: the archive suffixes binwheel reads. */
-const ARCHIVE_SUFFIXES = ["tar.gz", "tgz", "tar.xz", "txz", "tar.bz2", "tbz2", "tar.zst", "tzst", "tar", "zip"];
-const TAG_PREFIXES: Record<Os, RegExp> = {
-  linux: /^(manylinux|musllinux|linux)_/,
-  macos: /^macosx_/,
-  windows: /^win/,
-};
+const COMMANDS = TOOL.keys["commands"] as StringSpec;
 
 export function readTool(tool: Table | undefined, projectName: string, root: string): BinwheelConfig {
-  const t = tool ?? new Table("[tool.binwheel]", {});
-  t.onlyKeys(TOOL_KEYS);
+  const t = tool ?? new Table("[tool.binwheel]", {}, TOOL);
+  t.onlyKeys();
   const targets = readTargets(t);
   const vars = [...new Set(targets.flatMap((target) => Object.keys(target.vars)))];
   const upstreamTable = t.table("upstream");
@@ -109,9 +105,9 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
     }
   }
   if (upstream) checkVarsDefined(upstream, targets, include);
-  const commands = t.string("commands") ?? "launcher";
-  if (commands !== "launcher" && commands !== "direct") {
-    fail(`pyproject.toml: ${t.key("commands")} = "${commands}" must be "launcher" (the executables stay in the package, run by a small launcher) or "direct" (each executable is the command itself).`);
+  const commands = t.string("commands") ?? COMMANDS.default!;
+  if (!(commands in COMMANDS.choices!)) {
+    fail(`pyproject.toml: ${t.key("commands")} = "${commands}" must be ${Object.entries(COMMANDS.choices!).map(([k, v]) => `"${k}" (${v})`).join(" or ")}.`);
   }
   const scripts = readScripts(t, targets, commands === "direct");
   if (scripts.length > 0 && !upstream) {
@@ -123,10 +119,12 @@ export function readTool(tool: Table | undefined, projectName: string, root: str
   }
   const version = readVersionSource(t, root);
   const locator = readLocator(t, packages, upstream);
+  const main = readMain(t, scripts);
   return {
     packages,
     ...(version && { version }),
     ...(locator && { locator }),
+    ...(main !== undefined && { main }),
     sdist: readSdist(t),
     ...(upstream && { upstream }),
     targets,
@@ -212,17 +210,17 @@ function readTargets(t: Table): TargetConfig[] {
     const value = table.data[triple];
     // "auto" | "<tag>[.<tag>]" | { tags, vars, archive }
     const entry = isTable(value) ? table.table(triple) : undefined;
-    entry?.onlyKeys(["tags", "vars", "archive"]);
+    entry?.onlyKeys();
     const tagText = entry ? (entry.string("tags") ?? "auto") : typeof value === "string" ? value : table.wrong(triple, '"auto", platform tags, or a table { tags = "auto", vars = { ... }, archive = "tar.xz" }');
     const vars = Object.fromEntries(entry?.stringTable("vars") ?? []);
     for (const [name, varValue] of Object.entries(vars)) {
       const where = entry!.key(`vars.${quoteKey(name)}`);
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) fail(`pyproject.toml: ${where}: a var name is lowercase letters, digits and "_" (its title-cased form {${name.charAt(0).toUpperCase()}${name.slice(1)}} comes with it).`);
+      if (!matches({ patterns: [PATTERNS.varName] }, name)) fail(`pyproject.toml: ${where}: a var name is lowercase letters, digits and "_" (its title-cased form {${name.charAt(0).toUpperCase()}${name.slice(1)}} comes with it).`);
       if ((TARGET_PLACEHOLDERS as readonly string[]).includes(name) || name === "asset") fail(`pyproject.toml: ${where} would shadow the built-in placeholder {${name}}; choose another name.`);
-      if (!/^[A-Za-z0-9._+~-]{1,100}$/.test(varValue)) fail(`pyproject.toml: ${where} = ${JSON.stringify(varValue)} may hold only letters, digits, ".", "_", "+", "~" and "-" (it fills names and paths).`);
+      if (!matches({ patterns: [PATTERNS.varValue] }, varValue)) fail(`pyproject.toml: ${where} = ${JSON.stringify(varValue)} may hold only letters, digits, ".", "_", "+", "~" and "-" (it fills names and paths).`);
     }
     const archive = entry?.string("archive") ?? info.archive;
-    if (!ARCHIVE_SUFFIXES.includes(archive)) fail(`pyproject.toml: ${entry!.key("archive")} = "${archive}" is not an archive type binwheel reads: ${ARCHIVE_SUFFIXES.join(", ")}.`);
+    if (!(ARCHIVE_SUFFIXES as readonly string[]).includes(archive)) fail(`pyproject.toml: ${entry!.key("archive")} = "${archive}" is not an archive type binwheel reads: ${ARCHIVE_SUFFIXES.join(", ")}.`);
     return { triple, tags: readTags(tagText, info, entry ? entry.key("tags") : key), vars, archive };
   });
 }
@@ -231,7 +229,7 @@ function readTags(text: string, info: TargetInfo, key: string): "auto" | string[
   if (text === "auto") return "auto";
   const tags = text.split(".");
   for (const one of tags) {
-    if (!/^[a-z0-9_]+$/.test(one) || !TAG_PREFIXES[info.os].test(one)) {
+    if (!new RegExp(`^${TAG_PATTERNS[info.os]}$`).test(one)) {
       fail(`pyproject.toml: ${key} = "${text}": "${one}" is not a ${info.os} platform tag. Use "auto" or a tag such as "${info.defaultTags.join(".")}".`);
     }
   }
@@ -252,7 +250,7 @@ function readTargetGlobs(table: Table, targets: TargetConfig[]): string[] | unde
 function readInclude(t: Table, targets: TargetConfig[], vars: string[]): IncludeRule[] {
   const placeholders = [...TARGET_PLACEHOLDERS, ...vars];
   return (t.tableArray("include") ?? []).map((rule, i) => {
-    rule.onlyKeys(["from", "to", "as", "targets"]);
+    rule.onlyKeys();
     const from = rule.requiredString("from", 'a glob over the archive\'s paths, e.g. "bin/*"');
     const to = rule.requiredString("to", 'a folder inside a package, e.g. "mypkg/_bin/{platform}"');
     const as = rule.string("as");
@@ -287,9 +285,9 @@ function readScripts(t: Table, targets: TargetConfig[], direct: boolean): Script
     // "<executable>" | { executable = "...", targets = [...], direct = true }
     const value = table.data[name];
     const entry = isTable(value) ? table.table(name) : undefined;
-    entry?.onlyKeys(["executable", "targets", "direct"]);
+    entry?.onlyKeys();
     const executable = entry ? entry.requiredString("executable", 'the executable\'s file name, e.g. "toondb-server"') : typeof value === "string" ? value : table.wrong(name, 'the executable\'s file name, or a table { executable = "...", targets = ["*-linux-*"] }');
-    if (!/^[^/\\{}]+$/.test(executable)) {
+    if (!matches({ patterns: [PATTERNS.executable] }, executable)) {
       fail(`pyproject.toml: ${entry ? entry.key("executable") : key} = "${executable}" must be the executable's file name as it lands in the wheel (no folders, no placeholders), e.g. "toondb-bulk".`);
     }
     const globs = entry && readTargetGlobs(entry, targets);
@@ -300,7 +298,7 @@ function readScripts(t: Table, targets: TargetConfig[], direct: boolean): Script
 function readVersionSource(t: Table, root: string): VersionSource | undefined {
   const v = t.table("version");
   if (!v) return undefined;
-  v.onlyKeys(["file", "upstream"]);
+  v.onlyKeys();
   const file = v.string("file");
   const upstream = v.boolean("upstream");
   if ((file !== undefined) === (upstream === true)) {
@@ -323,10 +321,22 @@ function readLocator(t: Table, packages: PackageSource[], upstream: UpstreamConf
   return locator;
 }
 
+/** `main = "<command>"`: one command of every target's wheel, which `python -m <package>` runs. */
+function readMain(t: Table, scripts: ScriptConfig[]): string | undefined {
+  const main = t.string("main");
+  if (main === undefined) return undefined;
+  const command = scripts.find((s) => s.name === main);
+  if (!command) {
+    fail(`pyproject.toml: ${t.key("main")} = "${main}" must name a command of [tool.binwheel.scripts] (${scripts.map((s) => `"${s.name}"`).join(", ") || "there are none"}): python -m <package> runs that command.`);
+  }
+  if (command.targets) fail(`pyproject.toml: ${t.key("main")} = "${main}" names a command only some targets have (targets = [${command.targets.map((g) => `"${g}"`).join(", ")}]); python -m <package> needs one every wheel has.`);
+  return main;
+}
+
 function readSdist(t: Table): SdistConfig {
   const s = t.table("sdist");
   if (!s) return { include: [], exclude: [] };
-  s.onlyKeys(["include", "exclude"]);
+  s.onlyKeys();
   const globs = (name: "include" | "exclude") => {
     const list = s.stringArray(name) ?? [];
     for (const glob of list) {

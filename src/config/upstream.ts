@@ -4,6 +4,7 @@
 import { fail } from "../errors.js";
 import { canonicalizeLicenseExpression } from "../python/spdx.js";
 import { TARGET_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion, placeholdersOf } from "./template.js";
+import { PATTERNS, matches, specAt, type BooleanSpec, type StringSpec } from "./spec.js";
 import { Table, describe, isTable, quoteKey } from "./values.js";
 
 export type UpstreamSource =
@@ -49,11 +50,11 @@ export interface UpstreamConfig {
 export type AttestationPolicy = ({ required: false } | { required: true; workflow: { owner: string; repo: string; path: string } }) & { anyRef?: true };
 
 const SOURCES = ["github", "gitlab", "url", "path"] as const;
-const KEYS = [...SOURCES, "version", "tag", "asset", "assets", "checksums", "sha256", "require-checksum", "attestations", "license"] as const;
+const UPSTREAM = specAt("upstream");
 
 /** `vars` are the names every target may define (checked per target by tool.ts). */
 export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig {
-  u.onlyKeys(KEYS);
+  u.onlyKeys();
   const given = SOURCES.filter((k) => u.has(k));
   if (given.length !== 1) {
     fail(
@@ -64,7 +65,7 @@ export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig 
   const placeholders = [...TARGET_PLACEHOLDERS, ...vars];
   const withAsset = [...placeholders, "asset"];
   const { source, name } = readSource(u, given[0]!, withAsset);
-  const tag = u.string("tag") ?? "v{version}";
+  const tag = u.string("tag") ?? (UPSTREAM.keys["tag"] as StringSpec).default!;
   checkTemplate(tag, ["version", "project_version"], u.key("tag"));
   // A release names its assets; a URL that says {asset} needs the name too.
   const needsAsset = source.kind === "github" || source.kind === "gitlab" || (source.kind === "url" && placeholdersOf(source.template).includes("asset"));
@@ -82,7 +83,7 @@ export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig 
   if (checksums !== undefined && source.kind === "url" && /^[a-z][a-z0-9+.-]*:/i.test(checksums)) checkUrl(checksums, u.key("checksums"));
   const sha256 = new Map<string, string>();
   for (const [triple, hex] of u.stringTable("sha256")) {
-    if (!/^[0-9a-fA-F]{64}$/.test(hex)) fail(`pyproject.toml: ${u.key(`sha256.${quoteKey(triple)}`)} must be 64 hexadecimal digits (a sha256).`);
+    if (!matches({ patterns: [PATTERNS.sha256] }, hex)) fail(`pyproject.toml: ${u.key(`sha256.${quoteKey(triple)}`)} must be 64 hexadecimal digits (a sha256).`);
     sha256.set(triple, hex.toLowerCase());
   }
   const version = u.string("version");
@@ -98,7 +99,7 @@ export function readUpstream(u: Table, vars: readonly string[]): UpstreamConfig 
     assets,
     ...(checksums !== undefined && { checksums }),
     sha256,
-    requireChecksum: u.boolean("require-checksum") ?? false,
+    requireChecksum: u.boolean("require-checksum") ?? (UPSTREAM.keys["require-checksum"] as BooleanSpec).default!,
     ...(attestations && { attestations }),
     ...(license && { license }),
   };
@@ -131,7 +132,7 @@ function readAttestations(u: Table, source: UpstreamSource): AttestationPolicy |
   if (value === "verify") return { required: false };
   if (!isTable(value)) fail(`pyproject.toml: ${key} must be ${ATTESTATIONS_FORM}, but it is ${describe(value)}.`);
   const table = u.table("attestations")!;
-  table.onlyKeys(["workflow", "ref"]);
+  table.onlyKeys();
   // An old release's genuine attestation must not pass for a swapped-in old asset: the run must be the tag's.
   const ref = table.string("ref") ?? "tag";
   if (ref !== "tag" && ref !== "any") {
@@ -140,7 +141,7 @@ function readAttestations(u: Table, source: UpstreamSource): AttestationPolicy |
   const anyRef = ref === "any" ? { anyRef: true as const } : {};
   const workflow = table.string("workflow");
   if (workflow === undefined) return { required: false, ...anyRef };
-  const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)\/(\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml)$/.exec(workflow);
+  const m = matches({ patterns: [PATTERNS.workflow] }, workflow) ? /^([^/]+)\/([^/]+)\/(.+)$/.exec(workflow) : null;
   if (!m) fail(`pyproject.toml: ${table.key("workflow")} "${workflow}" must name a workflow file as "owner/repo/.github/workflows/<file>.yml" (no "@ref": the ref is the release's tag, or any with ref = "any").`);
   return { required: true, workflow: { owner: m[1]!, repo: m[2]!, path: m[3]! }, ...anyRef };
 }
@@ -150,12 +151,12 @@ function readSource(u: Table, kind: (typeof SOURCES)[number], placeholders: read
   const key = u.key(kind);
   switch (kind) {
     case "github": {
-      const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value);
+      const m = matches({ patterns: [PATTERNS.github] }, value) ? /^([^/]+)\/([^/]+)$/.exec(value) : null;
       if (!m) fail(`pyproject.toml: ${key} "${value}" must be "owner/name", e.g. "toondb/toondb".`);
       return { source: { kind, owner: m[1]!, repo: m[2]! }, name: value };
     }
     case "gitlab": {
-      if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(value) || value.split("/").some((p) => p === "." || p === "..")) {
+      if (!matches({ patterns: [PATTERNS.gitlab] }, value)) {
         fail(`pyproject.toml: ${key} "${value}" must be the project's path, "group/project" or "group/subgroup/project".`);
       }
       return { source: { kind, project: value }, name: value };

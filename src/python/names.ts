@@ -23,11 +23,15 @@ export const normalizeExtra = normalizeName;
  * A console command's name becomes a file name in the environment's scripts folder: letters,
  * digits, "_", "." and "-", starting with a letter, digit or "_" (so never "." or "..").
  */
+export const COMMAND_NAME = "^[A-Za-z0-9_][\\w.-]*$";
+
 export function isValidCommandName(name: string): boolean {
-  return /^[A-Za-z0-9_][\w.-]*$/.test(name);
+  return new RegExp(COMMAND_NAME).test(name);
 }
 
-/** Command names that would shadow the interpreter or pip in an environment's scripts folder (uv refuses them). */
+/** Command names that would shadow the interpreter or pip in an environment's scripts folder (uv refuses them), any case. */
+export const RESERVED_COMMANDS = "(python|python3|python3\\.\\d+|pythonw|pypy.*|graalpy.*|pip|pip3|pip3\\.\\d+)(\\.exe)?";
+
 export function isReservedCommand(name: string): boolean {
-  return /^(python|python3|python3\.\d+|pythonw|pypy.*|graalpy.*|pip|pip3|pip3\.\d+)(\.exe)?$/i.test(name);
+  return new RegExp(`^${RESERVED_COMMANDS}$`, "i").test(name);
 }

@@ -24,7 +24,7 @@ import { SBOM_NAME, renderSbom } from "./sbom.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "../codec/libdeflate.js";
 import { DamagedCacheFile, Spool, memberFromBuffer, type Member } from "./member.js";
-import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "./runtime.js";
+import { isGeneratedModule, launcherFunction, launcherPath, mainPath, renderLauncher, renderLocator, renderMain } from "./runtime.js";
 import { packageFiles } from "./sources.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
 import { writeWheel } from "./write.js";
@@ -182,6 +182,7 @@ export function generatedPaths(project: Project): string[] {
   const pkg = launcherPackage(project);
   const paths = [
     ...(pkg && project.config.scripts.length > 0 ? [launcherPath(pkg)] : []),
+    ...(pkg && project.config.main !== undefined ? [mainPath(pkg)] : []),
     ...(project.config.locator ? [project.config.locator] : []),
   ];
   for (const wheelPath of paths) {
@@ -189,8 +190,8 @@ export function generatedPaths(project: Project): string[] {
     const file = path.join(path.dirname(owner.path), ...wheelPath.split("/"));
     if (existsSync(file) && !isGeneratedModule(file)) {
       fail(
-        `${wheelPath} exists in the project, but binwheel generates a module at that path (${wheelPath === project.config.locator ? "[tool.binwheel] locator" : "the launcher of [tool.binwheel.scripts]"}) and would replace it. ` +
-          "Rename your module, or choose another locator path.",
+        `${wheelPath} exists in the project, but binwheel generates a module at that path (${wheelPath === project.config.locator ? "[tool.binwheel] locator" : wheelPath.endsWith("/__main__.py") ? "[tool.binwheel] main, for python -m" : "the launcher of [tool.binwheel.scripts]"}) and would replace it. ` +
+          `${wheelPath.endsWith("/__main__.py") ? "Keep your own __main__.py and remove main" : "Rename your module, or choose another locator path"}.`,
       );
     }
   }
@@ -203,6 +204,10 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
   const modules: GeneratedModule[] = [];
   const pkg = launcherPackage(project);
   if (commands.launched.length > 0 && pkg) modules.push({ wheelPath: launcherPath(pkg), source: renderLauncher(pkg, commands.launched, libraryDirs) });
+  const { main } = project.config;
+  if (main !== undefined && pkg) {
+    modules.push({ wheelPath: mainPath(pkg), source: renderMain(pkg, main, launcherFunction(commands.launched.map((c) => c.name), main)) });
+  }
   if (locator) {
     modules.push({
       wheelPath: locator,

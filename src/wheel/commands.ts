@@ -10,10 +10,11 @@ import type { IncludedFile } from "./include.js";
 import type { Project } from "../config/pyproject.js";
 import { fail } from "../errors.js";
 import { loadedLibraries } from "../inspect/inspect.js";
+import { warn } from "../log.js";
 import type { TargetPlan } from "../plan/target-plan.js";
 import { commandsFor, distInfoDir, launcherPackage } from "./distinfo.js";
 import { memberFromBuffer } from "./member.js";
-import { launcherFunction, renderShellLauncher, type BundledFile } from "./runtime.js";
+import { launcherFunction, renderShellLauncher, type BundledFile, type LaunchedCommand } from "./runtime.js";
 import { distributionStem } from "./tags.js";
 import type { ZipEntry } from "./zip-writer.js";
 
@@ -22,8 +23,8 @@ export interface CommandPlan {
   scripts: ZipEntry[];
   /** Executables that moved to .data/scripts (direct), wheel path -> script path: not written in the package too. */
   moved: Map<string, string>;
-  /** Every launcher-mode command, for the Python launcher module. */
-  launched: { name: string; wheelPath: string }[];
+  /** Every launcher-mode command, and a direct command `python -m` runs, for the Python launcher module. */
+  launched: LaunchedCommand[];
   /** The locator's view: every executable, direct ones by their file in the scripts folder. */
   executables: BundledFile[];
 }
@@ -65,6 +66,7 @@ export function planCommands(project: Project, plan: TargetPlan, included: Inclu
             "installed in the scripts folder, the executable could not find it. Keep this command a launcher (direct = false).",
         );
       }
+      warnOfDataBeside(name, wheelPath, plan, included);
       result.scripts.push({ name: `${scriptsDir}/${name}${exe}`, mode: 0o755, member: file.member });
       result.moved.set(wheelPath, `${scriptsDir}/${name}${exe}`);
       directByExecutable.set(executable, `${name}${exe}`);
@@ -79,6 +81,31 @@ export function planCommands(project: Project, plan: TargetPlan, included: Inclu
       }
     }
   }
+  // python -m <package> runs its command through the launcher module, a direct one too (found in the scripts folder).
+  const main = scripts.find((s) => s.name === project.config.main);
+  if (main?.direct) result.launched.push({ name: main.name, script: `${main.name}${exe}` });
   result.executables = executables.map(({ name, wheelPath }) => ({ name, wheelPath, ...(directByExecutable.has(name) && { script: directByExecutable.get(name)! }) }));
   return result;
+}
+
+/**
+ * A direct executable leaves its folder for the scripts folder; files its include rule put beside
+ * that folder (a bin/ next to share/ or lib/, as cmake's ../share) stay in the package, where a
+ * program that looks for them relative to itself no longer finds them. Said, not refused: many
+ * programs never look.
+ */
+function warnOfDataBeside(command: string, wheelPath: string, plan: TargetPlan, included: IncludedFile[]): void {
+  const folder = path.posix.dirname(wheelPath);
+  const parent = path.posix.dirname(folder);
+  // The rule that placed the executable: only its own destination is the program's layout.
+  const destination = plan.include.map((r) => r.toDir).filter((dir) => wheelPath.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length)[0];
+  if (destination === undefined || (parent !== destination && !parent.startsWith(`${destination}/`))) return;
+  const beside = included.map((f) => f.wheelPath).filter((p) => p.startsWith(`${parent}/`) && !p.startsWith(`${folder}/`));
+  if (beside.length === 0) return;
+  const folders = [...new Set(beside.map((p) => `${p.slice(parent.length + 1).split("/")[0]}${p.slice(parent.length + 1).includes("/") ? "/" : ""}`))].sort();
+  warn(
+    `[tool.binwheel.scripts] ${command} is direct, so ${wheelPath} is installed alone in the scripts folder, but ${beside.length} included file${beside.length === 1 ? "" : "s"} ` +
+      `beside its folder (${folders.map((f) => `../${f}`).join(", ")}, under ${parent}/) stay${beside.length === 1 ? "s" : ""} in the package: a program that finds its data relative to itself will not find ${beside.length === 1 ? "it" : "them"}. ` +
+      `If ${command} does, keep it a launcher (direct = false on the command, or commands = "launcher").`,
+  );
 }

@@ -60,8 +60,12 @@ def _path(relative):
     return os.path.join(_ROOT, *relative.split("/"))`;
 }
 
-export function renderLauncher(packageName: string, commands: { name: string; wheelPath: string }[], libraryDirs: string[]): string {
+/** A command the launcher module runs: an executable in the package, or (a direct command, for `python -m`) one in a scripts folder. */
+export type LaunchedCommand = { name: string; wheelPath: string } | { name: string; script: string };
+
+export function renderLauncher(packageName: string, commands: LaunchedCommand[], libraryDirs: string[]): string {
   const names = new Map(functionNames(commands.map((c) => c.name)));
+  const scripts = commands.some((c) => "script" in c);
   // Only what every command needs is imported: this module's start-up is each command's.
   return `"""Console commands that run the executables bundled in this wheel (written by binwheel)."""
 import os
@@ -73,8 +77,7 @@ ${rootLines(launcherPath(packageName))}
 _LIBRARY_DIRS = [${libraryDirs.map(py).join(", ")}]
 
 
-def _run(relative):
-    executable = _path(relative)
+def _run(executable):
     args = sys.argv[1:]
     if os.name == "nt":
         # Windows has no exec(): run the program with its DLL folders on PATH and pass its exit code on.
@@ -95,11 +98,36 @@ def _run(relative):
         except OSError:
             pass
     os.execv(executable, [sys.argv[0]] + args)
-${commands.map((c) => `
+${scripts ? `
+
+${SCRIPT_FINDER}
+` : ""}${commands.map((c) => `
 
 def ${names.get(c.name)}():
-    _run(${py(c.wheelPath)})
+    ${"script" in c ? `try:
+        executable = _script(${py(c.script)})
+    except LookupError as e:
+        sys.exit("%s: %s" % (${py(c.name)}, e))
+    _run(executable)` : `_run(_path(${py(c.wheelPath)}))`}
 `).join("")}`;
+}
+
+/** `<package>/__main__.py`: `python -m <package>` runs `command` as its console command would. */
+export function renderMain(packageName: string, command: string, fn: string): string {
+  return `"""python -m ${packageName}: runs the ${command} command (written by binwheel)."""
+import sys
+
+if __name__ == "__main__":
+    from ${packageName}._binwheel_scripts import ${fn}
+
+    sys.argv[0] = ${py(command)}
+    ${fn}()
+`;
+}
+
+/** The path of `<package>/__main__.py`. */
+export function mainPath(packageName: string): string {
+  return `${packageName}/__main__.py`;
 }
 
 /** The function of the launcher module that runs `command` (the shell launcher's fallback calls it). */
@@ -169,6 +197,36 @@ exit 127
 `;
 }
 
+/** Where the installer put a direct command's file, as the locator and `python -m` find it. */
+const SCRIPT_FINDER = `def _script(file):
+    """Where the installer put a command's file: the scripts folders pip, uv and installer use."""
+    import sysconfig
+
+    if sys.version_info >= (3, 10):
+        user = sysconfig.get_preferred_scheme("user")
+    elif os.name == "nt":
+        user = "nt_user"
+    elif sys.platform == "darwin" and getattr(sys, "_framework", None):
+        user = "osx_framework_user"
+    else:
+        user = "posix_user"
+    site = _ROOT
+    folders = [
+        sysconfig.get_path("scripts"),
+        sysconfig.get_path("scripts", vars={"base": sys.base_prefix}),
+        sysconfig.get_path("scripts", scheme=user),
+        # --prefix: <prefix>/lib/pythonX.Y/site-packages or <prefix>/Lib/site-packages
+        os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(site))), "bin"),
+        os.path.join(os.path.dirname(os.path.dirname(site)), "Scripts"),
+        # --target: <target>/bin beside the packages
+        os.path.join(site, "bin"),
+    ]
+    for folder in folders:
+        candidate = os.path.join(folder, file)
+        if os.path.isfile(candidate):
+            return candidate
+    raise LookupError("the command %r of this wheel is not in any scripts folder (looked in %s)" % (file, ", ".join(folders)))`;
+
 export interface LocatorFacts {
   target: string;
   platform: string;
@@ -220,34 +278,7 @@ def executable(name):
     )
 
 
-def _script(file):
-    """Where the installer put a command's file: the scripts folders pip, uv and installer use."""
-    import sysconfig
-
-    if sys.version_info >= (3, 10):
-        user = sysconfig.get_preferred_scheme("user")
-    elif os.name == "nt":
-        user = "nt_user"
-    elif sys.platform == "darwin" and getattr(sys, "_framework", None):
-        user = "osx_framework_user"
-    else:
-        user = "posix_user"
-    site = _ROOT
-    folders = [
-        sysconfig.get_path("scripts"),
-        sysconfig.get_path("scripts", vars={"base": sys.base_prefix}),
-        sysconfig.get_path("scripts", scheme=user),
-        # --prefix: <prefix>/lib/pythonX.Y/site-packages or <prefix>/Lib/site-packages
-        os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(site))), "bin"),
-        os.path.join(os.path.dirname(os.path.dirname(site)), "Scripts"),
-        # --target: <target>/bin beside the packages
-        os.path.join(site, "bin"),
-    ]
-    for folder in folders:
-        candidate = os.path.join(folder, file)
-        if os.path.isfile(candidate):
-            return candidate
-    raise LookupError("the command %r of this wheel is not in any scripts folder (looked in %s)" % (file, ", ".join(folders)))
+${SCRIPT_FINDER}
 
 
 def library_dirs():

@@ -32,6 +32,7 @@ const TOOL_C = `#include <stdio.h>
 #include <string.h>
 int main(int argc, char **argv) {
   if (argc > 2 && strcmp(argv[1], "--exit") == 0) return atoi(argv[2]);
+  if (argc > 1 && strcmp(argv[1], "--version") == 0) { printf("tool 1.0 (%s)\\n", argv[0]); return 0; }
   printf("tool args=%d\\n", argc - 1);
   return 0;
 }
@@ -201,6 +202,69 @@ describe("the default launcher and direct commands, installed every usual way", 
     const site = path.join(dir, "lib", readdirSync(path.join(dir, "lib"))[0]!, "site-packages");
     const ran = await execa(path.join(elsewhere, "demo-launch"), ["x"], { env: { PYTHONPATH: site } });
     expect(ran.stdout).toBe("tool args=1");
+  });
+});
+
+describe("python -m <package> with [tool.binwheel] main", () => {
+  it.each([
+    ["a launcher command", 'demo-launch = "tool"\ndemo-direct = { executable = "tool2", direct = true }', "demo-launch"],
+    ["a direct command", 'demo-launch = "tool"\ndemo-direct = { executable = "tool2", direct = true }', "demo-direct"],
+  ])("runs %s with its arguments and exit code, installed by pip", async (_, scripts, main) => {
+    const built = await build(project(scripts, { "bin/tool": tool, "bin/tool2": tool }, `main = "${main}"`));
+    expect(built.exitCode, built.stderr).toBe(0);
+    expect((await validateWheel(built.wheel)).files).toContain("demo/__main__.py");
+    // --target: the package and the scripts folder (bin/) where the direct command's file lands.
+    const target = path.join(work, `main-target-${count++}`);
+    await pip(["--target", target, built.wheel]);
+    const env = { PYTHONPATH: target };
+    // argv[0] is the command's name, as the console command gives it.
+    expect((await execa(PYTHON, ["-m", "demo", "--version"], { env })).stdout).toBe(`tool 1.0 (${main})`);
+    expect((await execa(PYTHON, ["-m", "demo", "a", "b c"], { env })).stdout).toBe("tool args=2");
+    expect((await execa(PYTHON, ["-m", "demo", "--exit", "9"], { env, reject: false })).exitCode).toBe(9);
+    // Importing the module (pydoc, tests) runs nothing.
+    expect((await execa(PYTHON, ["-c", "import demo.__main__; print('imported')"], { env })).stdout).toBe("imported");
+  });
+
+  it.each([
+    ['main = "nope"', 'demo-launch = "tool"', /\[tool\.binwheel\] main = "nope" must name a command of \[tool\.binwheel\.scripts\] \("demo-launch"\)/],
+    ['main = "demo-launch"', 'demo-launch = { executable = "tool", targets = ["*-linux-*"] }', /names a command only some targets have \(targets = \["\*-linux-\*"\]\)/],
+  ])("refuses %s when it cannot be every wheel's python -m", async (extra, scripts, message) => {
+    const refused = await build(project(scripts, { "bin/tool": tool }, extra));
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(message);
+  });
+
+  it("refuses to replace the project's own __main__.py", async () => {
+    const p = project('demo-launch = "tool"', { "bin/tool": tool }, 'main = "demo-launch"');
+    writeFileSync(path.join(p.root, "demo/__main__.py"), "print('mine')\n");
+    const refused = await build(p);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("demo/__main__.py exists in the project, but binwheel generates a module at that path ([tool.binwheel] main, for python -m) and would replace it. Keep your own __main__.py and remove main.");
+  });
+});
+
+describe("a direct command with data beside its folder", () => {
+  it("warns that share/ and lib/ stay in the package, and says to keep a launcher; a launcher has no warning", async () => {
+    const files = { "bin/tool": tool, "share/tool/modules/a.cmake": "# a\n", "share/tool/modules/b.cmake": "# b\n", "lib/tool/plugin.txt": "p\n" };
+    const layout = (p: { root: string; assets: string }) => {
+      const file = path.join(p.root, "pyproject.toml");
+      writeFileSync(file, readFileSync(file, "utf8").replace('from = "bin/*"', 'from = "**"').replace(/\[\[tool\.binwheel\.include\]\]\nfrom = "lib\/\*"\nto = "demo\/lib\/\{platform\}"\n/, ""));
+      return p;
+    };
+    const direct = await build(layout(project('tool = { executable = "tool", direct = true }', files)));
+    expect(direct.exitCode, direct.stderr).toBe(0);
+    expect(direct.stderr).toContain(
+      "binwheel: warning: [tool.binwheel.scripts] tool is direct, so demo/_bin/linux-x86_64/bin/tool is installed alone in the scripts folder, but 3 included files beside its folder " +
+        "(../lib/, ../share/, under demo/_bin/linux-x86_64/) stay in the package: a program that finds its data relative to itself will not find them. " +
+        'If tool does, keep it a launcher (direct = false on the command, or commands = "launcher").',
+    );
+    const launcher = await build(layout(project('tool = "tool"', files)));
+    expect(launcher.exitCode, launcher.stderr).toBe(0);
+    expect(launcher.stderr).not.toMatch(/is direct/);
+    // An executable alone in its rule's folder has nothing beside it, whatever else the wheel holds.
+    const flat = await build(project('tool = { executable = "tool", direct = true }', { "bin/tool": tool, "lib/libdata.txt": "d\n" }));
+    expect(flat.exitCode, flat.stderr).toBe(0);
+    expect(flat.stderr).not.toMatch(/is direct/);
   });
 });
 

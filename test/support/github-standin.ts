@@ -257,6 +257,12 @@ export class GitHubStandIn {
       return json(res, 201, this.assetJson(asset));
     }
     let m = /^\/repos\/([^/]+)\/([^/]+)\/releases\/tags\/([^/]+)$/.exec(url.pathname);
+    // The latest release: the newest published one (as GitHub, which also skips pre-releases).
+    const latest = /^\/repos\/([^/]+)\/([^/]+)\/releases\/latest$/.exec(url.pathname);
+    if (latest && method === "GET") {
+      const release = repo(latest[1]!, latest[2]!).filter((r) => !r.draft).pop();
+      return release ? json(res, 200, this.releaseJson(release)) : notFound(res);
+    }
     if (m && method === "GET") {
       const release = repo(m[1]!, m[2]!).find((r) => r.tag === decodeURIComponent(m![3]!) && !r.draft);
       if (!release) return notFound(res);

@@ -127,6 +127,17 @@ export class GitLabStandIn {
     };
   }
 
+  private releaseJson(release: GitLabReleaseDef & { id: number }) {
+    return {
+      name: release.tag,
+      tag_name: release.tag,
+      commit: { id: GitLabStandIn.commitOf(release.project, release.tag), short_id: GitLabStandIn.commitOf(release.project, release.tag).slice(0, 8) },
+      description: "",
+      upcoming_release: false,
+      assets: { count: release.links.length, sources: [], links: release.links.map((l, i) => this.linkJson(release, l, i)) },
+    };
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : undefined);
     const logged: GitLabRequest = { method: req.method ?? "GET", url: req.url ?? "/" };
@@ -153,20 +164,22 @@ export class GitLabStandIn {
       if (id === undefined || (this.requireToken && logged.privateToken !== this.requireToken)) return json(res, 404, { message: "404 Project Not Found" });
       return json(res, 200, { id, path_with_namespace: project, visibility: this.requireToken ? "private" : "public" });
     }
+    // The release list, newest first (GitLab's default order), paginated by per_page only.
+    const list = /^\/api\/v4\/projects\/([^/]+)\/releases$/.exec(path);
+    if (list) {
+      const project = decodeURIComponent(list[1]!);
+      const perPage = Number(new URL(req.url ?? "/", this.webUrl).searchParams.get("per_page") ?? 20);
+      const found = this.releases.filter((r) => r.project === project).reverse().slice(0, perPage);
+      if (!authorized) return json(res, 404, { message: "404 Not Found" });
+      return json(res, 200, found.map((r) => this.releaseJson(r)));
+    }
     const release = /^\/api\/v4\/projects\/([^/]+)\/releases\/([^/]+)$/.exec(path);
     if (release) {
       const project = decodeURIComponent(release[1]!);
       const tag = decodeURIComponent(release[2]!);
       const found = this.releases.find((r) => r.project === project && r.tag === tag);
       if (!found || !authorized) return json(res, 404, { message: "404 Not Found" });
-      return json(res, 200, {
-        name: found.tag,
-        tag_name: found.tag,
-        commit: { id: GitLabStandIn.commitOf(found.project, found.tag), short_id: GitLabStandIn.commitOf(found.project, found.tag).slice(0, 8) },
-        description: "",
-        upcoming_release: false,
-        assets: { count: found.links.length, sources: [], links: found.links.map((l, i) => this.linkJson(found, l, i)) },
-      });
+      return json(res, 200, this.releaseJson(found));
     }
     if (path.startsWith("/api/v4/projects/") && path.includes("/packages/generic/")) {
       const data = this.packages.get(path);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
 import { readOptions } from "../../src/config/settings.js";
+import { TOOL_CASES } from "../support/config-cases.js";
 import { TOONDB_PYPROJECT, tempProject } from "../support/tmp.js";
 
 const pkg = { "toondb/__init__.py": "" };
@@ -109,20 +110,7 @@ packages = ["toondb"]
     expect(errorOf(text)).toMatch(message);
   });
 
-  it.each([
-    ["unknown tool key", `[tool.binwheel]\npackage = ["demo"]`, /\[tool\.binwheel\] package is not a known key; did you mean "packages"\?/],
-    ["package missing", `[tool.binwheel]\npackages = ["nothere"]`, /packages lists "nothere", but neither nothere\/__init__\.py/],
-    ["upstream without targets", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "x-{target}.tar.gz"`, /\[tool\.binwheel\.targets\] must list/],
-    ["bad repo", `[tool.binwheel.upstream]\ngithub = "nope"\nasset = "x"`, /\[tool\.binwheel\.upstream\] github "nope" must be "owner\/name"/],
-    ["unknown placeholder", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "x-{triple}.tar.gz"`, /asset uses the placeholder \{triple\}, which is not available here/],
-    ["unknown triple", `[tool.binwheel.targets]\n"x86_64-linux" = "auto"`, /\[tool\.binwheel\.targets\] x86_64-linux: "x86_64-linux" is not a target binwheel knows/],
-    ["tag of another OS", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "win_amd64"\n[[tool.binwheel.include]]\nfrom = "*"\nto = "demo/bin"`, /"win_amd64" is not a linux platform tag/],
-    ["include without to", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "auto"\n[[tool.binwheel.include]]\nfrom = "bin/*"`, /\[tool\.binwheel\] include\[0\]\.to is missing/],
-    ["include escapes", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\n[tool.binwheel.targets]\n"x86_64-unknown-linux-gnu" = "auto"\n[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "../x"`, /include\[0\]\.to "\.\.\/x" must be a relative path/],
-    ["sha256 pin", `[tool.binwheel.upstream]\ngithub = "a/b"\nasset = "{target}"\nsha256 = { "x86_64-unknown-linux-gnu" = "abc" }`, /\[tool\.binwheel\.upstream\] sha256\.x86_64-unknown-linux-gnu must be 64 hexadecimal digits/],
-    ["reserved command", `[tool.binwheel.scripts]\npython = "x"`, /"python" would shadow the Python interpreter/],
-    ["script without upstream", `[tool.binwheel.scripts]\nx = "x"`, /needs \[tool\.binwheel\.upstream\]/],
-  ])("%s", (_, tool, message) => {
+  it.each(TOOL_CASES)("%s", (_, tool, message) => {
     expect(errorOf(minimal("", tool), { "demo/__init__.py": "" })).toMatch(message);
   });
 });

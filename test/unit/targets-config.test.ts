@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/pyproject.js";
 import { planTarget } from "../../src/plan/target-plan.js";
 import { expand } from "../../src/config/template.js";
+import { COMMAND_CASES, GORELEASER, RULE_CASES, TARGET_ENTRY_CASES, TARGETS, TOONDB, UPSTREAM_CASES } from "../support/config-cases.js";
 import { tempProject } from "../support/tmp.js";
 
 const PROJECT = `[project]
@@ -22,22 +23,6 @@ function load(tool: string) {
 function plan(tool: string, target: string) {
   return planTarget(load(tool), { target, offline: false, locked: false, verbose: false }, undefined, {});
 }
-
-const GORELEASER = `
-[tool.binwheel.upstream]
-github = "acme/tool"
-asset = "tool_{version}_{Goos}_{goarch}.tar.gz"
-checksums = "tool_{version}_checksums.txt"
-
-[tool.binwheel.targets]
-"x86_64-unknown-linux-gnu" = "auto"
-"aarch64-apple-darwin" = "auto"
-"x86_64-pc-windows-msvc" = { archive = "zip" }
-
-[[tool.binwheel.include]]
-from = "tool{exe}"
-to = "pkg/_bin"
-`;
 
 describe("placeholders", () => {
   it("fills Go's words, their title-cased forms, {exe} and {archive} per target", () => {
@@ -75,15 +60,7 @@ to = "pkg/_bin"
     );
   });
 
-  it.each([
-    ['{ vars = { goos = "x" } }', /vars\.goos would shadow the built-in placeholder \{goos\}/],
-    ['{ vars = { plat = "../x" } }', /vars\.plat = "\.\.\/x" may hold only letters, digits/],
-    ['{ vars = { Plat = "x" } }', /a var name is lowercase letters/],
-    ['{ archive = "rar" }', /archive = "rar" is not an archive type binwheel reads/],
-    ['{ tag = "auto" }', /\] tag is not a known key; did you mean "tags"\?/],
-    ['{ tags = "macosx_11_0_arm64" }', /"macosx_11_0_arm64" is not a linux platform tag/],
-    ["42", /must be "auto", platform tags, or a table/],
-  ])("refuses the target entry %s", (entry, message) => {
+  it.each(TARGET_ENTRY_CASES)("refuses the target entry %s", (entry, message) => {
     expect(() => load(GORELEASER.replace('"x86_64-unknown-linux-gnu" = "auto"', `"x86_64-unknown-linux-gnu" = ${entry}`))).toThrow(message);
   });
 
@@ -93,35 +70,6 @@ to = "pkg/_bin"
 });
 
 describe("rules and commands that differ per target", () => {
-  const TOONDB = `
-[tool.binwheel.upstream]
-github = "toondb/toondb"
-asset = "toondb-{version}-{target}.{archive}"
-
-[tool.binwheel.targets]
-"x86_64-unknown-linux-gnu" = "auto"
-"aarch64-apple-darwin" = "auto"
-"x86_64-pc-windows-msvc" = "auto"
-
-[[tool.binwheel.include]]
-from = "toondb-*"
-to = "pkg/_bin/{platform}"
-
-[[tool.binwheel.include]]
-from = "libtoondb_*"
-to = "pkg/lib/{platform}"
-targets = ["*-linux-*", "*-apple-darwin"]
-
-[[tool.binwheel.include]]
-from = "toondb_*.dll"
-to = "pkg/lib/{platform}"
-targets = ["*-windows-*"]
-
-[tool.binwheel.scripts]
-toondb-bulk = "toondb-bulk"
-toondb-server = { executable = "toondb-server", targets = ["*-linux-*", "*-apple-darwin"] }
-`;
-
   it("applies a rule only to the targets it names", () => {
     expect(plan(TOONDB, "x86_64-unknown-linux-gnu").include.map((r) => r.fromGlob)).toEqual(["toondb-*", "libtoondb_*"]);
     expect(plan(TOONDB, "x86_64-pc-windows-msvc").include.map((r) => r.fromGlob)).toEqual(["toondb-*", "toondb_*.dll"]);
@@ -134,19 +82,11 @@ toondb-server = { executable = "toondb-server", targets = ["*-linux-*", "*-apple
     ]);
   });
 
-  it.each([
-    ['targets = ["*-freebsd-*"]', /targets lists "\*-freebsd-\*", which matches none of the configured targets/],
-    ['as = "bin/jq"', /as "bin\/jq" must be a relative path .* \(and, for as, a file name\)/],
-  ])("refuses a rule with %s", (line, message) => {
+  it.each(RULE_CASES)("refuses a rule with %s", (line, message) => {
     expect(() => load(TOONDB.replace('to = "pkg/_bin/{platform}"', `to = "pkg/_bin/{platform}"\n${line}`))).toThrow(message);
   });
 
-  it.each([
-    ['{ executable = "toondb-server", target = ["*"] }', /\] target is not a known key; did you mean "targets"\?/],
-    ['{ targets = ["*-linux-*"] }', /executable is missing/],
-    ['{ executable = "bin/toondb-server" }', /must be the executable's file name as it lands in the wheel/],
-    ['{ executable = "toondb-{os}" }', /no placeholders/],
-  ])("refuses the command %s", (entry, message) => {
+  it.each(COMMAND_CASES)("refuses the command %s", (entry, message) => {
     expect(() => load(TOONDB.replace('toondb-server = { executable = "toondb-server", targets = ["*-linux-*", "*-apple-darwin"] }', `toondb-server = ${entry}`))).toThrow(message);
   });
 
@@ -172,15 +112,6 @@ as = "jq{exe}"
 });
 
 describe("sources", () => {
-  const TARGETS = `
-[tool.binwheel.targets]
-"x86_64-unknown-linux-gnu" = "auto"
-
-[[tool.binwheel.include]]
-from = "kubectl"
-to = "pkg/_bin"
-`;
-
   it("names a url source's asset after the URL when no asset template is given", () => {
     const p = plan(`[tool.binwheel.upstream]\nurl = "https://dl.k8s.io/release/v{version}/bin/{goos}/{goarch}/kubectl{exe}"\nchecksums = "{asset}.sha256"\n${TARGETS}`, "x86_64-unknown-linux-gnu");
     expect(p).toMatchObject({ assetName: "kubectl", location: "https://dl.k8s.io/release/v1.0/bin/linux/amd64/kubectl", checksums: "kubectl.sha256" });
@@ -191,17 +122,7 @@ to = "pkg/_bin"
     expect(p).toMatchObject({ assetName: "release", location: "target/x86_64-unknown-linux-gnu/release" });
   });
 
-  it.each([
-    ['github = "a/b"\ngitlab = "c/d"\nasset = "x"', /needs exactly one source, not github and gitlab/],
-    ['asset = "x"', /needs exactly one source, but has none/],
-    ['url = "http://example.com/{asset}"\nasset = "x-{target}"', /must be an https URL template \(http only for this machine's loopback addresses\)/],
-    ['url = "ftp://example.com/x"', /must be an https URL template/],
-    ['url = "https://example.com/{asset}"', /\[tool\.binwheel\.upstream\] asset is missing/],
-    ['path = "../elsewhere/{target}"', /path "\.\.\/elsewhere\/\{target\}" must be a path inside the project/],
-    ['path = "/opt/tool"', /must be a path inside the project/],
-    ['gitlab = "group"\nasset = "x"', /gitlab "group" must be the project's path/],
-    ['path = "target"\nchecksums = "SHA256SUMS"', /checksums is for downloaded assets/],
-  ])("refuses the upstream %j", (upstream, message) => {
+  it.each(UPSTREAM_CASES)("refuses the upstream %j", (upstream, message) => {
     expect(() => load(`[tool.binwheel.upstream]\n${upstream}\n${TARGETS}`)).toThrow(message);
   });
 

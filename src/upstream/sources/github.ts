@@ -5,10 +5,11 @@
 import type { UpstreamSource } from "../../config/upstream.js";
 import { fail } from "../../errors.js";
 import type { TargetPlan } from "../../plan/target-plan.js";
-import { timeoutSeconds } from "../http/fetch.js";
-import { apiCall, githubAccess, makeOctokit } from "../http/github-api.js";
+import type { Octokit } from "@octokit/rest";
+import { makeFetch, timeoutSeconds } from "../http/fetch.js";
+import { apiCall, githubAccess, makeOctokit, type GitHubAccess } from "../http/github-api.js";
 import { checksumFileNames, hashFromDigest } from "../trust/checksums.js";
-import { missingAsset, missingChecksumFile, type Source } from "./source.js";
+import { missingAsset, missingChecksumFile, type ReleaseListing, type Source } from "./source.js";
 import { sourceId } from "../../config/lock.js";
 
 export interface ReleaseAsset {
@@ -28,9 +29,7 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
   const access = githubAccess(env);
   const api = new URL(access.apiUrl);
   const where = `${owner}/${repo} ${plan.releaseTag}`;
-  const privateHint = access.tokenSource
-    ? `If the repository is private, check that the token in ${access.tokenSource} can read its contents.`
-    : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
+  const privateHint = privateRepositoryHint(access);
   return {
     key: { host: api.host, source: sourceId(plan.upstream), tag: plan.releaseTag, asset: plan.assetName },
     where,
@@ -56,19 +55,7 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
         }
         return object?.type === "commit" && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(object.sha) ? object.sha : undefined;
       };
-      const found = await apiCall(access, `find the release tagged "${plan.releaseTag}" in ${owner}/${repo}`,
-        () => octokit.rest.repos.getReleaseByTag({ owner, repo, tag: plan.releaseTag, request: timeout() }),
-        () => `GitHub has no published release tagged "${plan.releaseTag}" in ${owner}/${repo}. Check [tool.binwheel.upstream] tag and the upstream version ` +
-          `(override it with -C upstream-version=<version>). ${privateHint}`,
-      );
-      const data = found.data as typeof found.data & { immutable?: boolean };
-      let assets = checkedAssets(data.assets, `${owner}/${repo} ${plan.releaseTag}`);
-      // The release object may embed only the first page of a long asset list.
-      if (assets.length >= 100) {
-        assets = checkedAssets(await apiCall(access, `list the assets of release "${plan.releaseTag}" in ${owner}/${repo}`, () =>
-          octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: data.id, per_page: 100, request: timeout() }),
-        ), `${owner}/${repo} ${plan.releaseTag}`);
-      }
+      const { data, assets } = await release(octokit, access, owner, repo, plan.releaseTag, timeout, privateHint);
       const asset = assets.find((a) => a.name === plan.assetName) ?? missingAsset(plan, assets.map((a) => a.name));
       const sha256 = hashFromDigest(asset.digest);
       const byName = (name: string) => assets.find((a) => a.name === name);
@@ -87,6 +74,46 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
       };
     },
   };
+}
+
+function privateRepositoryHint(access: GitHubAccess): string {
+  return access.tokenSource
+    ? `If the repository is private, check that the token in ${access.tokenSource} can read its contents.`
+    : "If the repository is private, set GH_TOKEN or GITHUB_TOKEN to a token that can read it.";
+}
+
+/**
+ * The release tagged `tag` (the latest one when undefined) and its assets, every page of them (the
+ * release object embeds only the first hundred).
+ */
+async function release(octokit: Octokit, access: GitHubAccess, owner: string, repo: string, tag: string | undefined, timeout: () => { signal: AbortSignal }, privateHint: string) {
+  const found = tag === undefined
+    ? await apiCall(access, `find the latest release of ${owner}/${repo}`,
+      () => octokit.rest.repos.getLatestRelease({ owner, repo, request: timeout() }),
+      () => `GitHub has no published release in ${owner}/${repo} (drafts and pre-releases are not "latest"). Name one with --tag. ${privateHint}`)
+    : await apiCall(access, `find the release tagged "${tag}" in ${owner}/${repo}`,
+      () => octokit.rest.repos.getReleaseByTag({ owner, repo, tag, request: timeout() }),
+      () => `GitHub has no published release tagged "${tag}" in ${owner}/${repo}. Check [tool.binwheel.upstream] tag and the upstream version ` +
+        `(override it with -C upstream-version=<version>). ${privateHint}`);
+  const data = found.data as typeof found.data & { immutable?: boolean };
+  const where = `${owner}/${repo} ${data.tag_name}`;
+  let assets = checkedAssets(data.assets, where);
+  if (assets.length >= 100) {
+    assets = checkedAssets(await apiCall(access, `list the assets of release "${data.tag_name}" in ${owner}/${repo}`, () =>
+      octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: data.id, per_page: 100, request: timeout() }),
+    ), where);
+  }
+  return { data, assets };
+}
+
+/** A release's tag and its assets' names and sizes (binwheel init): the tagged release, else the latest. */
+export async function githubReleaseListing(owner: string, repo: string, tag: string | undefined, env: NodeJS.ProcessEnv): Promise<ReleaseListing> {
+  const access = githubAccess(env);
+  const octokit = makeOctokit(access, await makeFetch(env));
+  const timeout = () => ({ signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
+  const { data, assets } = await release(octokit, access, owner, repo, tag, timeout, privateRepositoryHint(access));
+  if (typeof data.tag_name !== "string" || data.tag_name === "") fail(`GitHub's answer for ${owner}/${repo} names no tag; check GITHUB_API_URL.`);
+  return { tag: data.tag_name, assets: assets.map((a) => ({ name: a.name, size: a.size, ...(hashFromDigest(a.digest) && { digest: true }) })) };
 }
 
 /** The assets a release lists, checked: an answer of another shape is an error, not a crash. */

@@ -8,10 +8,11 @@
 // packager's private files with the packager's token.
 import type { UpstreamSource } from "../../config/upstream.js";
 import { fail, redactUrl } from "../../errors.js";
-import { gitlabAccess } from "../http/gitlab-api.js";
+import { Client, makeFetch } from "../http/fetch.js";
+import { gitlabAccess, type GitLabAccess } from "../http/gitlab-api.js";
 import type { TargetPlan } from "../../plan/target-plan.js";
 import { checksumFileNames } from "../trust/checksums.js";
-import { missingAsset, missingChecksumFile, type Source } from "./source.js";
+import { missingAsset, missingChecksumFile, type ReleaseListing, type Source } from "./source.js";
 import { sourceId } from "../../config/lock.js";
 
 interface ReleaseLink {
@@ -20,15 +21,46 @@ interface ReleaseLink {
   direct_asset_url?: string;
 }
 
+/** What to try when GitLab refuses or does not find a private project. */
+function privateHint(access: GitLabAccess): string {
+  return access.tokenSource
+    ? `If the project is private, check that the token in ${access.tokenSource} can read it (a personal or project token needs the read_api scope).`
+    : "If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).";
+}
+
+/** A release's tag and its links' names (binwheel init): the tagged release, else the latest (GitLab lists the newest first). */
+export async function gitlabReleaseListing(project: string, tag: string | undefined, env: NodeJS.ProcessEnv): Promise<ReleaseListing> {
+  const access = gitlabAccess(env);
+  const api = new URL(access.apiUrl);
+  const owned = ownedBy(api, project);
+  const accessHint = privateHint(access);
+  const client = new Client(await makeFetch(env), {
+    service: "GitLab",
+    headers: (url) => (access.token && access.header && owned(url) ? { [access.header]: access.token } : {}),
+    ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
+    advice: (status) => (status === 401 || status === 403 || status === 404 ? accessHint : ""),
+  }, env);
+  const base = `${access.apiUrl}/projects/${encodeURIComponent(project)}/releases`;
+  const where = `${project} (${api.host})`;
+  const notJson = "Check that GITLAB_API_URL points at the API (https://HOST/api/v4).";
+  const answer = tag === undefined
+    ? await client.json<unknown>(`${base}?per_page=1`, { action: `list the releases of ${project}`, notJson, notFound: () => `GitLab has no project ${where}. ${accessHint}` })
+    : await client.json<unknown>(`${base}/${encodeURIComponent(tag)}`, { action: `find the release tagged "${tag}" in ${project}`, notJson, notFound: () => `GitLab has no release tagged "${tag}" in ${where}. ${accessHint}` });
+  const release = (Array.isArray(answer) ? answer[0] : answer) as { tag_name?: unknown; assets?: { links?: unknown } } | undefined;
+  if (release === undefined) fail(`GitLab lists no release in ${where}; binwheel init reads a release's assets. Publish one, or use --from-dir with the files.`);
+  if (typeof release.tag_name !== "string" || release.tag_name === "") fail(`GitLab's answer for ${where} names no tag; check GITLAB_API_URL.`);
+  const links = (Array.isArray(release.assets?.links) ? (release.assets.links as unknown[]) : []).filter(isLink);
+  // A link's name is often a label ("Linux amd64"); the file its URL ends with is what a template names.
+  return { tag: release.tag_name, assets: links.map((l) => ({ name: fileName(l) ?? l.name })) };
+}
+
 export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
   const { project } = plan.upstream.source as Extract<UpstreamSource, { kind: "gitlab" }>;
   const access = gitlabAccess(env);
   const api = new URL(access.apiUrl);
   const tag = plan.releaseTag;
   const where = `${project} ${tag} (${api.host})`;
-  const accessHint = access.tokenSource
-    ? `If the project is private, check that the token in ${access.tokenSource} can read it (a personal or project token needs the read_api scope).`
-    : "If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).";
+  const accessHint = privateHint(access);
   const projectApi = `${access.apiUrl}/projects/${encodeURIComponent(project)}`;
   const notJson = "Check that GITLAB_API_URL points at the API (https://HOST/api/v4).";
   /**

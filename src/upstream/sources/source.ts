@@ -50,6 +50,12 @@ export interface Source {
   locate(client: Client, fetchImpl: Fetch, wants?: { commit?: boolean }): Promise<LocatedAsset>;
 }
 
+/** A release's tag and assets, as `binwheel init` reads them to write a configuration. */
+export interface ReleaseListing {
+  tag: string;
+  assets: { name: string; size?: number; digest?: boolean }[];
+}
+
 /** The release has no asset of the plan's name: says which setting gave the name and what there is. */
 export function missingAsset(plan: TargetPlan, names: string[]): never {
   const { upstream } = plan;
