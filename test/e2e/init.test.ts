@@ -239,16 +239,17 @@ describe("what binwheel init refuses, and what it keeps", () => {
   });
 
   it.each([
-    [["--url", "https://example.com/x/"], /--url needs --from-dir/],
-    [[], /binwheel init needs a release to read/],
-    [["--github", "nope"], /--github "nope" must be "owner\/name"/],
-    [["--github", "a/b", "--gitlab", "c/d"], /takes one of --github, --gitlab and --url, not --github and --gitlab/],
-    [["--from-dir", "/"], /--from-dir \/ is outside the project, so it cannot be a path source/],
-    [["--github", "acme/none"], /GitHub has no published release in acme\/none/],
-  ])("refuses %j", async (args, message) => {
+    [["--url", "https://example.com/x/"], /--url needs --from-dir/, 2],
+    [[], /binwheel init needs a release to read/, 2],
+    [["--github", "nope"], /--github "nope" must be "owner\/name"/, 2],
+    [["--github", "a/b", "--gitlab", "c/d"], /takes one of --github, --gitlab and --url, not --github and --gitlab/, 2],
+    [["--from-dir", "/"], /--from-dir \/ is outside the project, so it cannot be a path source/, 2],
+    [["--github", "acme/none"], /GitHub has no published release in acme\/none/, 1],
+  ] as const)("refuses %j", async (args, message, code) => {
     const project = path.join(work, `refused-${Math.random().toString(36).slice(2)}`);
     const ran = await core(["init", project, ...args], github());
-    expect(ran.exitCode).toBe(1);
+    // Mistakes in the command line exit 2, as every usage error; a release that is not there, 1.
+    expect(ran.exitCode).toBe(code);
     expect(ran.stderr).toMatch(message);
     expect(existsSync(path.join(project, "pyproject.toml"))).toBe(false);
   });
