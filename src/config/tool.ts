@@ -80,7 +80,7 @@ const TOOL_KEYS = ["packages", "version", "locator", "upstream", "targets", "inc
 /** What `archive = ` may say in a target's table: the archive suffixes binwheel reads. */
 const ARCHIVE_SUFFIXES = ["tar.gz", "tgz", "tar.xz", "txz", "tar.bz2", "tbz2", "tar.zst", "tzst", "tar", "zip"];
 const TAG_PREFIXES: Record<Os, RegExp> = {
-  linux: /^(manylinux|musllinux|linux)_/,
+  linux: /^(manylinux(1|2010|2014)?|musllinux|linux)_/,
   macos: /^macosx_/,
   windows: /^win/,
 };
