@@ -22,7 +22,7 @@ const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const TARGETS = ["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"] as const;
 type Triple = (typeof TARGETS)[number];
 const TAGS: Record<Triple, string> = {
-  "x86_64-unknown-linux-gnu": "manylinux_2_17_x86_64.manylinux2014_x86_64",
+  "x86_64-unknown-linux-gnu": "manylinux2014_x86_64.manylinux_2_17_x86_64",
   "aarch64-apple-darwin": "macosx_11_0_arm64",
   "x86_64-pc-windows-msvc": "win_amd64",
 };
