@@ -34,9 +34,8 @@ interface Need {
   what: string;
   allowedBy(policy: LinuxPolicy, arch: string): boolean;
   /** A GLIBC_x.y version: every glibc from x.y on has it, also past the newest policy. */
-  glibc?: [number, number];
+  glibc?: Version;
 }
-
 
 /** auditwheel's rule: a version "PREFIX_rest" is allowed when the policy does not know PREFIX, or lists rest under it. */
 function versionNeed(path: string, file: string, version: string): Need {
@@ -92,7 +91,7 @@ function bestPolicy(policies: LinuxPolicy[], needs: Need[], arch: string): { pol
   return { policy: policies[i]!, ...(i > 0 && { reason: needs.find((n) => !n.allowedBy(policies[i - 1]!, arch))! }) };
 }
 
-const describe = (reason: Need | undefined, policy: LinuxPolicy) =>
+const because = (reason: Need | undefined, policy: LinuxPolicy) =>
   reason ? `${reason.path} needs ${reason.what}, which auditwheel's policies allow from ${policy.name} on` : `its binaries need ${policy.name}, the oldest policy for this architecture`;
 
 /** The tags binwheel derives for `files` ("auto"). */
@@ -114,7 +113,7 @@ function derivedTags(target: TargetInfo, files: ElfFile[], options: LinuxTagOpti
   const cap = options.auditwheelPlat ? parseLinuxTag(options.auditwheelPlat) : undefined;
   if (family === "manylinux" && cap?.family === family && cap.arch === arch && newer(policy.version, cap.version)) {
     fail(
-      `${describe(reason, policy)}, newer than AUDITWHEEL_PLAT=${options.auditwheelPlat} allows. ` +
+      `${because(reason, policy)}, newer than AUDITWHEEL_PLAT=${options.auditwheelPlat} allows. ` +
         `Build in a newer manylinux image (${policy.name} or later), or use an upstream build that targets an older glibc.`,
     );
   }

@@ -7,7 +7,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-interface AuditwheelPolicy {
+/** One policy as auditwheel's JSON writes it. */
+export interface AuditwheelPolicy {
   name: string;
   aliases: string[];
   priority: number;
@@ -15,7 +16,9 @@ interface AuditwheelPolicy {
   lib_whitelist: string[];
 }
 
-const POLICIES = path.join(import.meta.dirname, "../data/auditwheel/manylinux-policy.json");
+/** auditwheel's policies of one family ("manylinux", "musllinux"), as vendored in test/data/auditwheel/. */
+export const auditwheelPolicies = (family: "manylinux" | "musllinux") =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, `../data/auditwheel/${family}-policy.json`), "utf8")) as AuditwheelPolicy[];
 const LOADER = /^ld-linux|^ld64\.so\.[12]$/;
 
 /** The manylinux tags auditwheel gives `files` on `arch` (libraries in `bundled` count as the wheel's own). */
@@ -36,7 +39,7 @@ export function auditwheelTags(files: string[], arch: string, bundled: string[] 
       required.set(prefix, (required.get(prefix) ?? new Set()).add(version));
     }
   }
-  const policies = (JSON.parse(readFileSync(POLICIES, "utf8")) as AuditwheelPolicy[]).filter((p) => p.name !== "linux" && arch in p.symbol_versions);
+  const policies = auditwheelPolicies("manylinux").filter((p) => p.name !== "linux" && arch in p.symbol_versions);
   const satisfied = policies.filter((p) => {
     const allowed = p.symbol_versions[arch]!;
     const symbolsOk = [...required].every(([prefix, versions]) => !(prefix in allowed) || [...versions].every((v) => allowed[prefix]!.map((a) => `${prefix}_${a}`).includes(v)));
@@ -49,7 +52,7 @@ export function auditwheelTags(files: string[], arch: string, bundled: string[] 
 
 /** The policies' versions for `prefix` on `arch` that each policy adds to the one before: [policy, first new version]. */
 export function policyBoundaries(arch: string, prefix: string): { policy: string; tags: string[]; version: string; previous?: string }[] {
-  const policies = (JSON.parse(readFileSync(POLICIES, "utf8")) as AuditwheelPolicy[]).filter((p) => p.name !== "linux" && arch in p.symbol_versions);
+  const policies = auditwheelPolicies("manylinux").filter((p) => p.name !== "linux" && arch in p.symbol_versions);
   const result: { policy: string; tags: string[]; version: string; previous?: string }[] = [];
   let before: string[] = [];
   policies.forEach((p, i) => {

@@ -3,9 +3,10 @@
 // the library whitelist, libraries bundled through $ORIGIN, legacy aliases, explicit tags and
 // AUDITWHEEL_PLAT. Expected tags come from auditwheel's JSON and readelf (auditwheel-oracle.ts),
 // not from binwheel's table.
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ElfInfo } from "../../src/inspect/elf.js";
 import { inspectBinary } from "../../src/inspect/inspect.js";
 import { platformTags, type TagEnvironment } from "../../src/inspect/platform-tags.js";
@@ -13,30 +14,23 @@ import { targetInfo } from "../../src/platform/triples.js";
 import { auditwheelTags, policyBoundaries } from "../support/auditwheel-oracle.js";
 import { EM, elf } from "../support/binaries.js";
 import { compiledElf, stub, type CompiledElfSpec } from "../support/compiled-elf.js";
-import { tempDir } from "../support/tmp.js";
+import { thrownBy } from "../support/errors.js";
 
 const GNU = targetInfo("x86_64-unknown-linux-gnu")!;
 const MUSL = targetInfo("x86_64-unknown-linux-musl")!;
 const BUILD: TagEnvironment = { requireBundled: true };
+/** One folder for the whole file: the stub libraries are built once and shared by the fixtures. */
 let dir: string;
 beforeAll(() => {
-  dir = tempDir();
+  dir = mkdtempSync(path.join(tmpdir(), "binwheel-linux-tags-"));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A compiled fixture, written to disk (for readelf) and inspected as binwheel inspects wheel files. */
 async function fixture(wheelPath: string, spec: CompiledElfSpec): Promise<{ path: string; file: string; info: ElfInfo }> {
   const file = path.join(dir, wheelPath.replace(/\//g, "__"));
   writeFileSync(file, compiledElf(dir, spec));
   return { path: wheelPath, file, info: (await inspectBinary(file, wheelPath)) as ElfInfo };
-}
-
-function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
 }
 
 const LIBRARY: Record<string, string> = { GLIBC: "libc.so.6", GLIBCXX: "libstdc++.so.6", CXXABI: "libstdc++.so.6", GCC: "libgcc_s.so.1", ZLIB: "libz.so.1", LIBATOMIC: "libatomic.so.1" };
@@ -58,7 +52,7 @@ describe("each versioned library at each policy boundary (x86_64)", () => {
     expect(platformTags(GNU, "auto", [bin], BUILD)).toEqual(tags);
     expect(tags).toEqual(auditwheelTags([bin.file], "x86_64"));
     if (previous) {
-      expect(error(() => platformTags(GNU, [previous], [bin], BUILD))).toContain(
+      expect(thrownBy(() => platformTags(GNU, [previous], [bin], BUILD))).toContain(
         `${previous} claims glibc ${previous.split("_").slice(1, 3).join(".")}, but pkg/bin/tool needs ${version} (from ${library}), which auditwheel's policies allow from ${tags.at(-1)!.replace(/_x86_64$/, "")} on. Use "auto" or "${tags.join(".")}".`,
       );
     }
@@ -100,8 +94,8 @@ describe("what decides the tag", () => {
     expect(platformTags(MUSL, "auto", [musl], BUILD)).toEqual(["musllinux_1_2_x86_64"]);
     expect(platformTags(MUSL, ["musllinux_1_1_x86_64"], [musl], BUILD)).toEqual(["musllinux_1_1_x86_64"]);
     const cxx = await fixture("pkg/bin/cxx", { needs: { "libc.so": [], "libstdc++.so.6": [] }, interpreter: "/lib/ld-musl-x86_64.so.1" });
-    expect(error(() => platformTags(MUSL, "auto", [cxx], BUILD))).toMatch(/pkg\/bin\/cxx needs libstdc\+\+\.so\.6, which is not one of the system libraries a musllinux wheel may load/);
-    expect(error(() => platformTags(GNU, "auto", [musl], BUILD))).toMatch(/pkg\/bin\/tool is linked against musl, but the target x86_64-unknown-linux-gnu is a glibc \(gnu\) target/);
+    expect(thrownBy(() => platformTags(MUSL, "auto", [cxx], BUILD))).toMatch(/pkg\/bin\/cxx needs libstdc\+\+\.so\.6, which is not one of the system libraries a musllinux wheel may load/);
+    expect(thrownBy(() => platformTags(GNU, "auto", [musl], BUILD))).toMatch(/pkg\/bin\/tool is linked against musl, but the target x86_64-unknown-linux-gnu is a glibc \(gnu\) target/);
   });
 });
 
@@ -118,12 +112,12 @@ describe("the library whitelist and bundled libraries", () => {
 
   it("refuses a library that is neither bundled nor on the whitelist, naming the file, the library and the way out", async () => {
     const bin = await fixture("pkg/bin/tool", { needs: { "libc.so.6": ["GLIBC_2.2.5"], "libfoo.so.1": [] }, runpath: ["$ORIGIN/../lib"] });
-    expect(error(() => platformTags(GNU, "auto", [bin], BUILD))).toBe(
+    expect(thrownBy(() => platformTags(GNU, "auto", [bin], BUILD))).toBe(
       "pkg/bin/tool needs libfoo.so.1, which is not one of the system libraries a manylinux wheel may load (auditwheel's policy (pypa/auditwheel at 2d1ad63)), and the wheel has no libfoo.so.1 where pkg/bin/tool looks for it (pkg/lib). " +
         "Bundle it: add an include rule that copies libfoo.so.1 from the asset into pkg/lib/, or use an upstream build that links it statically.",
     );
     const bare = await fixture("pkg/bin/bare", { needs: { "libc.so.6": ["GLIBC_2.2.5"], "libfoo.so.1": [] } });
-    expect(error(() => platformTags(GNU, "auto", [bare], BUILD))).toMatch(/pkg\/bin\/bare has no RPATH or RUNPATH into the wheel \(\$ORIGIN\/\.\.\.\), so it looks for libfoo\.so\.1 only in the system's folders\. Use an upstream build that links it statically/);
+    expect(thrownBy(() => platformTags(GNU, "auto", [bare], BUILD))).toMatch(/pkg\/bin\/bare has no RPATH or RUNPATH into the wheel \(\$ORIGIN\/\.\.\.\), so it looks for libfoo\.so\.1 only in the system's folders\. Use an upstream build that links it statically/);
     // binwheel check judges other people's wheels: a missing library is not its tag question.
     expect(platformTags(GNU, "auto", [bin], {})).toEqual(["manylinux1_x86_64", "manylinux_2_5_x86_64"]);
   });
@@ -136,14 +130,14 @@ describe("the library whitelist and bundled libraries", () => {
     expect(auditwheelTags([tool.file, foo.file, bar.file], "x86_64", ["libfoo.so.1", "libbar.so.2"])).toEqual(["manylinux2014_x86_64", "manylinux_2_17_x86_64"]);
     // Elsewhere than where it looks, the same library is not found.
     const moved = { ...foo, path: "pkg/libs/libfoo.so.1" };
-    expect(error(() => platformTags(GNU, "auto", [tool, moved, bar], BUILD))).toMatch(/pkg\/bin\/tool needs libfoo\.so\.1, .* where pkg\/bin\/tool looks for it \(pkg\/lib\)/);
+    expect(thrownBy(() => platformTags(GNU, "auto", [tool, moved, bar], BUILD))).toMatch(/pkg\/bin\/tool needs libfoo\.so\.1, .* where pkg\/bin\/tool looks for it \(pkg\/lib\)/);
     // DT_RPATH of the executable also serves the libraries it loads (libnorpath has no run path of its own).
     const old = await fixture("pkg/bin/old", { needs: { "libc.so.6": ["GLIBC_2.2.5"], "libnorpath.so": [] }, rpath: ["$ORIGIN/../lib"] });
     const norpath = await fixture("pkg/lib/libnorpath.so", { kind: "shared", needs: { "libbar.so.2": [] } });
     expect(platformTags(GNU, "auto", [old, norpath, bar], BUILD)).toEqual(["manylinux2010_x86_64", "manylinux_2_12_x86_64"]);
     // A run path that leaves the wheel finds nothing in it.
     const escape = await fixture("pkg/bin/escape", { needs: { "libc.so.6": ["GLIBC_2.2.5"], "libfoo.so.1": [] }, runpath: ["$ORIGIN/../../../lib", "/usr/lib/foo"] });
-    expect(error(() => platformTags(GNU, "auto", [escape, { ...foo, path: "lib/libfoo.so.1" }], BUILD))).toMatch(/pkg\/bin\/escape has no RPATH or RUNPATH into the wheel/);
+    expect(thrownBy(() => platformTags(GNU, "auto", [escape, { ...foo, path: "lib/libfoo.so.1" }], BUILD))).toMatch(/pkg\/bin\/escape has no RPATH or RUNPATH into the wheel/);
   });
 });
 
@@ -153,37 +147,37 @@ describe("explicit tags, legacy aliases and AUDITWHEEL_PLAT", () => {
     expect(platformTags(GNU, ["manylinux_2_17_x86_64", "manylinux2014_x86_64"], [bin], BUILD)).toEqual(["manylinux_2_17_x86_64", "manylinux2014_x86_64"]);
     expect(platformTags(GNU, ["manylinux2014_x86_64"], [bin], BUILD)).toEqual(["manylinux2014_x86_64"]);
     expect(platformTags(GNU, ["manylinux_2_28_x86_64"], [bin], BUILD)).toEqual(["manylinux_2_28_x86_64"]);
-    expect(error(() => platformTags(GNU, ["manylinux2010_x86_64"], [bin], BUILD))).toContain(
+    expect(thrownBy(() => platformTags(GNU, ["manylinux2010_x86_64"], [bin], BUILD))).toContain(
       'manylinux2010_x86_64 claims glibc 2.12, but pkg/bin/tool needs GLIBC_2.17 (from libc.so.6), which auditwheel\'s policies allow from manylinux_2_17 on. Use "auto" or "manylinux2014_x86_64.manylinux_2_17_x86_64".',
     );
     const aarch64 = targetInfo("aarch64-unknown-linux-gnu")!;
     const arm = { path: "pkg/bin/arm", info: (await inspectBytes(elf({ machine: EM.AARCH64, needed: ["libc.so.6"], versions: { "libc.so.6": ["GLIBC_2.17"] } })))! };
-    expect(error(() => platformTags(aarch64, ["manylinux2010_aarch64"], [arm], BUILD))).toMatch(/manylinux2010_aarch64 does not exist: manylinux2010 \(manylinux_2_12\) is defined for i686, x86_64 only/);
-    expect(error(() => platformTags(GNU, ["manylinux_2_17_aarch64"], [bin], BUILD))).toMatch(/the tag "manylinux_2_17_aarch64" is not a Linux tag for x86_64/);
+    expect(thrownBy(() => platformTags(aarch64, ["manylinux2010_aarch64"], [arm], BUILD))).toMatch(/manylinux2010_aarch64 does not exist: manylinux2010 \(manylinux_2_12\) is defined for i686, x86_64 only/);
+    expect(thrownBy(() => platformTags(GNU, ["manylinux_2_17_aarch64"], [bin], BUILD))).toMatch(/the tag "manylinux_2_17_aarch64" is not a Linux tag for x86_64/);
   });
 
   it("checks explicit tags against libraries too, and takes a glibc past the newest policy at its word", async () => {
     const expat = await fixture("pkg/bin/tool", { needs: { "libc.so.6": ["GLIBC_2.2.5"], "libexpat.so.1": [] } });
-    expect(error(() => platformTags(GNU, ["manylinux1_x86_64"], [expat], BUILD))).toMatch(/manylinux1_x86_64 claims glibc 2\.5, but pkg\/bin\/tool needs libexpat\.so\.1, which auditwheel's policies allow from manylinux_2_12 on/);
+    expect(thrownBy(() => platformTags(GNU, ["manylinux1_x86_64"], [expat], BUILD))).toMatch(/manylinux1_x86_64 claims glibc 2\.5, but pkg\/bin\/tool needs libexpat\.so\.1, which auditwheel's policies allow from manylinux_2_12 on/);
     const future = await fixture("pkg/bin/future", { needs: { "libc.so.6": ["GLIBC_2.2.5", "GLIBC_2.44"] } });
-    expect(error(() => platformTags(GNU, "auto", [future], BUILD))).toBe(
+    expect(thrownBy(() => platformTags(GNU, "auto", [future], BUILD))).toBe(
       "pkg/bin/future needs GLIBC_2.44 (from libc.so.6), newer than the newest manylinux policy binwheel knows (manylinux_2_43, auditwheel's policy (pypa/auditwheel at 2d1ad63)). " +
         'If that is right, set the tag yourself: [tool.binwheel.targets] "x86_64-unknown-linux-gnu" = "manylinux_2_44_x86_64".',
     );
     expect(platformTags(GNU, ["manylinux_2_44_x86_64"], [future], BUILD)).toEqual(["manylinux_2_44_x86_64"]);
-    expect(error(() => platformTags(GNU, ["manylinux_2_43_x86_64"], [future], BUILD))).toMatch(/claims glibc 2\.43, but pkg\/bin\/future needs GLIBC_2\.44 \(from libc\.so\.6\), which no manylinux policy for x86_64 allows/);
+    expect(thrownBy(() => platformTags(GNU, ["manylinux_2_43_x86_64"], [future], BUILD))).toMatch(/claims glibc 2\.43, but pkg\/bin\/future needs GLIBC_2\.44 \(from libc\.so\.6\), which no manylinux policy for x86_64 allows/);
   });
 
   it("refuses what no policy allows: GLIBC_PRIVATE, a libstdc++ newer than every policy's", async () => {
     const priv = await fixture("pkg/lib/libpriv.so", { kind: "shared", needs: { "libc.so.6": ["GLIBC_2.2.5", "GLIBC_PRIVATE"] } });
-    expect(error(() => platformTags(GNU, "auto", [priv], BUILD))).toMatch(/pkg\/lib\/libpriv\.so uses GLIBC_PRIVATE symbols, which no manylinux policy allows/);
+    expect(thrownBy(() => platformTags(GNU, "auto", [priv], BUILD))).toMatch(/pkg\/lib\/libpriv\.so uses GLIBC_PRIVATE symbols, which no manylinux policy allows/);
     const cxx = await fixture("pkg/bin/cxx", { needs: { "libstdc++.so.6": ["GLIBCXX_3.4.99"] } });
-    expect(error(() => platformTags(GNU, "auto", [cxx], BUILD))).toMatch(/pkg\/bin\/cxx needs GLIBCXX_3\.4\.99 \(from libstdc\+\+\.so\.6\), which no manylinux policy for x86_64 allows .*up to manylinux_2_43/);
+    expect(thrownBy(() => platformTags(GNU, "auto", [cxx], BUILD))).toMatch(/pkg\/bin\/cxx needs GLIBCXX_3\.4\.99 \(from libstdc\+\+\.so\.6\), which no manylinux policy for x86_64 allows .*up to manylinux_2_43/);
   });
 
   it("stops at the AUDITWHEEL_PLAT policy of a manylinux container, naming what needs more", async () => {
     const bin = await fixture("pkg/bin/tool", { needs: { "libc.so.6": ["GLIBC_2.2.5", "GLIBC_2.17"], "libstdc++.so.6": ["GLIBCXX_3.4.21"] } });
-    expect(error(() => platformTags(GNU, "auto", [bin], { ...BUILD, auditwheelPlat: "manylinux2014_x86_64" }))).toBe(
+    expect(thrownBy(() => platformTags(GNU, "auto", [bin], { ...BUILD, auditwheelPlat: "manylinux2014_x86_64" }))).toBe(
       "pkg/bin/tool needs GLIBCXX_3.4.21 (from libstdc++.so.6), which auditwheel's policies allow from manylinux_2_24 on, newer than AUDITWHEEL_PLAT=manylinux2014_x86_64 allows. " +
         "Build in a newer manylinux image (manylinux_2_24 or later), or use an upstream build that targets an older glibc.",
     );
@@ -204,7 +198,7 @@ describe("other architectures (headers written by test/support/binaries.ts)", ()
 
   it("holds each architecture to its own lists: GLIBC_2.2.5 exists on x86_64 only", async () => {
     const info = (await inspectBytes(elf({ machine: EM.AARCH64, needed: ["libc.so.6"], versions: { "libc.so.6": ["GLIBC_2.2.5"] } })))!;
-    expect(error(() => platformTags(targetInfo("aarch64-unknown-linux-gnu")!, "auto", [{ path: "pkg/bin/tool", info }], BUILD))).toMatch(/needs GLIBC_2\.2\.5 \(from libc\.so\.6\), which no manylinux policy for aarch64 allows/);
+    expect(thrownBy(() => platformTags(targetInfo("aarch64-unknown-linux-gnu")!, "auto", [{ path: "pkg/bin/tool", info }], BUILD))).toMatch(/needs GLIBC_2\.2\.5 \(from libc\.so\.6\), which no manylinux policy for aarch64 allows/);
   });
 });
 

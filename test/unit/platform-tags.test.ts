@@ -3,6 +3,7 @@ import type { ElfInfo } from "../../src/inspect/elf.js";
 import type { MachOInfo } from "../../src/inspect/macho.js";
 import { platformTags, type InspectedFile } from "../../src/inspect/platform-tags.js";
 import { targetInfo } from "../../src/platform/triples.js";
+import { thrownBy } from "../support/errors.js";
 
 const t = (triple: string) => targetInfo(triple)!;
 const elf = (path: string, info: Partial<ElfInfo>): InspectedFile => ({
@@ -15,15 +16,6 @@ const mac = (path: string, ...slices: [string, number, number][]): InspectedFile
   info: { format: "Mach-O", slices: slices.map(([arch, major, minor]) => ({ arch, minos: [major, minor] as [number, number] })) } as MachOInfo,
 });
 
-function error(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
-}
-
 describe("what every target checks (Linux's policies: linux-tags.test.ts)", () => {
   it.each([
     ["another architecture", "x86_64-unknown-linux-gnu", [glibc("toondb/_bin/x/tool", "aarch64")], /toondb\/_bin\/x\/tool is aarch64 code, but the target x86_64-unknown-linux-gnu needs x86_64/],
@@ -31,7 +23,7 @@ describe("what every target checks (Linux's policies: linux-tags.test.ts)", () =
     ["glibc in a musl target", "x86_64-unknown-linux-musl", [glibc("lib.so")], /lib\.so is linked against glibc, but the target x86_64-unknown-linux-musl is a musl target/],
     ["a Mach-O file on Linux", "x86_64-unknown-linux-gnu", [mac("bin/tool", ["x86_64", 10, 12])], /bin\/tool is a Mach-O binary, which cannot run on linux/],
   ])("refuses %s", (_, triple, files, message) => {
-    expect(error(() => platformTags(t(triple), "auto", files, {}))).toMatch(message);
+    expect(thrownBy(() => platformTags(t(triple), "auto", files, {}))).toMatch(message);
   });
 
   it("falls back to the triple's tags, with a warning, when nothing is a binary", () => {
@@ -58,17 +50,17 @@ describe("macOS tags from Mach-O files", () => {
     expect(platformTags(t("universal2-apple-darwin"), "auto", [mac("a", ["x86_64", 10, 12], ["arm64", 11, 0])], {})).toEqual([
       "macosx_10_12_x86_64", "macosx_11_0_arm64", "macosx_10_12_universal2",
     ]);
-    expect(error(() => platformTags(t("universal2-apple-darwin"), "auto", [mac("lib/a.dylib", ["arm64", 11, 0])], {}))).toMatch(
+    expect(thrownBy(() => platformTags(t("universal2-apple-darwin"), "auto", [mac("lib/a.dylib", ["arm64", 11, 0])], {}))).toMatch(
       /lib\/a\.dylib holds arm64 code, but the target universal2-apple-darwin needs x86_64 and arm64 in every binary/,
     );
   });
 
   it("checks explicit tags and refuses other platforms", () => {
-    expect(error(() => platformTags(t("aarch64-apple-darwin"), ["macosx_11_0_arm64"], [mac("bin/tool", ["arm64", 13, 0])], {}))).toMatch(
+    expect(thrownBy(() => platformTags(t("aarch64-apple-darwin"), ["macosx_11_0_arm64"], [mac("bin/tool", ["arm64", 13, 0])], {}))).toMatch(
       /claims macOS 11\.0, but bin\/tool needs macOS 13\.0 on arm64/,
     );
     const ios: InspectedFile = { path: "a", info: { format: "Mach-O", slices: [{ arch: "arm64", minos: [15, 0], otherPlatform: "iOS", dylibs: [], rpaths: [] }] } };
-    expect(error(() => platformTags(t("aarch64-apple-darwin"), "auto", [ios], {}))).toMatch(/a is built for iOS, not macOS/);
+    expect(thrownBy(() => platformTags(t("aarch64-apple-darwin"), "auto", [ios], {}))).toMatch(/a is built for iOS, not macOS/);
   });
 });
 
@@ -76,6 +68,6 @@ describe("Windows tags from PE files", () => {
   it("follows the machine type and refuses a mismatch", () => {
     const x64: InspectedFile = { path: "bin/tool.exe", info: { format: "PE", platform: "win_amd64", machine: 0x8664, imports: [] } };
     expect(platformTags(t("x86_64-pc-windows-msvc"), "auto", [x64], {})).toEqual(["win_amd64"]);
-    expect(error(() => platformTags(t("aarch64-pc-windows-msvc"), "auto", [x64], {}))).toMatch(/bin\/tool\.exe is a win_amd64 binary, but the target aarch64-pc-windows-msvc is win_arm64/);
+    expect(thrownBy(() => platformTags(t("aarch64-pc-windows-msvc"), "auto", [x64], {}))).toMatch(/bin\/tool\.exe is a win_amd64 binary, but the target aarch64-pc-windows-msvc is win_arm64/);
   });
 });
