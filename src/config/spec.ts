@@ -79,7 +79,7 @@ export const PATTERNS = {
 
 /** A platform tag of each OS (binwheel checks explicit tags against the binaries too). */
 export const TAG_PATTERNS: Record<Os, string> = {
-  linux: "(?:manylinux|musllinux|linux)_[a-z0-9_]*",
+  linux: "(?:manylinux(?:1|2010|2014)?|musllinux|linux)_[a-z0-9_]*",
   macos: "macosx_[a-z0-9_]*",
   windows: "win[a-z0-9_]*",
 };

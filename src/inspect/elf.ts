@@ -13,12 +13,12 @@ export interface ElfInfo {
   /** The dynamic loader (PT_INTERP), if any. */
   interpreter?: string;
   needed: string[];
-  /** DT_RPATH and DT_RUNPATH entries, as written ("$ORIGIN/../lib"). */
-  rpaths: string[];
-  /** The highest GLIBC_x.y version needed, loader entries skipped. */
-  glibc?: [number, number];
-  /** The file needs GLIBC_PRIVATE symbols, which no manylinux policy allows. */
-  glibcPrivate: boolean;
+  /** DT_RPATH entries, as written ("$ORIGIN/../lib"); the loader ignores them when there is a DT_RUNPATH. */
+  rpath: string[];
+  /** DT_RUNPATH entries, as written. */
+  runpath: string[];
+  /** DT_VERNEED: the symbol versions each library must define ("libstdc++.so.6": GLIBCXX_3.4.19, CXXABI_1.3), as written. */
+  versionNeeds: { file: string; versions: string[] }[];
   libc: "glibc" | "musl" | "static";
 }
 
@@ -85,9 +85,9 @@ export async function readElf(r: BoundedReader): Promise<ElfInfo> {
     return load.offset + (vaddr - load.vaddr);
   };
   const needed: string[] = [];
-  const rpaths: string[] = [];
-  let glibc: [number, number] | undefined;
-  let glibcPrivate = false;
+  const rpath: string[] = [];
+  const runpath: string[] = [];
+  const versionNeeds: ElfInfo["versionNeeds"] = [];
   const dynamic = segments.find((s) => s.type === PT_DYNAMIC);
   if (dynamic) {
     const entrySize = is64 ? 16 : 8;
@@ -109,35 +109,30 @@ export async function readElf(r: BoundedReader): Promise<ElfInfo> {
       };
       for (const [tag, v] of tags) {
         if (tag === DT_NEEDED) needed.push(await string(v, "a DT_NEEDED name"));
-        if (tag === DT_RPATH || tag === DT_RUNPATH) rpaths.push(...(await string(v, "a run path")).split(":").filter(Boolean));
+        if (tag === DT_RPATH || tag === DT_RUNPATH) (tag === DT_RPATH ? rpath : runpath).push(...(await string(v, "a run path")).split(":").filter(Boolean));
       }
       const verneedAddress = value(DT_VERNEED);
       const count = value(DT_VERNEEDNUM) ?? 0;
       if (verneedAddress !== undefined) {
         if (count > 4096) throw new MalformedBinary("implausibly many version needs");
+        let total = 0;
         let at = fileOffset(verneedAddress, "the version needs");
         for (let i = 0; i < count; i++) {
           const vn = endian(await r.read(at, 16, "a version need"), little);
           const file = await string(vn.u32(4), "a version need's file");
           const auxCount = vn.u16(2);
-          if (auxCount > 4096) throw new MalformedBinary("implausibly many versions in a version need");
+          total += auxCount;
+          if (total > 16384) throw new MalformedBinary("implausibly many versions in the version needs");
+          const versions: string[] = [];
           let aux = at + vn.u32(8);
           for (let k = 0; k < auxCount; k++) {
             const a = endian(await r.read(aux, 16, "a version need entry"), little);
-            const name = await string(a.u32(8), "a version name");
-            // The loader's own versions (ld-linux*, ld64.so.*) say nothing about the glibc needed.
-            if (!/^ld-linux|^ld64\.so\.|^ld\.so/.test(file)) {
-              if (name === "GLIBC_PRIVATE") glibcPrivate = true;
-              const m = /^GLIBC_(\d+)\.(\d+)/.exec(name);
-              if (m) {
-                const version: [number, number] = [Number(m[1]), Number(m[2])];
-                if (!glibc || version[0] > glibc[0] || (version[0] === glibc[0] && version[1] > glibc[1])) glibc = version;
-              }
-            }
+            versions.push(await string(a.u32(8), "a version name"));
             const next = a.u32(12);
             if (next === 0) break;
             aux += next;
           }
+          versionNeeds.push({ file, versions });
           const next = vn.u32(12);
           if (next === 0) break;
           at += next;
@@ -155,9 +150,9 @@ export async function readElf(r: BoundedReader): Promise<ElfInfo> {
     machine,
     ...(interpreter !== undefined && { interpreter }),
     needed,
-    rpaths,
-    ...(glibc && { glibc }),
-    glibcPrivate,
+    rpath,
+    runpath,
+    versionNeeds,
     libc,
   };
 }

@@ -49,7 +49,7 @@ async function inspectSource(source: ReadSource, size: number, name: string): Pr
 /** The libraries a binary loads, by file name ("libtoondb_storage.so", "toondb_storage.dll"), and where it looks (its run paths). */
 export function loadedLibraries(info: BinaryInfo): { names: string[]; rpaths: string[] } {
   const base = (name: string) => name.slice(name.lastIndexOf("/") + 1);
-  if (info.format === "ELF") return { names: info.needed.map(base), rpaths: info.rpaths };
+  if (info.format === "ELF") return { names: info.needed.map(base), rpaths: [...info.rpath, ...info.runpath] };
   if (info.format === "PE") return { names: info.imports.map(base), rpaths: [] };
   return { names: [...new Set(info.slices.flatMap((s) => s.dylibs.map(base)))], rpaths: [...new Set(info.slices.flatMap((s) => s.rpaths))] };
 }

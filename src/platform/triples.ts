@@ -1,6 +1,7 @@
 // Rust target triples binwheel knows, with the placeholders they fill and the wheel platform tags
 // each gets when nothing better is known (research/platforms.md section 2.1). With "auto" tags,
 // the real tags come from the binaries themselves (inspect/platform-tags.ts).
+import { linuxPolicies, policyTags } from "./linux-policies.js";
 
 export type Os = "linux" | "macos" | "windows";
 
@@ -21,8 +22,12 @@ export interface TargetInfo {
   defaultTags: string[];
 }
 
-const manylinux = (arch: string, minor = 17) =>
-  minor === 17 ? [`manylinux_2_17_${arch}`, `manylinux2014_${arch}`] : [`manylinux_2_${minor}_${arch}`];
+/** Without binaries to judge: manylinux2014 (glibc 2.17) where auditwheel has it, else the arch's oldest policy; musllinux_1_2. */
+function unjudgedTags(arch: string, libc: "gnu" | "musl"): string[] {
+  const policies = linuxPolicies(libc === "gnu" ? "manylinux" : "musllinux", arch);
+  const policy = policies.find((p) => p.name === (libc === "gnu" ? "manylinux_2_17" : "musllinux_1_2")) ?? policies[0]!;
+  return policyTags(policy, arch);
+}
 
 const GOARCH: Record<string, string> = {
   x86_64: "amd64", i686: "386", aarch64: "arm64", armv7: "arm", ppc64le: "ppc64le", s390x: "s390x", riscv64: "riscv64", universal2: "all",
@@ -30,7 +35,7 @@ const GOARCH: Record<string, string> = {
 
 const linux = (triple: string, arch: string, tagArch: string, libc: "gnu" | "musl"): TargetInfo => ({
   triple, os: "linux", arch, tagArch, libc, archive: "tar.gz", goos: "linux", goarch: GOARCH[arch]!,
-  defaultTags: libc === "musl" ? [`musllinux_1_2_${tagArch}`] : manylinux(tagArch, tagArch === "riscv64" ? 31 : 17),
+  defaultTags: unjudgedTags(tagArch, libc),
 });
 
 const TABLE: TargetInfo[] = [

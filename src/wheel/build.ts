@@ -125,6 +125,7 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
 /** The platform tags `binaries` give the plan's target (checked against an explicit setting). */
 function wheelPlatformTags(plan: TargetPlan, binaries: InspectedFile[], env: NodeJS.ProcessEnv): string[] {
   return platformTags(plan.target, plan.config.tags, binaries, {
+    requireBundled: true,
     ...(env["MACOSX_DEPLOYMENT_TARGET"] && { macosxDeploymentTarget: env["MACOSX_DEPLOYMENT_TARGET"] }),
     ...(env["AUDITWHEEL_PLAT"] && { auditwheelPlat: env["AUDITWHEEL_PLAT"] }),
   });

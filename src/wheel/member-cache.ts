@@ -22,7 +22,7 @@ import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./memb
 import { writeFully } from "../fs/write-fully.js";
 
 /** Changes whenever the deflate output for the same input would (level, block size, method), or what a manifest records does. */
-const FORMAT = "libdeflate1.23-6-1m-v3";
+const FORMAT = "libdeflate1.23-6-1m-v4";
 
 export interface ManifestEntry {
   path: string;

@@ -12,7 +12,7 @@ import { pipEnv } from "../support/project.js";
 import { withDataDescriptors } from "../support/python.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
-const WHEEL = "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
+const WHEEL = "toondb_client-0.3.2-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl";
 const SDIST = "toondb_client-0.3.2.tar.gz";
 let work: string;
 let good: string;
@@ -152,7 +152,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
   it("reports file names PyPI refuses", async () => {
     const renamed = path.join(work, "renamed");
     mkdirSync(renamed);
-    for (const [from, to] of [[WHEEL, "Toondb_Client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"], [WHEEL, "toondb_client-0.3.2-py3-none-linux_x86_64.whl"]] as const) {
+    for (const [from, to] of [[WHEEL, "Toondb_Client-0.3.2-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"], [WHEEL, "toondb_client-0.3.2-py3-none-linux_x86_64.whl"]] as const) {
       copyFileSync(path.join(good, from), path.join(renamed, to));
     }
     const result = await check(...readdirSync(renamed).map((f) => path.join(renamed, f)));

@@ -287,11 +287,12 @@ describe("what is refused", () => {
     writeFileSync(path.join(dir, "lib.c"), "int answer(void) { return 42; }\n");
     writeFileSync(path.join(dir, "main.c"), "int answer(void); int main(void) { return answer(); }\n");
     execFileSync("gcc", ["-shared", "-fPIC", "-o", path.join(dir, "libanswer.so"), path.join(dir, "lib.c")]);
-    execFileSync("gcc", ["-o", path.join(dir, "linked"), path.join(dir, "main.c"), `-L${dir}`, "-lanswer", "-Wl,-rpath,$ORIGIN/../lib/linux-x86_64"]);
+    // demo/_bin/linux-x86_64/linked finds demo/lib/linux-x86_64/libanswer.so two folders up.
+    execFileSync("gcc", ["-o", path.join(dir, "linked"), path.join(dir, "main.c"), `-L${dir}`, "-lanswer", "-Wl,-rpath,$ORIGIN/../../lib/linux-x86_64"]);
     const files = { "bin/linked": readFileSync(path.join(dir, "linked")), "lib/libanswer.so": readFileSync(path.join(dir, "libanswer.so")) };
     const direct = await build(project("linked = { executable = \"linked\", direct = true }", files));
     expect(direct.exitCode).toBe(1);
-    expect(direct.stderr).toMatch(/\[tool\.binwheel\.scripts\] linked is direct, but demo\/_bin\/linux-x86_64\/linked loads libanswer\.so, which the wheel bundles in the package \(it looks in \$ORIGIN\/\.\.\/lib\/linux-x86_64\)/);
+    expect(direct.stderr).toMatch(/\[tool\.binwheel\.scripts\] linked is direct, but demo\/_bin\/linux-x86_64\/linked loads libanswer\.so, which the wheel bundles in the package \(it looks in \$ORIGIN\/\.\.\/\.\.\/lib\/linux-x86_64\)/);
     expect((await build(project('linked = "linked"', files))).exitCode).toBe(0);
   });
 

@@ -18,7 +18,7 @@ import { RECIPES, TARGETS, recipe, type Hosts, type Triple } from "../support/re
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const TAGS: Record<Triple, string> = {
-  "x86_64-unknown-linux-gnu": "manylinux_2_17_x86_64.manylinux2014_x86_64",
+  "x86_64-unknown-linux-gnu": "manylinux2014_x86_64.manylinux_2_17_x86_64",
   "aarch64-apple-darwin": "macosx_11_0_arm64",
   "x86_64-pc-windows-msvc": "win_amd64",
 };

@@ -53,7 +53,7 @@ describe("binwheel build --all-targets --sdist", () => {
   it("builds every configured target's wheel and the sdist", () => {
     expect(files).toEqual([
       "toondb_client-0.3.2-py3-none-macosx_11_0_arm64.whl",
-      "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+      "toondb_client-0.3.2-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
       "toondb_client-0.3.2-py3-none-win_amd64.whl",
       "toondb_client-0.3.2.tar.gz",
     ]);

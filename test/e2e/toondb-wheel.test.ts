@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { toondbRelease } from "../support/fixtures.js";
+import { auditwheelTags } from "../support/auditwheel-oracle.js";
+import { fixtureLibrary, toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { assembleExampleProject, pipEnv } from "../support/project.js";
 import { installInVenv, onlyWheel, pipWheel, pyenvPython, validateWheel } from "../support/python.js";
@@ -27,7 +28,7 @@ let github: GitHubStandIn;
 let work: string;
 let project: string;
 let wheel: string;
-/** The manylinux tags the compiled tool needs on this machine (its highest GLIBC_ version). */
+/** The manylinux tags auditwheel would give the compiled tool and the fixture libraries on this machine. */
 let hostTags: string[];
 /**
  * toondb-grpc-server: the compiled tool with 3.3 MiB of random and repetitive bytes appended (an
@@ -42,9 +43,8 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "binwheel-e2e-"));
   writeFileSync(path.join(work, "tool.c"), TOOL_SOURCE);
   await execa("cc", ["-O2", "-o", path.join(work, "toondb-bulk"), path.join(work, "tool.c")]);
-  const { stdout } = await execa("readelf", ["-V", "-W", path.join(work, "toondb-bulk")]);
-  const minor = Math.max(17, ...[...stdout.matchAll(/Name: GLIBC_2\.(\d+)/g)].map((m) => Number(m[1])));
-  hostTags = minor === 17 ? ["manylinux_2_17_x86_64", "manylinux2014_x86_64"] : [`manylinux_2_${minor}_x86_64`];
+  writeFileSync(path.join(work, "libtoondb_storage.so"), fixtureLibrary("x86_64-unknown-linux-gnu"));
+  hostTags = auditwheelTags([path.join(work, "toondb-bulk"), path.join(work, "libtoondb_storage.so")], "x86_64");
   github = await GitHubStandIn.start();
   const tool = readFileSync(path.join(work, "toondb-bulk"));
   largeTool = Buffer.concat([tool, randomBytes(1_500_000), Buffer.from("toondb grpc ".repeat(150_000))]);

@@ -16,7 +16,7 @@ import { GitHubStandIn } from "../support/github-standin.js";
 import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
-const LINUX_WHEEL = "toondb_client-0.3.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
+const LINUX_WHEEL = "toondb_client-0.3.2-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl";
 let github: GitHubStandIn;
 let work: string;
 let project: string;

@@ -10,3 +10,13 @@ export async function errorOf(promise: Promise<unknown>): Promise<string> {
   }
   throw new Error("expected an error");
 }
+
+/** The (masked) message `fn` throws; an error itself when it returns. */
+export function thrownBy(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return redact((e as Error).message);
+  }
+  throw new Error("expected an error");
+}

@@ -55,14 +55,15 @@ echo "${name} $*"
 export const TOONDB_TOOLS = ["toondb-bulk", "toondb-server", "toondb-grpc-server"];
 export const TOONDB_TARGETS = ["x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-pc-windows-msvc"];
 
-const LINUX_MACHINES: Record<string, { machine: number; bits?: 32; little?: false; flags?: number; loader: string }> = {
-  x86_64: { machine: EM.X86_64, loader: "/lib64/ld-linux-x86-64.so.2" },
-  i686: { machine: EM.I386, bits: 32, loader: "/lib/ld-linux.so.2" },
-  aarch64: { machine: EM.AARCH64, loader: "/lib/ld-linux-aarch64.so.1" },
-  armv7: { machine: EM.ARM, bits: 32, flags: 0x05000400, loader: "/lib/ld-linux-armhf.so.3" },
-  powerpc64le: { machine: EM.PPC64, loader: "/lib64/ld64.so.2" },
-  s390x: { machine: EM.S390, little: false, loader: "/lib/ld64.so.1" },
-  riscv64gc: { machine: EM.RISCV, loader: "/lib/ld-linux-riscv64-lp64d.so.1" },
+/** Per architecture: the ELF machine, the loader, and glibc's first symbol version there (what every binary needs). */
+const LINUX_MACHINES: Record<string, { machine: number; bits?: 32; little?: false; flags?: number; loader: string; base: string }> = {
+  x86_64: { machine: EM.X86_64, loader: "/lib64/ld-linux-x86-64.so.2", base: "2.2.5" },
+  i686: { machine: EM.I386, bits: 32, loader: "/lib/ld-linux.so.2", base: "2.0" },
+  aarch64: { machine: EM.AARCH64, loader: "/lib/ld-linux-aarch64.so.1", base: "2.17" },
+  armv7: { machine: EM.ARM, bits: 32, flags: 0x05000400, loader: "/lib/ld-linux-armhf.so.3", base: "2.4" },
+  powerpc64le: { machine: EM.PPC64, loader: "/lib64/ld64.so.2", base: "2.17" },
+  s390x: { machine: EM.S390, little: false, loader: "/lib/ld64.so.1", base: "2.2" },
+  riscv64gc: { machine: EM.RISCV, loader: "/lib/ld-linux-riscv64-lp64d.so.1", base: "2.27" },
 };
 
 /**
@@ -81,7 +82,7 @@ export function fixtureLibrary(triple: string, glibc = triple.startsWith("riscv6
   const { machine, bits, little, flags } = m;
   const common = { machine, ...(bits && { bits }), ...(little === false && { little }), ...(flags && { flags }), padding };
   if (triple.includes("musl")) return elf({ ...common, needed: ["libc.so"] });
-  return elf({ ...common, needed: ["libc.so.6"], versions: { "libc.so.6": ["GLIBC_2.2.5", `GLIBC_${glibc}`] } });
+  return elf({ ...common, needed: ["libc.so.6"], versions: { "libc.so.6": [`GLIBC_${m.base}`, `GLIBC_${glibc}`] } });
 }
 
 /** The files of one target's asset; `tools` replaces the tools' content (e.g. a compiled binary). */

@@ -15,25 +15,23 @@ async function inspectBytes(bytes: Buffer) {
   return inspectBinary(file, "bin/x");
 }
 
-/** What readelf says: the loader, DT_NEEDED, and the highest GLIBC_ version outside ld-linux. */
+/** What readelf says: the loader, DT_NEEDED, DT_RPATH/DT_RUNPATH and the version needs, file by file. */
 function readelf(file: string) {
   const dynamic = execFileSync("readelf", ["-d", "-l", "-W", file], { encoding: "utf8" });
   // Only the version *needs* section counts (libc.so.6 also *defines* GLIBC_ versions).
   const versions = execFileSync("readelf", ["-V", "-W", file], { encoding: "utf8", maxBuffer: 1 << 28 }).split("Version needs section")[1] ?? "";
   const needed = [...dynamic.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+  const runpath = [...dynamic.matchAll(/\(RUNPATH\)\s+Library runpath: \[([^\]]+)\]/g)].flatMap((m) => m[1]!.split(":"));
+  const rpath = [...dynamic.matchAll(/\(RPATH\)\s+Library rpath: \[([^\]]+)\]/g)].flatMap((m) => m[1]!.split(":"));
   const interpreter = /Requesting program interpreter: ([^\]]+)\]/.exec(dynamic)?.[1];
-  let glibc: [number, number] | undefined;
-  let file_ = "";
+  const versionNeeds: { file: string; versions: string[] }[] = [];
   for (const line of versions.split("\n")) {
     const f = /File: (\S+)/.exec(line);
-    if (f) file_ = f[1]!;
-    const v = /Name: GLIBC_(\d+)\.(\d+)/.exec(line);
-    if (v && !/^ld-linux|^ld64/.test(file_)) {
-      const version: [number, number] = [Number(v[1]), Number(v[2])];
-      if (!glibc || version[0] > glibc[0] || (version[0] === glibc[0] && version[1] > glibc[1])) glibc = version;
-    }
+    if (f) versionNeeds.push({ file: f[1]!, versions: [] });
+    const v = /Name: (\S+)/.exec(line);
+    if (v) versionNeeds[versionNeeds.length - 1]!.versions.push(v[1]!);
   }
-  return { needed, interpreter, glibc };
+  return { needed, rpath, runpath, interpreter, versionNeeds };
 }
 
 describe("inspectBinary on this machine's files, against readelf", () => {
@@ -44,7 +42,9 @@ describe("inspectBinary on this machine's files, against readelf", () => {
     expect(info.arch).toBe("x86_64");
     expect(info.needed).toEqual(expected.needed);
     expect(info.interpreter).toBe(expected.interpreter);
-    expect(info.glibc).toEqual(expected.glibc);
+    expect({ rpath: info.rpath, runpath: info.runpath }).toEqual({ rpath: expected.rpath, runpath: expected.runpath });
+    expect(info.versionNeeds).toEqual(expected.versionNeeds);
+    expect(info.versionNeeds.length).toBeGreaterThan(0);
     expect(info.libc).toBe("glibc");
   });
 
@@ -69,19 +69,23 @@ describe("ELF headers", () => {
     expect(((await inspectBytes(elf(spec))) as ElfInfo).arch).toBe(arch);
   });
 
-  it("finds the highest glibc, skipping the loader's own versions, in both byte orders and classes", async () => {
+  it("reads every version need, file by file, in both byte orders and classes", async () => {
     for (const [bits, little] of [[64, true], [32, true], [64, false], [32, false]] as const) {
       const info = (await inspectBytes(glibcElf(EM.S390, "2.28", { bits, little }))) as ElfInfo;
-      expect(info).toMatchObject({ glibc: [2, 28], libc: "glibc", needed: ["libc.so.6"], bits, littleEndian: little });
+      expect(info).toMatchObject({ libc: "glibc", needed: ["libc.so.6"], bits, littleEndian: little });
+      expect(info.versionNeeds).toEqual([{ file: "libc.so.6", versions: ["GLIBC_2.2.5", "GLIBC_2.28"] }, { file: "ld-linux-x86-64.so.2", versions: ["GLIBC_2.99"] }]);
     }
   });
 
-  it("tells static, musl and glibc apart, and spots GLIBC_PRIVATE", async () => {
+  it("refuses version needs no real binary has that many of", async () => {
+    const many = Array.from({ length: 17000 }, (_, i) => `GLIBC_2.${i}`);
+    await expect(inspectBytes(elf({ machine: EM.X86_64, needed: ["libc.so.6"], versions: { "libc.so.6": many } }))).rejects.toThrow(/implausibly many versions/);
+  });
+
+  it("tells static, musl and glibc apart", async () => {
     expect(((await inspectBytes(elf({ machine: EM.X86_64 }))) as ElfInfo).libc).toBe("static");
     expect(((await inspectBytes(elf({ machine: EM.X86_64, interpreter: "/lib/ld-musl-x86_64.so.1", needed: ["libc.so"] }))) as ElfInfo).libc).toBe("musl");
     expect(((await inspectBytes(elf({ machine: EM.X86_64, needed: ["libc.so.6"] }))) as ElfInfo).libc).toBe("glibc");
-    const priv = (await inspectBytes(elf({ machine: EM.X86_64, needed: ["libc.so.6"], versions: { "libc.so.6": ["GLIBC_PRIVATE"] } }))) as ElfInfo;
-    expect(priv.glibcPrivate).toBe(true);
   });
 
   it.each([

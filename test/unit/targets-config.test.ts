@@ -64,6 +64,13 @@ to = "pkg/_bin"
     expect(() => load(GORELEASER.replace('"x86_64-unknown-linux-gnu" = "auto"', `"x86_64-unknown-linux-gnu" = ${entry}`))).toThrow(message);
   });
 
+  it("takes platform tags as written, legacy aliases (manylinux1, 2010, 2014) included", () => {
+    const tags = (entry: string) => load(GORELEASER.replace('"x86_64-unknown-linux-gnu" = "auto"', `"x86_64-unknown-linux-gnu" = ${entry}`)).config.targets[0]!.tags;
+    expect(tags('"manylinux_2_17_x86_64.manylinux2014_x86_64"')).toEqual(["manylinux_2_17_x86_64", "manylinux2014_x86_64"]);
+    expect(tags('{ tags = "manylinux1_x86_64.manylinux_2_5_x86_64.musllinux_1_1_x86_64" }')).toEqual(["manylinux1_x86_64", "manylinux_2_5_x86_64", "musllinux_1_1_x86_64"]);
+    expect(() => tags('"manylinux2015_x86_64"')).toThrow(/"manylinux2015_x86_64" is not a linux platform tag/);
+  });
+
   it("refuses unknown placeholders, naming them", () => {
     expect(() => load(GORELEASER.replace("{Goos}", "{distro}"))).toThrow(/asset uses the placeholder \{distro\}, which is not available here/);
   });
