@@ -14,11 +14,11 @@ import { release } from "./commands/release.js";
 import { targets } from "./commands/targets.js";
 
 // Command<any>: each command's own flag types are checked where it is declared.
-const COMMANDS: Command<any>[] = [build, release, check, targets, lock, init, initCi, cache];
+export const COMMANDS: Command<any>[] = [build, release, check, targets, lock, init, initCi, cache];
 
 const TOP_FLAGS = { ...COMMON_FLAGS, version: { type: "boolean", short: "V", help: "show binwheel's version" } } as const;
 
-function topHelp(): string {
+export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
     "usage: binwheel <command> [arguments] [options]",

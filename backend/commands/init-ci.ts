@@ -13,7 +13,7 @@ import { PROJECT_DIR, command, projectDir } from "../args.js";
 export const initCi = command({
   name: "init-ci",
   summary: "write .github/workflows/release.yml, a release workflow for this project",
-  details: "It builds every wheel and the sdist, tests them on Linux, macOS and Windows, and publishes to PyPI with trusted publishing. It installs the binwheel that wrote it (binwheel==VERSION).",
+  details: "It builds every wheel and the sdist, tests them on Linux, macOS and Windows, and publishes to PyPI with trusted publishing. It installs the binwheel that wrote it (binwheel==<its version>).",
   args: PROJECT_DIR,
   flags: { force: { type: "boolean", help: "replace an existing release.yml" } },
   async run(values, positionals) {

@@ -115,7 +115,7 @@ export async function initProject(req: InitRequest): Promise<string[]> {
     ?? (pins ? "none among the files: each asset's sha256 is pinned in [tool.binwheel.upstream.sha256] (a new release needs new pins)"
       : shape.targets.every((t) => listing.assets.find((a) => a.name === t.asset)?.digest) ? "none: GitHub's digest of each asset verifies it"
       : "none found: downloads are used unverified, with a warning; pin them with binwheel lock");
-  return report({ listing, version, versionSource, shape, checksums, smallest, layout, name, written, notes: source.notes });
+  return report({ projectDir, listing, version, versionSource, shape, checksums, smallest, layout, name, written, notes: source.notes });
 }
 
 interface Listing {
@@ -301,6 +301,7 @@ function commandOf(template: string): string | undefined {
 }
 
 interface Report {
+  projectDir: string;
   listing: Listing;
   version: string;
   versionSource: string;
@@ -313,7 +314,13 @@ interface Report {
   notes: string[];
 }
 
-function report({ listing, version, versionSource, shape, checksums, smallest, layout, name, written, notes }: Report): string[] {
+/** A path as the user can type it from here: relative inside the current folder, else absolute. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === "" ? "." : relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+}
+
+function report({ projectDir, listing, version, versionSource, shape, checksums, smallest, layout, name, written, notes }: Report): string[] {
   const row = (label: string, text: string) => `  ${label.padEnd(10)} ${text}`;
   const width = Math.max(...shape.targets.map((t) => t.triple.length));
   const usesVars = shape.targets.some((t) => Object.keys(t.vars).length > 0);
@@ -328,7 +335,7 @@ function report({ listing, version, versionSource, shape, checksums, smallest, l
     ...layout.rules.map((r, i) => row(i === 0 ? "include" : "", `${r.from} -> ${r.to}${r.as ? ` (as ${r.as})` : ""}`)),
     row("commands", layout.commands.join(", ") || "none"),
     ...[...shape.notes, ...notes, `only ${path.posix.basename(smallest.asset)} was opened: other targets' archives may differ (binwheel targets --fetch reads them all)`].map((n, i) => row(i === 0 ? "note" : "", n)),
-    `wrote ${written.join(" and ")} (project "${name}")`,
-    "next: binwheel targets    (add --fetch to download every asset and see each wheel's tags)",
+    `wrote ${written.map(shown).join(" and ")} (project "${name}")`,
+    `next: binwheel targets${projectDir === process.cwd() ? "" : ` ${shown(projectDir)}`}    (add --fetch to download every asset and see each wheel's tags)`,
   ];
 }

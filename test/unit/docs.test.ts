@@ -3,7 +3,7 @@
 // binwheel loads through the real configuration reader and plans every target it names; JSON blocks
 // parse and Python blocks compile. (The recipes are also built end to end: test/e2e/recipes.test.ts.)
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import toml from "toml";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,8 @@ import { loadProject } from "../../src/config/pyproject.js";
 import { readOptions } from "../../src/config/settings.js";
 import { planTarget } from "../../src/plan/target-plan.js";
 import { KNOWN_TRIPLES, targetInfo } from "../../src/platform/triples.js";
+import { commandHelp, parseCommand } from "../../backend/args.js";
+import { COMMANDS, topHelp } from "../../backend/cli.js";
 import { tempProject } from "../support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -126,6 +128,53 @@ describe("the docs", () => {
       return [triple, t.os, t.arch, `${t.os}-${t.arch}`, t.goos, t.goarch, t.os === "windows" ? ".exe" : "", t.archive];
     });
     expect(rows).toEqual(expected);
+  });
+
+  it("give every command's help as the command prints it (UPDATE_DOCS=1 writes it)", () => {
+    const file = "docs/reference/cli.md";
+    const page = read(file);
+    const heading = "## Every command's help\n";
+    const generated = heading + [["binwheel --help", topHelp()], ...COMMANDS.map((c) => [`binwheel ${c.name} --help`, commandHelp(c)])]
+      .map(([title, help]) => `\n### \`${title}\`\n\n\`\`\`\n${help!.trimEnd()}\n\`\`\`\n`).join("");
+    const current = page.slice(page.indexOf(heading));
+    if (process.env["UPDATE_DOCS"] === "1") writeFileSync(path.join(ROOT, file), page.replace(current, generated));
+    else expect(current, `${file} (UPDATE_DOCS=1 npx vitest run test/unit/docs.test.ts writes it)`).toBe(generated);
+  });
+
+  it("show binwheel command lines that its parser takes, and -C settings it knows", () => {
+    const wrong: string[] = [];
+    for (const { file, body } of blocks.filter((b) => b.lang === "console")) {
+      const lines = body.split("\n");
+      lines.forEach((line, i) => {
+        // A line the next one shows failing is meant to fail.
+        if (!line.startsWith("$ ") || lines[i + 1]?.startsWith("binwheel: error")) return;
+        const words = line.slice(2).replace(/\s+#.*$/, "").split(/\s*(?:&&|;)\s*/).flatMap((c) => [c.trim().split(/\s+/)]);
+        for (const argv of words) {
+          const at = argv.indexOf("binwheel");
+          if (argv[at] === "binwheel" && argv[at + 1] !== undefined && !argv[at + 1]!.startsWith("-")) {
+            const cmd = COMMANDS.find((c) => c.name === argv[at + 1]);
+            if (!cmd) wrong.push(`${file}: ${line} (no command ${argv[at + 1]})`);
+            else {
+              try {
+                parseCommand(cmd, argv.slice(at + 2));
+              } catch (e) {
+                wrong.push(`${file}: ${line} (${(e as Error).message})`);
+              }
+            }
+          }
+          argv.forEach((w, k) => {
+            if (w !== "-C") return;
+            const [key, value] = argv[k + 1]!.split("=") as [string, string];
+            try {
+              readOptions({ [key]: value ?? "" }, {});
+            } catch (e) {
+              wrong.push(`${file}: ${line} (${(e as Error).message})`);
+            }
+          });
+        }
+      });
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("show JSON that parses and Python that compiles", () => {
