@@ -13,6 +13,7 @@ import { planTarget } from "../../src/plan/target-plan.js";
 import { KNOWN_TRIPLES, targetInfo } from "../../src/platform/triples.js";
 import { commandHelp, parseCommand } from "../../backend/args.js";
 import { COMMANDS, topHelp } from "../../backend/cli.js";
+import { TOOL, type KeySpec } from "../../src/config/spec.js";
 import { tempProject } from "../support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -58,6 +59,60 @@ interface Block {
 const blocks: Block[] = FILES.flatMap((file) =>
   [...read(file).matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].map((m) => ({ file, lang: m[1]!, body: m[2]! })),
 );
+
+
+/** A TOML value, inline, as a reader would write it. */
+function tomlValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(tomlValue).join(", ")}]`;
+  if (value && typeof value === "object") {
+    const key = (k: string) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k));
+    return `{ ${Object.entries(value).map(([k, v]) => `${key(k)} = ${tomlValue(v)}`).join(", ")} }`;
+  }
+  return String(value);
+}
+
+/** What kind of value a key takes, in words. */
+function kind(spec: KeySpec): string {
+  switch (spec.type) {
+    case "string":
+      return spec.choices ? Object.keys(spec.choices).map((c) => `\`"${c}"\``).join(" \\| ") : "string";
+    case "boolean":
+      return spec.only !== undefined ? `\`${spec.only}\`` : "boolean";
+    case "array":
+      return spec.items.type === "table" ? "array of tables" : `array of ${kind(spec.items)}s`;
+    case "table":
+      return "table";
+    case "map":
+      return `table of ${kind(spec.values)}s`;
+    case "choice":
+      return spec.options.map(kind).join(" or ");
+  }
+}
+
+/** One row per key of [tool.binwheel] (targets once, for any triple): key, type, default, example, meaning. */
+function keyRows(): string[] {
+  const rows: string[] = [];
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  const walk = (prefix: string, spec: KeySpec) => {
+    const example = "default" in spec && spec.default !== undefined ? undefined : spec.examples?.[0];
+    let dflt = "default" in spec && spec.default !== undefined ? `\`${tomlValue(spec.default)}\`` : "";
+    let description = spec.description;
+    if (prefix.startsWith("targets.")) {
+      // The spec states a target's settings per OS; one row stands for every triple.
+      description = description.replace(/^An? \w+ target's/, "A target's").replace(/the \w+ tags/, "its OS's tags");
+      if (prefix.endsWith(".archive")) dflt = `${dflt} (\`"zip"\` on Windows)`;
+    }
+    rows.push(`| \`${prefix}\` | ${kind(spec)} | ${dflt} | ${example === undefined ? "" : `\`${cell(tomlValue(example))}\``} | ${cell(description)} |`);
+    const table = spec.type === "table" ? spec : spec.type === "array" && spec.items.type === "table" ? spec.items : spec.type === "choice" ? spec.options.find((o) => o.type === "table") : spec.type === "map" && spec.values.type === "choice" ? spec.values.options.find((o) => o.type === "table") : undefined;
+    if (!table || table.type !== "table") return;
+    const at = spec.type === "array" ? `${prefix}[]` : spec.type === "map" ? `${prefix}."<name>"` : prefix;
+    if (prefix === "targets") return walk(`targets."<triple>"`, Object.values(table.keys)[0]!);
+    for (const [key, sub] of Object.entries(table.keys)) walk(`${at}.${key}`, sub);
+  };
+  for (const [key, spec] of Object.entries(TOOL.keys)) walk(key, spec);
+  return ["| key | takes | default | example | meaning |", "|---|---|---|---|---|", ...rows];
+}
 
 describe("the docs", () => {
   it("are organised as tutorial, how-to, reference and explanation, under a short README", () => {
@@ -139,6 +194,16 @@ describe("the docs", () => {
     const current = page.slice(page.indexOf(heading));
     if (process.env["UPDATE_DOCS"] === "1") writeFileSync(path.join(ROOT, file), page.replace(current, generated));
     else expect(current, `${file} (UPDATE_DOCS=1 npx vitest run test/unit/docs.test.ts writes it)`).toBe(generated);
+  });
+
+  it("list every [tool.binwheel] key with its type, default and example, from the spec the reader uses (UPDATE_DOCS=1 writes it)", () => {
+    const file = "docs/reference/configuration.md";
+    const page = read(file);
+    const start = page.indexOf("| key | takes | default | example | meaning |");
+    const end = page.indexOf("\n\n", start);
+    const generated = keyRows().join("\n");
+    if (process.env["UPDATE_DOCS"] === "1") writeFileSync(path.join(ROOT, file), page.slice(0, start) + generated + page.slice(end));
+    else expect(page.slice(start, end), `${file} (UPDATE_DOCS=1 npx vitest run test/unit/docs.test.ts writes it)`).toBe(generated);
   });
 
   it("show binwheel command lines that its parser takes, and -C settings it knows", () => {
