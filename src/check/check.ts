@@ -74,7 +74,7 @@ export function selection({ select: selected, ignore }: Pick<CheckOptions, "sele
   for (const prefix of [...selected, ...ignore]) {
     if (codesMatching(prefix).length === 0) {
       const near = CODES.filter((c) => c.code.startsWith(prefix.toUpperCase().slice(0, 3))).map((c) => c.code);
-      fail(`"${prefix}" is no binwheel check code or prefix of codes${near.length ? ` (codes starting ${prefix.toUpperCase().slice(0, 3)}: ${near.join(", ")})` : " (codes are BW101 to BW803; see the README's table)"}.`);
+      fail(`"${prefix}" is no binwheel check code or prefix of codes${near.length ? ` (codes starting ${prefix.toUpperCase().slice(0, 3)}: ${near.join(", ")})` : ` (codes are ${CODES[0]!.code} to ${CODES.at(-1)!.code})`}.`);
     }
   }
   const matches = (code: string, prefixes: string[]) => prefixes.some((p) => code.startsWith(p.toUpperCase()));

@@ -46,6 +46,7 @@ const table = [
   ["BW115", "warning", "a member path some systems read differently (\"\\\", empty or \".\" segments, Windows names)", `${BDF}#escaping-and-unicode`],
   ["BW116", "warning", "two member names that are one file on macOS or Windows", `${BDF}#escaping-and-unicode`],
   ["BW117", "error", "a symbolic link", `${BDF}#file-contents`],
+  ["BW118", "warning", "a metadata file over 64 MiB, which binwheel check does not read", `${BDF}#the-dist-info-directory`],
   ["BW201", "error", "RECORD is missing or unreadable", UPLOAD],
   ["BW202", "error", "a file that RECORD does not list", `${BDF}#the-dist-info-directory`],
   ["BW203", "error", "a file whose hash or size differs from RECORD's", `${BDF}#the-dist-info-directory`],

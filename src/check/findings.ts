@@ -26,11 +26,6 @@ export class Findings {
     this.list.push({ code, severity, message, rule });
   }
 
-  /** True when a finding of this code was added. */
-  has(code: CodeId): boolean {
-    return this.counts.has(code);
-  }
-
   /** The findings, and how many of each code were left out past LIMIT. */
   done(): { findings: Finding[]; omitted: Partial<Record<CodeId, number>> } {
     const omitted: Partial<Record<CodeId, number>> = {};

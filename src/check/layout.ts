@@ -53,7 +53,7 @@ export function checkLayout(wheel: WheelName, files: string[], project: string, 
     findings.add("BW304", `the wheel must hold exactly one .dist-info folder, ${distInfo} (installers derive its name from the file name), not ${distInfos.map(printable).join(", ") || "none"}`);
   }
   for (const top of tops) {
-    if (!top.endsWith(".data") || !files.some((n) => n.startsWith(`${top}/`))) continue;
+    if (!top.endsWith(".data")) continue;
     if (top !== `${wheel.stem}.data`) findings.add("BW305", `${printable(top)} is not named after the file (${wheel.stem}.data), so installers install it as an ordinary folder`);
     for (const n of files) {
       if (!n.startsWith(`${top}/`)) continue;

@@ -101,13 +101,13 @@ export function checkCoreMetadata(meta: CoreMetadata, context: MetadataContext):
   for (const [k] of fields) counts.set(k.toLowerCase(), (counts.get(k.toLowerCase()) ?? 0) + 1);
   if (meta.body.trim() && counts.has("description")) counts.set("description", counts.get("description")! + 1);
   for (const [name, n] of counts) {
-    if (n > 1 && name in FIELDS && !MULTIPLE_USE.has(name)) add("BW406", `${canonical(name)} is given ${n} times${name === "description" ? " (a Description field and a body)" : ""}; it may appear once, and packaging's validator refuses the file`);
-    if (!(name in FIELDS)) add("BW407", `the field "${name}" is not a core metadata field; packaging's validator (and so twine) refuses the file`);
+    if (n > 1 && Object.hasOwn(FIELDS, name) && !MULTIPLE_USE.has(name)) add("BW406", `${canonical(name)} is given ${n} times${name === "description" ? " (a Description field and a body)" : ""}; it may appear once, and packaging's validator refuses the file`);
+    if (!Object.hasOwn(FIELDS, name)) add("BW407", `the field "${name}" is not a core metadata field; packaging's validator (and so twine) refuses the file`);
   }
 
   if (version !== undefined) {
     for (const name of counts.keys()) {
-      const since = FIELDS[name];
+      const since = Object.hasOwn(FIELDS, name) ? FIELDS[name]! : undefined;
       if (since === undefined || !older(version, since)) continue;
       if (name === "license-file") {
         add("BW403", `License-File is a Metadata-Version 2.4 field (PEP 639), but the file declares ${version}: the pre-PEP 639 License-File of setuptools and hatchling, which twine drops when it uploads; packaging's validator refuses it, and so does PyPI when an uploader sends it (uv publish does)`);
@@ -203,7 +203,7 @@ export function checkCoreMetadata(meta: CoreMetadata, context: MetadataContext):
   for (const field of all("dynamic")) {
     const lower = field.toLowerCase();
     if (["name", "version", "metadata-version"].includes(lower)) add("BW407", `Dynamic cannot list ${field}`);
-    else if (!(lower in FIELDS)) add("BW407", `Dynamic lists "${field}", which is not a core metadata field`);
+    else if (!Object.hasOwn(FIELDS, lower)) add("BW407", `Dynamic lists "${field}", which is not a core metadata field`);
     else if (!PYPI_DYNAMIC.has(lower)) add("BW408", `Dynamic lists ${field}, which PyPI does not accept as dynamic`);
   }
   for (const field of ["import-name", "import-namespace"]) {

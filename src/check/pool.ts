@@ -24,11 +24,14 @@ export async function checkInWorkers(files: string[], options: CheckOptions, ent
     try {
       for (let next = order.shift(); next; next = order.shift()) {
         const reply = await new Promise<Reply>((resolve, reject) => {
-          worker.once("message", resolve);
-          worker.once("error", reject);
+          const exited = (code: number) => reject(new Error(`a binwheel check worker exited (code ${code}) while checking ${next!.file}`));
+          worker.once("message", (r: Reply) => {
+            worker.off("error", reject).off("exit", exited);
+            resolve(r);
+          });
+          worker.once("error", reject).once("exit", exited);
           worker.postMessage(next!.file);
         });
-        worker.removeAllListeners("error");
         if ("error" in reply) throw reply.binwheel ? new BinwheelError(reply.error) : Object.assign(new Error(reply.error), { code: reply.code, path: reply.path });
         reports[next.i] = reply.report;
       }

@@ -82,7 +82,7 @@ export async function readWheel(zip: ZipArchive, plan: ReadPlan, findings: Findi
     const inDistInfo = entry.name.startsWith(`${plan.distInfo}/`) ? entry.name.slice(plan.distInfo.length + 1) : undefined;
     let keep = inDistInfo !== undefined && plan.keep(inDistInfo);
     if (keep && entry.size > MAX_TEXT) {
-      findings.add("BW110", `${name} is ${entry.size} bytes; binwheel check reads at most ${MAX_TEXT >> 20} MiB of it`);
+      findings.add("BW118", `${name} is ${entry.size} bytes; binwheel check reads at most ${MAX_TEXT >> 20} MiB of it, so its rules went unchecked`);
       keep = false;
     }
     const isRecord = entry.name === plan.record.path;

@@ -163,7 +163,7 @@ ${write.replace(/^/gm, "        ")}
     }
   });
 
-  it("checks a valid wheel of 60,000 files in under 3 s", async () => {
+  it("checks a valid wheel of 60,000 files in under 3 s of CPU", async () => {
     const wheel = path.join(work, "many", "many-1.0-py3-none-any.whl");
     mkdirSync(path.dirname(wheel), { recursive: true });
     await execa(inject("toolsPython"), ["-c", `
@@ -182,12 +182,12 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr(zipfile.ZipInfo("many-1.0.dist-info/RECORD", (2024, 1, 1, 0, 0, 0)), "".join(record) + "many-1.0.dist-info/RECORD,,\\n", zipfile.ZIP_DEFLATED)
 `, wheel]);
     // Measured about 1 s on a 2-core machine (28 s before binwheel read the zip through one
-    // window and inflated small members in one call); 3 s leaves room for a busy CI runner.
-    const start = performance.now();
-    const result = await check(wheel);
-    const seconds = (performance.now() - start) / 1000;
-    expect(result.all).toBe(`ok      ${wheel}`);
-    expect(seconds).toBeLessThan(3);
+    // window and inflated small members in one call); 3 s leaves room for a busy CI runner. CPU
+    // time, not wall: a machine shared with other work stretches the wall time, not the work.
+    const timed = await execa("/usr/bin/time", ["-f", "%U %S", NODE, CORE, "check", wheel], { reject: false });
+    expect(timed.stdout).toBe(`ok      ${wheel}`);
+    const [user, sys] = timed.stderr.trim().split("\n").pop()!.split(" ").map(Number) as [number, number];
+    expect(user + sys).toBeLessThan(3);
   });
 
   it("reports file names PyPI refuses", async () => {
@@ -220,7 +220,7 @@ ${body.replace(/^/gm, "    ")}
     const binary = await make("binary", `for m, d in members: t_out.addfile(m, io.BytesIO(d))\nadd(t_out, "toondb_client-0.3.2/toondb/native.so", open(lib, "rb").read())`);
     expect((await check(binary)).stdout).toMatch(/^ +BW709 warning toondb\/native\.so is a prebuilt binary/m);
     const order = await make("order", `for m, d in reversed(members): t_out.addfile(m, io.BytesIO(d))`);
-    expect((await check(order)).stdout).toBe(`ok      ${order}\n`);
+    expect((await check(order)).stdout).toBe(`ok      ${order}`);
     const noPyproject = await make("pyproject", `for m, d in members:\n    if not m.name.endswith("pyproject.toml"): t_out.addfile(m, io.BytesIO(d))`);
     expect((await check(noPyproject)).stdout).toMatch(/^ +BW705 warning pyproject\.toml is missing/m);
   });
