@@ -77,7 +77,8 @@ export async function readWheel(zip: ZipArchive, plan: ReadPlan, findings: Findi
     }
     checkLocalHeader(entry, local, descriptor, findings);
     expected = descriptor ? undefined : local.dataStart + entry.compressedSize;
-    if (entry.name.endsWith("/")) continue;
+    // Folders have no content; encrypted or otherwise compressed members were reported above.
+    if (entry.name.endsWith("/") || entry.flags & 0x1 || (entry.method !== 0 && entry.method !== 8)) continue;
 
     const inDistInfo = entry.name.startsWith(`${plan.distInfo}/`) ? entry.name.slice(plan.distInfo.length + 1) : undefined;
     let keep = inDistInfo !== undefined && plan.keep(inDistInfo);

@@ -174,6 +174,44 @@ describe("binwheel check on wheels: the zip and member names (BW1xx)", () => {
     expect(await codes(wheel)).toEqual(["BW102", "BW103"]);
   });
 
+  it("reports framing PyPI refuses: a member comment, another compression, repeated extras, a local header unlike the central directory, a name not flagged UTF-8", async () => {
+    const dir = tempDir();
+    const variant = async (label: string, edit: string, patch?: (bytes: Buffer) => void) => {
+      const wheel = await pythonWheel(dir, { files: [["demo/__init__.py", "x = 1\n"], ["demo/naïve.py", ""]] });
+      const out = path.join(dir, label, path.basename(wheel));
+      await execa("python3", ["-c", `
+import os, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(os.path.dirname(dst), exist_ok=True)
+with zipfile.ZipFile(src) as z_in, zipfile.ZipFile(dst, "w") as z_out:
+    for info in z_in.infolist():
+        data = z_in.read(info)
+        if info.filename == "demo/__init__.py":
+${edit.replace(/^/gm, "            ")}
+        z_out.writestr(info, data)
+`, wheel, out]);
+      if (patch) {
+        const bytes = readFileSync(out);
+        patch(bytes);
+        writeFileSync(out, bytes);
+      }
+      return codes(out);
+    };
+    expect(await variant("comment", `info.comment = b"hi"`)).toEqual(["BW109"]);
+    expect(await variant("bzip2", `info.compress_type = zipfile.ZIP_BZIP2`)).toEqual(["BW107"]);
+    expect(await variant("extras", `info.extra = b"\\x75\\x70\\x01\\x00\\x00" * 2`)).toEqual(["BW105"]);
+    // The first local header's modification time, one second later than the central directory's.
+    expect(await variant("time", "pass", (b) => b.writeUInt16LE(b.readUInt16LE(10) + 1, 10))).toEqual(["BW104"]);
+    // The UTF-8 flag (bit 11) cleared on the non-ASCII name, in both headers.
+    expect(await variant("flag", "pass", (b) => {
+      for (let at = b.indexOf("demo/na\u00efve.py"); at >= 0; at = b.indexOf("demo/na\u00efve.py", at + 1)) {
+        const local = b.readUInt32LE(at - 30) === 0x04034b50;
+        const flags = local ? at - 30 + 6 : at - 46 + 8;
+        b.writeUInt16LE(b.readUInt16LE(flags) & ~0x800, flags);
+      }
+    })).toEqual(["BW112"]);
+  });
+
   it("passes an archive comment, as PyPI and Python's zipfile do", async () => {
     const wheel = await pythonWheel(tempDir(), { files: [["demo/__init__.py", ""]] });
     const data = readFileSync(wheel);
