@@ -42,17 +42,20 @@ async function pythonWheelAndRecord(dir: string, spec: WheelSpec): Promise<{ whe
   const fileName = spec.fileName ?? "demo-1.0-py3-none-any.whl";
   const distInfo = spec.distInfo ?? `${fileName.split("-").slice(0, 2).join("-")}.dist-info`;
   const out = path.join(dir, fileName);
-  const files = [
-    ...(spec.files ?? []).map(([p, c]) => [p, Buffer.from(c).toString("base64")]),
-    ...(spec.binary ?? []).map(([p, c]) => [p, c.toString("base64")]),
-  ];
+  const files = (spec.files ?? []).map(([p, c]) => [p, Buffer.from(c).toString("base64")]);
+  // Binaries (up to 40 MiB) go by file, not through the JSON on stdin.
+  const binary = (spec.binary ?? []).map(([p, c], i) => {
+    const at = path.join(dir, `binary-${i}`);
+    writeFileSync(at, c);
+    return [p, at];
+  });
   const { stdout } = await execa("python3", ["-c", `
 import base64, csv, hashlib, io, json, sys, zipfile
 out, spec = sys.argv[1], json.load(sys.stdin)
 def digest(data):
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 d = spec["distInfo"]
-files = [(p, base64.b64decode(c)) for p, c in spec["files"]] + [
+files = [(p, base64.b64decode(c)) for p, c in spec["files"]] + [(p, open(at, "rb").read()) for p, at in spec["binary"]] + [
     (d + "/METADATA", spec["metadata"].encode()),
     (d + "/WHEEL", spec["wheel"].encode()),
 ]
@@ -78,7 +81,7 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr(info, data)
 `, out], {
     input: JSON.stringify({
-      files, distInfo, metadata: spec.metadata ?? META, wheel: spec.wheel ?? WHEEL, record: spec.record ?? null,
+      files, binary, distInfo, metadata: spec.metadata ?? META, wheel: spec.wheel ?? WHEEL, record: spec.record ?? null,
       unrecorded: spec.unrecorded ?? [], modes: spec.modes ?? {}, zip64: spec.zip64 ?? null,
     }),
   });
