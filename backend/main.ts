@@ -1,5 +1,7 @@
 // Entry point of the bundled executable (python_shim/binwheel/_core.mjs).
 import { availableParallelism } from "node:os";
+import { isMainThread, workerData } from "node:worker_threads";
+import { CHECK_WORKER, serveChecks } from "../src/check/pool.js";
 import { BinwheelError, describeSystemError } from "../src/errors.js";
 import { error, raw } from "../src/log.js";
 import { removeTemporariesOnSignals } from "../src/fs/tempfiles.js";
@@ -38,5 +40,9 @@ function report(e: unknown): number {
 // from oversubscribing their cores. Read when the pool starts, so set before any work.
 process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallelism(), 2), 8));
 
-removeTemporariesOnSignals();
-process.exitCode = await main(process.argv.slice(2));
+// binwheel check's worker threads run this same file (src/check/pool.ts).
+if (!isMainThread && (workerData as { role?: string } | null)?.role === CHECK_WORKER) serveChecks();
+else {
+  removeTemporariesOnSignals();
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -21,6 +21,12 @@
 // `commands` (also part of the default run): how fast an installed command starts, for each way
 // binwheel installs one, against the bare executable (bench/startup.ts).
 //
+// `check` (also part of the default run when pip is configured for a local PyPI mirror):
+// `binwheel check` over every fourth wheel of the mirror (sorted by path: a fixed sample of real
+// wheels, ~2 GB), against what installers do to verify a wheel in Python (bench/incumbents/check.py:
+// zipfile, hashlib and RECORD over two processes), in paired runs; then the mirror's largest wheel
+// alone, for its peak RSS. MB/s are megabytes of wheel files per second of wall time.
+//
 // Node versions: the Node running the bench, BINWHEEL_NODE, and those .ci/run keeps in
 // ~/.cache/binwheel-ci (Node 22 and 24): the start-up of `node _core.mjs --version` on each, with
 // and without Node's compile cache where the Node has one (22.1+), in paired runs; and a
@@ -33,6 +39,7 @@ import { execa } from "execa";
 import { decompress, type Compression } from "../src/archive/decompress.js";
 import { EM, elf } from "../test/support/binaries.js";
 import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
+import { mirrorWheels } from "../test/support/mirror.js";
 import { REPO, assembleExampleProject, buildShimWheel, pipEnv } from "../test/support/project.js";
 import { commandStartup } from "./startup.js";
 
@@ -53,6 +60,7 @@ const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 3;
 const sizes = args.filter((a, i) => a in SIZES && args[i - 1] !== "--runs");
 const formats = args.includes("formats");
 const commands = args.includes("commands");
+const check = args.includes("check");
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /** `size` bytes that compress like code: an ELF header, then this machine's executables' bytes. */
@@ -192,6 +200,11 @@ async function setup(): Promise<{ python: string; maturin: boolean }> {
 }
 
 async function main(): Promise<void> {
+  // The check rows need none of the build fixtures (nor the shared folders they use).
+  if (check && !sizes.length && !formats && !commands) {
+    process.stdout.write(`${(await checkRows()).join("\n")}\n`);
+    return;
+  }
   const { python, maturin } = await setup();
   const work = path.join(ROOT, "work");
   rmSync(work, { recursive: true, force: true });
@@ -213,8 +226,9 @@ async function main(): Promise<void> {
   const nodes = nodeBinaries();
   log(`start-up on ${nodes.map((n) => `Node ${n.label}`).join(", ")}`);
   lines.push(...startupRows(nodes, work));
-  const defaultRun = !sizes.length && !formats && !commands;
+  const defaultRun = !sizes.length && !formats && !commands && !check;
   if (commands || defaultRun) lines.push(...(await commandStartup(ROOT, 200, log)));
+  if (check || defaultRun) lines.push(...(await checkRows()));
   const self = nodes.find((n) => n.path === process.execPath)!;
 
   for (const size of defaultRun ? ["S", "M", "L"] : sizes) {
@@ -387,6 +401,56 @@ async function formatRows(python: string, bin: string, work: string, binwheelPro
       const s = samples.get(label)!;
       return `| ${label} | ${median(s.map((x) => x.wall)).toFixed(2)} | ${median(s.map((x) => x.cpu)).toFixed(2)} | ${median(s.map((x) => x.peak)).toFixed(1)} | ${(median(s.map((x) => x.wheel)) / 1e6).toFixed(2)} |`;
     }),
+    "",
+  ];
+}
+
+/** The `check` rows: binwheel check against installer-style verification in Python, and the largest wheel alone. */
+async function checkRows(): Promise<string[]> {
+  const mirror = mirrorWheels();
+  if (!mirror.wheels.length) return [`### check: skipped (${mirror.reason})`, ""];
+  const sample = mirror.wheels.filter((_, i) => i % 4 === 0);
+  const size = (files: string[]) => files.reduce((n, f) => n + statSync(f).size, 0);
+  const sampleMB = size(sample) / 1e6;
+  const core = path.join(REPO, "python_shim/binwheel/_core.mjs");
+  const run = async (command: string[]): Promise<Omit<Sample, "wheel">> => {
+    const r = await execa("/usr/bin/time", ["-f", "%e %U %S %M", ...command], { reject: false, all: true, env: pipEnv() });
+    if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`${command.slice(0, 3).join(" ")} failed:\n${r.stderr.slice(-2000)}`);
+    const [wall, user, sys, kib] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number) as [number, number, number, number];
+    return { wall, cpu: user + sys, peak: kib / 1024 };
+  };
+  const contenders: [string, () => ReturnType<typeof run>][] = [
+    ["binwheel check (2 worker threads)", () => run([process.execPath, core, "check", "--format", "json", "--jobs", "2", ...sample])],
+    ["installer-style check in Python (2 processes)", () => run(["python3", path.join(REPO, "bench/incumbents/check.py"), ...sample])],
+  ];
+  log(`check: ${sample.length} wheels, ${(sampleMB / 1000).toFixed(2)} GB; warming up`);
+  for (const [, go] of contenders) await go();
+  const samples = new Map<string, Omit<Sample, "wheel">[]>(contenders.map(([name]) => [name, []]));
+  for (let i = 0; i < runs; i++) {
+    log(`check: run ${i + 1} of ${runs}`);
+    for (const [name, go] of contenders) samples.get(name)!.push(await go());
+  }
+  const largest = mirror.wheels.reduce((a, b) => (statSync(b).size > statSync(a).size ? b : a));
+  const largestMB = statSync(largest).size / 1e6;
+  log(`check: the largest wheel, ${path.basename(largest)}`);
+  const alone: Omit<Sample, "wheel">[] = [];
+  for (let i = 0; i < runs; i++) alone.push(await run([process.execPath, core, "check", largest]));
+  const row = (name: string, s: Omit<Sample, "wheel">[], mb: number) =>
+    `| ${name} | ${median(s.map((x) => x.wall)).toFixed(1)} | ${median(s.map((x) => x.cpu)).toFixed(1)} | ${(mb / median(s.map((x) => x.wall))).toFixed(0)} | ${(mb / median(s.map((x) => x.cpu))).toFixed(0)} | ${median(s.map((x) => x.peak)).toFixed(0)} |`;
+  const ours = samples.get(contenders[0]![0])!;
+  const theirs = samples.get(contenders[1]![0])!;
+  const ratios = ours.map((s, i) => s.wall / theirs[i]!.wall);
+  return [
+    `### check: every fourth wheel of the mirror (${sample.length} of ${mirror.wheels.length}, ${(sampleMB / 1000).toFixed(2)} GB), ${runs} paired runs; the largest wheel alone`,
+    "",
+    "| contender | wall s | cpu s | MB/s (wall) | MB/s (per cpu s) | peak RSS MiB |",
+    "|---|---|---|---|---|---|",
+    ...contenders.map(([name]) => row(name, samples.get(name)!, sampleMB)),
+    row(`binwheel check, ${path.basename(largest)} (${largestMB.toFixed(0)} MB)`, alone, largestMB),
+    "",
+    "| paired wall ratio | median (min-max) |",
+    "|---|---|",
+    `| binwheel check / installer-style check in Python | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}) |`,
     "",
   ];
 }

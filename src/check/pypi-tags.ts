@@ -1,4 +1,5 @@
-// The platform tags PyPI accepts (warehouse's forklift `_valid_platform_tag`).
+// The platform tags PyPI accepts (warehouse's utils/wheel.py `_parse_platform_tag`, which its
+// upload view applies to every tag of a wheel's file name).
 
 const ALLOWED = new Set([
   "any", "win32", "win_arm64", "win_amd64", "win_ia64",
@@ -21,7 +22,7 @@ export function isPypiPlatformTag(tag: string): boolean {
   if (many) return LINUX_ARCHES.has(many[3]!) || many[3] === "ppc64";
   const musl = /^musllinux_(\d+)_(\d+)_(.+)$/.exec(tag);
   if (musl) return LINUX_ARCHES.has(musl[3]!);
-  return /^ios_\d+_\d+_(arm64_iphoneos|arm64_iphonesimulator|x86_64_iphonesimulator)$/.test(tag) ||
+  return /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/.test(tag) ||
     /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/.test(tag) ||
     /^pyemscripten_\d+_\d+_wasm32$/.test(tag);
 }

@@ -158,9 +158,9 @@ function parseLinuxTag(tag: string): Claim | undefined {
 
 /** Whether a system with the claimed libc (and its policy's libraries) satisfies `need`. */
 function claimAllows(claim: Claim, need: Need, policies: LinuxPolicy[], arch: string): boolean {
-  if (policies.some((p) => !newer(p.version, claim.version) && need.allowedBy(p, arch))) return true;
-  const newest = policies[policies.length - 1];
-  return !!need.glibc && (!newest || newer(need.glibc, newest.version)) && !newer(need.glibc, claim.version);
+  // PEP 600: manylinux_x_y promises glibc x.y, whether or not auditwheel has a policy for it.
+  if (need.glibc) return !newer(need.glibc, claim.version);
+  return policies.some((p) => !newer(p.version, claim.version) && need.allowedBy(p, arch));
 }
 
 /** Explicit tags, checked against what the files need; an error suggests the string to write. */
@@ -201,6 +201,22 @@ function checkedTags(target: TargetInfo, setting: string[], files: ElfFile[], op
     }
   }
   return setting;
+}
+
+/**
+ * What `files` need that a Linux tag does not promise (for binwheel check, which judges other
+ * people's wheels by the same policies), each with the policy from which it is allowed, if any.
+ */
+export function unpromisedNeeds(tag: string, files: ElfFile[]): { path: string; what: string; glibc: boolean; from?: string }[] {
+  const claim = parseLinuxTag(tag);
+  if (!claim || claim.family === "linux") return [];
+  const policies = linuxPolicies(claim.family, claim.arch);
+  return versionNeeds(files.filter((f) => f.info.libc !== "static"))
+    .filter((n) => !claimAllows(claim, n, policies, claim.arch))
+    .map((n) => {
+      const first = policies.find((p) => n.allowedBy(p, claim.arch));
+      return { path: n.path, what: n.what, glibc: n.glibc !== undefined, ...(first && { from: first.name }) };
+    });
 }
 
 /** The platform tags for a Linux target given its ELF files: derived for "auto", else checked. */

@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { checkFiles, formatReport } from "../check/check.js";
+import { checkFiles, failed } from "../check/check.js";
+import { formatText } from "../check/report.js";
 import { loadProject, type Project } from "../config/pyproject.js";
 import type { BuildOptions } from "../config/settings.js";
 import type { UpstreamConfig } from "../config/upstream.js";
@@ -67,10 +68,11 @@ async function releaseBuilt(req: ReleaseRequest, built: string[]): Promise<void>
     artifacts = await buildArtifacts(project, req.outDir, req.options, req.env, true);
     built.push(...artifacts.map((a) => a.name));
   }
-  const results = await checkFiles(artifacts.map((a) => a.file));
-  process.stdout.write(formatReport(results));
-  const failed = results.filter((r) => r.problems.length);
-  if (failed.length) fail(`${failed.length} of ${results.length} files failed the checks (see above); nothing was uploaded.`);
+  // Strict on binwheel's own files: a warning fails the release too.
+  const reports = await checkFiles(artifacts.map((a) => a.file), { select: [], ignore: [], strict: true });
+  process.stdout.write(formatText(reports, true));
+  const failing = reports.filter((r) => failed(r, true));
+  if (failing.length) fail(`${failing.length} of ${reports.length} files failed the checks (see above; warnings count for a release); nothing was uploaded.`);
   if (req.index) {
     const notes = await indexPreflight({ indexUrl: req.index.url, maxFileSize: req.index.maxFileSize, name: project.metadata.name, version: project.metadata.version, files: artifacts, env: req.env });
     for (const note of notes) info(note);

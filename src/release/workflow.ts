@@ -103,8 +103,8 @@ ${install}
         if: \${{ inputs.version }}
         run: ls dist/*-"$VERSION".tar.gz
         env: { VERSION: "\${{ inputs.version }}" }
-      - name: Check every file as PyPI would
-        run: binwheel check dist/*
+      - name: Check every file as PyPI and installers would (warnings fail too)
+        run: binwheel check --strict dist/*
       - name: Show the release plan
         if: \${{ env.DRY_RUN == 'true' }}
         run: binwheel release --repo "$GITHUB_REPOSITORY" --from dist --dry-run

@@ -1,5 +1,6 @@
 // binwheel check catches each defect it claims to: every case breaks one rule of a good wheel or
-// sdist (rewritten with Python's zipfile/tarfile), and the good ones pass.
+// sdist (rewritten with Python's zipfile/tarfile), and the good ones pass; exit codes, --strict,
+// --select/--ignore and the JSON report as documented.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -33,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const check = (...files: string[]) => execa(NODE, [CORE, "check", ...files], { reject: false, all: true });
+const check = (...args: string[]) => execa(NODE, [CORE, "check", ...args], { reject: false, all: true });
 
 /** A copy of the good wheel rewritten by Python: `edit` may change `name`, `data`, `info`, or skip with `continue`. */
 async function brokenWheel(label: string, edit: string, fileName = WHEEL): Promise<string> {
@@ -61,31 +62,77 @@ describe("binwheel check", () => {
   });
 
   it.each([
-    ["a wrong RECORD hash", `if name.endswith("RECORD"): data = data.replace(b"sha256=", b"sha256=A", 1)`, /RECORD's hash or size for .* is wrong/],
-    ["a file missing from RECORD", `if name.endswith("__init__.py"): z_out.writestr("toondb/extra.py", b"")`, /toondb\/extra\.py is not listed in RECORD/],
-    ["WHEEL tags unlike the file name", `if name.endswith("WHEEL"): data = data.replace(b"manylinux2014", b"manylinux2010")`, /WHEEL's Tag lines .* differ from the file name's tags/],
-    ["an invalid version in METADATA", `if name.endswith("METADATA"): data = data.replace(b"Version: 0.3.2", b"Version: zero", 1)`, /METADATA: Version "zero" is not a PEP 440 version/],
-    ["a missing license file", `if "licenses/" in name: continue`, /License-File "LICENSE" is not in the wheel's \.dist-info\/licenses\//],
-    ["a direct URL dependency", `if name.endswith("METADATA"): data = data.replace(b"Requires-Python", b"Requires-Dist: x @ https://example.com/x.whl\\nRequires-Python", 1)`, /direct URL reference, which PyPI refuses/],
-    ["a binary of another architecture", `if name.endswith("libtoondb_index.so"): data = open(lib, "rb").read()\nif name.endswith("RECORD"): data = b"".join(l if b"libtoondb_index" not in l else b"toondb/lib/linux-x86_64/libtoondb_index.so," + digest(open(lib, "rb").read()).encode() + b"," + str(len(open(lib, "rb").read())).encode() for l in data.splitlines(True))`, /toondb\/lib\/linux-x86_64\/libtoondb_index\.so is aarch64 code, but the target x86_64-unknown-linux-gnu needs x86_64/],
-    ["a Unix symlink entry", `if name.endswith("toondb-server"): info.external_attr = (0o120777 << 16)`, /toondb-server is a symlink; wheels cannot hold links/],
-  ])("reports %s", async (label, edit, problem) => {
-    const result = await check(await brokenWheel(label, edit));
+    ["a wrong RECORD hash", `if name.endswith("RECORD"): data = data.replace(b"sha256=", b"sha256=A", 1)`, /^ +BW203 error +RECORD's sha256 for .* is/m],
+    ["a file missing from RECORD", `if name.endswith("__init__.py"): z_out.writestr("toondb/extra.py", b"")`, /^ +BW202 error +toondb\/extra\.py is not listed in RECORD/m],
+    ["WHEEL tags unlike the file name", `if name.endswith("WHEEL"): data = data.replace(b"manylinux2014", b"manylinux2010")`, /^ +BW308 warning WHEEL's Tag lines .* differ from the file name's tags/m],
+    ["an invalid version in METADATA", `if name.endswith("METADATA"): data = data.replace(b"Version: 0.3.2", b"Version: zero", 1)`, /^ +BW404 error +METADATA: Version "zero" is not a PEP 440 version/m],
+    ["a missing license file", `if "licenses/" in name: continue`, /^ +BW410 error +METADATA: License-File "LICENSE" is not in the wheel's \.dist-info\/licenses\//m],
+    ["a direct URL dependency", `if name.endswith("METADATA"): data = data.replace(b"Requires-Python", b"Requires-Dist: x @ https://example.com/x.whl\\nRequires-Python", 1)`, /^ +BW408 error +.*direct URL reference, which PyPI refuses/m],
+    ["a binary of another architecture", `if name.endswith("libtoondb_index.so"): data = open(lib, "rb").read()\nif name.endswith("RECORD"): data = b"".join(l if b"libtoondb_index" not in l else b"toondb/lib/linux-x86_64/libtoondb_index.so," + digest(open(lib, "rb").read()).encode() + b"," + str(len(open(lib, "rb").read())).encode() + b"\\n" for l in data.splitlines(True))`, /^ +BW602 error +toondb\/lib\/linux-x86_64\/libtoondb_index\.so is aarch64 code, but the tag manylinux2014_x86_64 installs it on x86_64 systems/m],
+    ["a Unix symlink entry", `if name.endswith("toondb-server"): info.external_attr = (0o120777 << 16)`, /^ +BW117 error +\S*toondb-server is a symbolic link/m],
+  ])("reports %s", async (label, edit, finding) => {
+    // Strict, as binwheel release is on its own files: a warning fails too.
+    const result = await check("--strict", await brokenWheel(label, edit));
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^FAILED /);
-    expect(result.stdout).toMatch(problem);
+    expect(result.stdout).toMatch(finding);
+  });
+
+  /** Root-Is-Purelib: False in WHEEL, RECORD updated to match: a warning and nothing else. */
+  const purelibFalse = `if name.endswith("WHEEL"): data = data.replace(b"Root-Is-Purelib: false", b"Root-Is-Purelib: False"); edited = (name, data)
+if name.endswith(".dist-info/RECORD"): data = b"".join((f"{n},{digest(d)},{len(d)}\\n".encode() if l.split(b",")[0].decode() == n else l) for l in data.splitlines(True) for n, d in [edited])`;
+
+  it("exits 0 on warnings, 1 on errors and under --strict on warnings, 2 on usage errors; --select and --ignore take prefixes", async () => {
+    const warned = await brokenWheel("warned", purelibFalse);
+    const failing = await brokenWheel("failing", `if name.endswith("RECORD"): data = data.replace(b"sha256=", b"sha256=A", 1)`);
+    const plain = await check(warned);
+    expect(plain.exitCode, plain.all).toBe(0);
+    expect(plain.stdout).toMatch(/^warned  .*\n +BW307 warning WHEEL's Root-Is-Purelib is "False"/);
+    expect((await check("--strict", warned)).exitCode).toBe(1);
+    expect((await check("--strict", "--ignore", "BW3", warned)).exitCode).toBe(0);
+    expect((await check(failing)).exitCode).toBe(1);
+    expect((await check("--ignore", "bw20", failing)).exitCode).toBe(0);
+    const selected = await check("--select", "BW1,BW3", warned, failing);
+    expect(selected.exitCode).toBe(0);
+    expect(selected.stdout).not.toMatch(/BW20/);
+    for (const usage of [["--select", "BW9"], ["--format", "xml", warned], ["--jobs", "0", warned], [path.join(work, "nowhere.whl")], [path.join(work, "aarch64.so")], []]) {
+      const run = await check(...usage);
+      expect(run.exitCode, usage.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(/^binwheel: error: /);
+    }
+  });
+
+  it("writes the documented JSON report", async () => {
+    const warned = await brokenWheel("json", purelibFalse);
+    const result = await check("--format", "json", warned, path.join(good, SDIST));
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      version: 1,
+      files: [
+        {
+          path: warned, kind: "wheel", passed: true, errors: 0, warnings: 1,
+          findings: [{ code: "BW307", severity: "warning", message: expect.stringMatching(/^WHEEL's Root-Is-Purelib is "False"/), rule: "https://packaging.python.org/en/latest/specifications/binary-distribution-format/#the-dist-info-directory" }],
+          omitted: {},
+        },
+        { path: path.join(good, SDIST), kind: "sdist", passed: true, errors: 0, warnings: 0, findings: [], omitted: {} },
+      ],
+      summary: { files: 2, failed: 0, errors: 0, warnings: 1 },
+    });
+    const strict = JSON.parse((await check("--format", "json", "--strict", warned)).stdout);
+    expect(strict.files[0].passed).toBe(false);
+    expect(strict.summary.failed).toBe(1);
   });
 
   it("reports data descriptors and trailing data in the zip framing", async () => {
     const descriptor = path.join(work, "descriptor", WHEEL);
     mkdirSync(path.dirname(descriptor), { recursive: true });
     await withDataDescriptors(path.join(good, WHEEL), descriptor);
-    expect((await check(descriptor)).stdout).toMatch(/uses a data descriptor, which PyPI refuses/);
+    expect((await check(descriptor)).stdout).toMatch(/^ +BW106 error +\S+ uses a data descriptor, which PyPI refuses/m);
     const trailing = path.join(work, "trailing", WHEEL);
     mkdirSync(path.dirname(trailing), { recursive: true });
     copyFileSync(path.join(good, WHEEL), trailing);
     writeFileSync(trailing, "junk", { flag: "a" });
-    expect((await check(trailing)).stdout).toMatch(/end record is not at the very end/);
+    expect((await check(trailing)).stdout).toMatch(/^ +BW102 error +there are bytes after the zip's end record \(trailing data\), which PyPI refuses/m);
   });
 
   it("passes the wheel rewritten with ZIP64 (forced, and throughout), which pip installs", async () => {
@@ -156,11 +203,11 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
       copyFileSync(path.join(good, from), path.join(renamed, to));
     }
     const result = await check(...readdirSync(renamed).map((f) => path.join(renamed, f)));
-    expect(result.stdout).toMatch(/the name part "Toondb_Client" is not normalized/);
-    expect(result.stdout).toMatch(/PyPI does not accept the platform tag linux_x86_64/);
+    expect(result.stdout).toMatch(/^ +BW302 error +the file name's project part "Toondb_Client" is not the normalized project name "toondb_client"/m);
+    expect(result.stdout).toMatch(/^ +BW601 error +PyPI does not accept the platform tag linux_x86_64/m);
   });
 
-  it("reports sdists with a binary, PKG-INFO not first, or no pyproject.toml", async () => {
+  it("warns on sdists with a binary or no pyproject.toml, and passes PKG-INFO anywhere", async () => {
     const make = async (label: string, body: string) => {
       const out = path.join(work, `sdist-${label}`, SDIST);
       mkdirSync(path.dirname(out), { recursive: true });
@@ -177,10 +224,10 @@ ${body.replace(/^/gm, "    ")}
       return out;
     };
     const binary = await make("binary", `for m, d in members: t_out.addfile(m, io.BytesIO(d))\nadd(t_out, "toondb_client-0.3.2/toondb/native.so", open(lib, "rb").read())`);
-    expect((await check(binary)).stdout).toMatch(/toondb\/native\.so is an ELF binary; an sdist carries no binaries/);
+    expect((await check(binary)).stdout).toMatch(/^ +BW709 warning toondb\/native\.so is a prebuilt binary/m);
     const order = await make("order", `for m, d in reversed(members): t_out.addfile(m, io.BytesIO(d))`);
-    expect((await check(order)).stdout).toMatch(/PKG-INFO is not the first member/);
+    expect((await check(order)).stdout).toBe(`ok      ${order}`);
     const noPyproject = await make("pyproject", `for m, d in members:\n    if not m.name.endswith("pyproject.toml"): t_out.addfile(m, io.BytesIO(d))`);
-    expect((await check(noPyproject)).stdout).toMatch(/pyproject\.toml is missing/);
+    expect((await check(noPyproject)).stdout).toMatch(/^ +BW705 warning pyproject\.toml is missing/m);
   });
 });

@@ -150,7 +150,7 @@ describe("two targets, one wheel name", () => {
     const r = await binwheel(["build", root, "--all-targets", "--out-dir", out], { BINWHEEL_ASSET_DIR: assets });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toMatch(
-      /binwheel: error: x86_64-unknown-linux-(gnu|musl) and x86_64-unknown-linux-(gnu|musl) both build static_tool-1\.0-py3-none-manylinux_2_17_x86_64\.manylinux2014_x86_64\.musllinux_1_1_x86_64\.whl: .*remove the other from \[tool\.binwheel\.targets\]/,
+      /binwheel: error: x86_64-unknown-linux-(gnu|musl) and x86_64-unknown-linux-(gnu|musl) both build static_tool-1\.0-py3-none-manylinux1_x86_64\.manylinux_2_5_x86_64\.musllinux_1_1_x86_64\.whl: .*remove the other from \[tool\.binwheel\.targets\]/,
     );
     expect(readdirSync(out)).toEqual([]);
     const both = await binwheel(["build", root, "--target", "x86_64-unknown-linux-gnu", "--target", "x86_64-unknown-linux-musl", "--out-dir", out], { BINWHEEL_ASSET_DIR: assets });
@@ -162,7 +162,7 @@ describe("two targets, one wheel name", () => {
     expect(listed.stdout).toContain("x86_64-unknown-linux-gnu and x86_64-unknown-linux-musl get the same tags if their binaries are static");
     const fetched = await binwheel(["targets", root, "--fetch"], { BINWHEEL_ASSET_DIR: assets });
     expect(fetched.exitCode, fetched.stderr).toBe(0);
-    expect(fetched.stdout).toMatch(/overlapping tags\n  x86_64-unknown-linux-gnu and x86_64-unknown-linux-musl have the same tags \(manylinux_2_17_x86_64\.manylinux2014_x86_64\.musllinux_1_1_x86_64\)/);
+    expect(fetched.stdout).toMatch(/overlapping tags\n  x86_64-unknown-linux-gnu and x86_64-unknown-linux-musl have the same tags \(manylinux1_x86_64\.manylinux_2_5_x86_64\.musllinux_1_1_x86_64\)/);
   });
 });
 

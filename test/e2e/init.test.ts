@@ -62,12 +62,12 @@ async function initAndCompare(label: string, init: string[], handWritten: string
   const ran = await core(["init", project, ...init], env);
   expect(ran.exitCode, ran.stderr).toBe(0);
   const written = readFileSync(path.join(project, "pyproject.toml"), "utf8");
-  const triples = [...written.matchAll(/^"([^"]+)" = /gm)].map((m) => m[1]!).filter((t) => t.includes("-"));
-  const fromInit = await buildAll(project, [...new Set(triples)], env, path.join(work, `dist-init-${label}`));
+  const triplesOf = (toml: string) => [...new Set([...toml.matchAll(/^"([^"]+)" = /gm)].map((m) => m[1]!).filter((t) => t.includes("-")))];
+  const fromInit = await buildAll(project, triplesOf(written), env, path.join(work, `dist-init-${label}`));
   const hand = path.join(work, `hand-${label}`);
   cpSync(project, hand, { recursive: true });
   writeFileSync(path.join(hand, "pyproject.toml"), `${written.slice(0, written.indexOf("[tool.binwheel"))}${handWritten}`);
-  const fromHand = await buildAll(hand, TARGETS, env, path.join(work, `dist-hand-${label}`));
+  const fromHand = await buildAll(hand, triplesOf(handWritten).length ? triplesOf(handWritten) : TARGETS, env, path.join(work, `dist-hand-${label}`));
   expect([...fromInit.keys()].sort()).toEqual([...fromHand.keys()].sort());
   for (const [name, bytes] of fromHand) expect(fromInit.get(name)!.equals(bytes), name).toBe(true);
   return { stdout: ran.stdout, project, wheels: fromInit };
@@ -160,9 +160,9 @@ lefthook = "lefthook"
     expect(await runInstalled(wheels, "lefthook", ["version"])).toMatch(/^2\.2\.2/);
   });
 
-  it("dprint: Rust triples in .zip files, an installer beside them, a one-space SHASUMS256.txt, tags without v", async (ctx) => {
+  it("dprint: Rust triples in .zip files, an installer beside them, a one-space SHASUMS256.txt, tags without v; its gnu build is refused as auditwheel would", async (ctx) => {
     const npm = path.join(work, "npm-dprint");
-    const missing = await npmPackages(npm, ["@dprint/linux-x64-glibc@0.54.0", "@dprint/darwin-arm64@0.54.0", "@dprint/win32-x64@0.54.0"]);
+    const missing = await npmPackages(npm, ["@dprint/linux-x64-musl@0.54.0", "@dprint/linux-x64-glibc@0.54.0", "@dprint/darwin-arm64@0.54.0", "@dprint/win32-x64@0.54.0"]);
     if (missing) return ctx.skip(missing);
     const zipOf = (pkg: string, file: string) => {
       const dir = path.join(npm, pkg, "package");
@@ -171,7 +171,8 @@ lefthook = "lefthook"
       return readFileSync(out);
     };
     const assets = [
-      { name: "dprint-x86_64-unknown-linux-gnu.zip", data: zipOf("dprint-linux-x64-glibc-0.54.0", "dprint") },
+      // dprint's gnu build loads liblzma.so.5, which no manylinux policy allows (see the end); its musl build is static.
+      { name: "dprint-x86_64-unknown-linux-musl.zip", data: zipOf("dprint-linux-x64-musl-0.54.0", "dprint") },
       { name: "dprint-aarch64-apple-darwin.zip", data: zipOf("dprint-darwin-arm64-0.54.0", "dprint") },
       { name: "dprint-x86_64-pc-windows-msvc.zip", data: zipOf("dprint-win32-x64-0.54.0", "dprint.exe") },
       { name: "dprint-x86_64-pc-windows-msvc-installer.exe", data: Buffer.from("MZ installer") },
@@ -186,7 +187,7 @@ asset = "dprint-{target}.zip"
 checksums = "SHASUMS256.txt"
 
 [tool.binwheel.targets]
-"x86_64-unknown-linux-gnu" = "auto"
+"x86_64-unknown-linux-musl" = "auto"
 "aarch64-apple-darwin" = "auto"
 "x86_64-pc-windows-msvc" = "auto"
 
@@ -203,6 +204,20 @@ dprint = "dprint"
     expect(written).toContain('asset = "dprint-{target}.zip"');
     expect(stdout).toMatch(/dprint-x86_64-pc-windows-msvc-installer\.exe: another naming pattern/);
     expect(await runInstalled(wheels, "dprint", ["--version"])).toBe("dprint 0.54.0");
+
+    // auditwheel refuses a manylinux wheel whose binary loads a library outside its policy; so does the build.
+    const gnuAssets = path.join(work, "dprint-gnu");
+    mkdirSync(gnuAssets, { recursive: true });
+    const gnuZip = zipOf("dprint-linux-x64-glibc-0.54.0", "dprint");
+    writeFileSync(path.join(gnuAssets, "dprint-x86_64-unknown-linux-gnu.zip"), gnuZip);
+    writeFileSync(path.join(gnuAssets, "SHASUMS256.txt"), `${sha(gnuZip)} dprint-x86_64-unknown-linux-gnu.zip\n`);
+    const gnu = path.join(work, "dprint-gnu-project");
+    cpSync(project, gnu, { recursive: true });
+    writeFileSync(path.join(gnu, "pyproject.toml"), readFileSync(path.join(gnu, "pyproject.toml"), "utf8").replace("x86_64-unknown-linux-musl", "x86_64-unknown-linux-gnu"));
+    const refused = await core(["build", gnu, "--target", "x86_64-unknown-linux-gnu", "--out-dir", path.join(work, "dprint-gnu-out")], { BINWHEEL_ASSET_DIR: gnuAssets });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/dprint\/_bin\/dprint needs liblzma\.so\.5, which is not one of the system libraries a manylinux wheel may load/);
+    expect(existsSync(path.join(work, "dprint-gnu-out")) ? readdirSync(path.join(work, "dprint-gnu-out")) : []).toEqual([]);
   });
 });
 
