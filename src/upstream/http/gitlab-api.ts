@@ -20,7 +20,7 @@ export function gitlabAccess(env: NodeJS.ProcessEnv): GitLabAccess {
   for (const [source, header] of [["GITLAB_TOKEN", "PRIVATE-TOKEN"], ["CI_JOB_TOKEN", "JOB-TOKEN"]] as const) {
     const token = env[source]?.trim();
     if (token) {
-      registerSecret(token);
+      registerSecret(token, source);
       return { apiUrl, token, tokenSource: source, header };
     }
   }

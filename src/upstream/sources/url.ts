@@ -44,7 +44,7 @@ function filledUrl(plan: TargetPlan): URL {
   const filled = plan.location!;
   const refuse = (why: string): never =>
     fail(
-      `pyproject.toml: [tool.binwheel.upstream] url = "${template}" gives "${filled}" for ${plan.target.triple}, which ${why}. ` +
+      `pyproject.toml: [tool.binwheel.upstream] url = "${redactUrl(template)}" gives "${redactUrl(filled)}" for ${plan.target.triple}, which ${why}. ` +
         "A placeholder's value (a version, an asset name, a target's vars) must not change where the URL points; fix the value or the template.",
     );
   if (!URL.canParse(filled)) refuse("is not a URL");
