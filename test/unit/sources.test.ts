@@ -14,6 +14,7 @@ import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { gitlabServer } from "../../src/upstream/http/gitlab-api.js";
 import { ownedBy } from "../../src/upstream/sources/gitlab.js";
+import { redact } from "../../src/errors.js";
 import { netrcReader, parseNetrc } from "../../src/upstream/http/netrc.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
@@ -305,9 +306,11 @@ describe("url", () => {
 
   it("refuses credentials in the url setting, and a checksums URL over plain http", async () => {
     // As shown, the login is cut out of the URL.
-    expect(await errorOf(fetchFrom(project('url = "https://me:s3cret@downloads.example.com/{asset}"\nasset = "tool.tar.gz"'), {}))).toMatch(
-      /^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/,
-    );
+    for (const login of ["me:Pw1", "me:Pw1 Pw2'Pw3", 'me:Pw1\\"Pw2`Pw3']) {
+      const message = await errorOf(fetchFrom(project(`url = "https://${login}@downloads.example.com/{asset}"\nasset = "tool.tar.gz"`), {}));
+      expect(message).toMatch(/^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/);
+      expect(message).not.toMatch(/Pw\d/);
+    }
     expect(await errorOf(fetchFrom(project('url = "https://downloads.example.com/{asset}"\nasset = "tool.tar.gz"\nchecksums = "http://downloads.example.com/SHA256SUMS"'), {}))).toMatch(
       /^pyproject\.toml: \[tool\.binwheel\.upstream\] checksums "http:\/\/downloads\.example\.com\/SHA256SUMS" must be an https URL template/,
     );
@@ -400,6 +403,21 @@ describe("netrc", () => {
     expect(read("b.example", true)).toEqual({ login: "d", password: "two", file });
     expect(netrcReader({ NETRC: path.join(tempDir(), "missing") })("a.example", true)).toBeUndefined();
   });
+
+  it("refuses a password with a control character inside (a quoted line break), naming the machine and the file, never the password", () => {
+    const file = path.join(tempDir(), "netrc");
+    writeFileSync(file, `machine a.example login me password "${PASSWORD}\n-second-line"\n`);
+    let message = "";
+    try {
+      netrcReader({ NETRC: file })("a.example", false);
+    } catch (e) {
+      message = redact((e as Error).message);
+    }
+    expect(message).toBe(
+      `the password for a.example in the netrc file ${file} holds a control character (a line break or tab inside it); a token or password is one line of printable characters, ` +
+        "so binwheel will not use or show it. Set it again without it (check how it was copied there).",
+    );
+  });
 });
 
 describe("path", () => {
@@ -407,6 +425,11 @@ describe("path", () => {
     const root = project('path = "target/{target}/release"', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
     const fetched = await fetchFrom(root, { BINWHEEL_ASSET_DIR: "/nonexistent" });
     expect(fetched).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
+  });
+
+  it("reads a folder named with a trailing slash as that folder", async () => {
+    const root = project('path = "target/{target}/release/"', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
+    expect(await fetchFrom(root, {})).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
   });
 
   it("refuses require-checksum with a folder, which has no hash to check, in one paragraph", async () => {
