@@ -277,7 +277,7 @@ describe("url", () => {
 
   it.each([
     ["to file://", "file:///etc/passwd", /redirected binwheel to a file: URL: binwheel fetches over https only/],
-    ["to plain http on another host", "http://example.com/tool.tar.gz", /redirected binwheel to http:\/\/example\.com\/tool\.tar\.gz: binwheel fetches over https only \(plain http only from this machine's loopback addresses\)/],
+    ["to plain http on another host", "http://example.com/tool.tar.gz", /redirected binwheel to http:\/\/example\.com\/tool\.tar\.gz: binwheel fetches over https only \(plain http only from this machine's loopback addresses to themselves\)/],
     ["with a password in the URL", "https://user:pw@example.com/tool.tar.gz", /carries a user name or password in the URL/],
   ])("refuses a redirect %s", async (_, location, error) => {
     const site = await started(HttpStandIn.start());

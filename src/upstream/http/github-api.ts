@@ -90,7 +90,7 @@ export function makeOctokit(access: GitHubAccess, fetchImpl: Fetch): Octokit {
     userAgent: `binwheel/${VERSION}`,
     headers: { "x-github-api-version": "2022-11-28" },
     // API answers are read with a bound (a release object is a few hundred KiB at most).
-    request: { fetch: boundedFetch(fetchImpl) },
+    request: { fetch: boundedFetch(fetchImpl, new URL(access.apiUrl)) },
     // Octokit logs failed requests itself; binwheel reports them in its own words.
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });
