@@ -233,17 +233,30 @@ describe("url", () => {
     expect(readFileSync((await fetchFrom(root, { BINWHEEL_CACHE_DIR: cache })).file, "utf8")).toBe("a new build");
   });
 
-  it("sends netrc credentials to their host only: not across a redirect to another host, and the default entry never there", async () => {
+  it("sends netrc credentials only to the host a download starts at: never across a redirect to another host, whose own entry (or the default) stays home", async () => {
     const other = await started(HttpStandIn.start({ host: "localhost", refuseCredentials: true }));
     other.file(`/mirror/${ASSET}`, CONTENT);
     const site = await started(HttpStandIn.start({ login: { user: "builder", password: PASSWORD } }));
     site.redirect(`/dl/${ASSET}`, `${other.url}/mirror/${ASSET}`);
     const netrc = path.join(tempDir(), "netrc");
-    writeFileSync(netrc, `# downloads\nmachine 127.0.0.1\n  login builder\n  password "${PASSWORD}"\n\ndefault login anyone password ${PASSWORD}-default\n`);
+    writeFileSync(netrc, `# downloads\nmachine 127.0.0.1\n  login builder\n  password "${PASSWORD}"\n\nmachine localhost login me password ${PASSWORD}-intranet\ndefault login anyone password ${PASSWORD}-default\n`);
     const root = project(`url = "${site.url}/dl/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`);
     expect(readFileSync((await fetchFrom(root, { NETRC: netrc })).file).equals(CONTENT)).toBe(true);
     expect(site.requests.map((r) => r.authorization)).toEqual([`Basic ${Buffer.from(`builder:${PASSWORD}`).toString("base64")}`]);
     expect(other.requests.map((r) => r.authorization)).toEqual([undefined]);
+  });
+
+  it("a host a redirect leads to that asks for a login (an intranet file) gets none, and the error says why", async () => {
+    const intranet = await started(HttpStandIn.start({ host: "localhost", login: { user: "me", password: `${PASSWORD}-intranet` } }));
+    intranet.file("/private/secrets.txt", "INTRANET SECRET: db_password=hunter2\n");
+    const upstream = await started(HttpStandIn.start());
+    upstream.redirect(`/${ASSET}`, `${intranet.url}/private/secrets.txt`);
+    const netrc = path.join(tempDir(), "netrc");
+    writeFileSync(netrc, `machine localhost login me password ${PASSWORD}-intranet\n`);
+    const message = await errorOf(fetchFrom(project(`url = "${upstream.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"`), { NETRC: netrc }));
+    expect(message).toMatch(/ answered 401 when binwheel tried to download .* \(localhost:\d+\)\. 127\.0\.0\.1:\d+ redirected binwheel to localhost:\d+, which gets no netrc login: binwheel sends one only to the host a download starts at/);
+    expect(intranet.requests.map((r) => r.authorization)).toEqual([undefined]);
+    expect(message).not.toContain(PASSWORD);
   });
 
   it("says how to log in after a 401, without showing any credential", async () => {
