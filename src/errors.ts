@@ -54,26 +54,47 @@ function editDistance(a: string, b: string): number {
 
 const secrets = new Set<string>();
 
-/** Registers a value (a token) that must never appear in anything binwheel prints. */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+/**
+ * Registers a value (a token, a password) that must never appear in anything binwheel prints;
+ * `what` names where it came from ("GITLAB_TOKEN"). A value with a control character (a line
+ * break inside it) is refused here, where it enters: output is masked line by line, and no
+ * server takes such a header anyway.
+ */
+export function registerSecret(value: string | undefined, what: string): void {
+  if (!value) return;
+  if (/[\x00-\x1f\x7f]/.test(value)) {
+    fail(`${what} holds a control character (a line break or tab inside it); a token or password is one line of printable characters, so binwheel will not use or show it. Set it again without it (check how it was copied there).`);
+  }
+  if (value.length >= 4) secrets.add(value);
 }
+
+/**
+ * A URL's parts as redactUrl reads them: the scheme and the slashes before the authority (after
+ * "scheme://", or, for the schemes WHATWG URL parsers read so, after "scheme:" and any number of
+ * "/" or "\\": "https:///me:pw@host" and "https:me:pw@host" are https://me:pw@host to them),
+ * the user part (to the last "@" before the path, as URL parsers read it), then host and path.
+ */
+const URL_PARTS = /^((?:https?|wss?|ftp|file):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)(?:[^/?#]*@)?([^?#]*)/i;
 
 /**
  * A URL as binwheel shows or records it: scheme, host and path, without the user name, password,
  * query or fragment, any of which may be a credential (a login, a signed URL's signature, a
- * `?token=`). The one redaction of URLs: messages, the lock file and every printed line use it.
+ * `?token=`). The one redaction of URLs: messages, the lock file, the SBOM and every printed line use it.
  */
 export function redactUrl(url: string | URL): string {
-  const text = typeof url === "string" ? url : url.href;
-  // The user part runs to the last "@" before the path, as URL parsers read it.
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#]*@)?([^?#]*)/i.exec(text);
+  // As URL parsers read it: without tabs and line breaks anywhere, or spaces and controls in front.
+  const text = (typeof url === "string" ? url : url.href).replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+/, "");
+  const m = URL_PARTS.exec(text);
   // Not a URL with an authority ("me:pw@host"): whatever runs to an "@" may be a login, too.
   return m ? m[1]! + m[2]! : text.replace(/[?#].*$/s, "").replace(/^[^/]*@/, "");
 }
 
-/** URLs inside a message: a scheme, "://", then anything up to a space or a quote. */
-const URLS_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]*/gi;
+/**
+ * URLs inside a message: a scheme as URL_PARTS reads it, a login (to an "@" before any "/", "?"
+ * or "#": it may hold quotes, which a URL parser takes there), then anything up to an ASCII space
+ * or control character or a quote (a URL parser percent-encodes other spaces: they do not end a URL).
+ */
+const URLS_IN_TEXT = /(?:\b(?:https?|wss?|ftp|file):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)(?:[^\x00-\x20\x7f/\\?#@]*@)?[^\x00-\x20\x7f"'<>`]*/gi;
 
 /**
  * `text` as it may be shown: every URL in it through redactUrl (punctuation that ends the

@@ -20,7 +20,16 @@ export function zstdFile(file: string, bad: (why: string) => never, onInflated: 
       case 16: return `a frame's window is over binwheel's ${2 ** (MAX_WINDOW_LOG - 20)} MiB limit (zstd --long uses 128 MiB); it may be hostile`;
       case 22: return "a frame's content checksum does not match: the file is damaged";
       case 64: return "it needs more memory than binwheel gives a decompressor";
-      default: return `it is damaged (zstd: ${decoder.message()})`;
+      default:
+        return DECODING_ERRORS.has(-code) ? `it is damaged (zstd: ${decoder.message()})`
+          : "a skippable frame claims nearly 4 GiB, more than the file holds: it is truncated or hostile";
     }
   });
 }
+
+/**
+ * The error codes (zstd_errors.h) zstd's streaming decoder gives for data. Any other "error" comes
+ * from a skippable frame that claims within a few bytes of 4 GiB: the 32-bit decoder returns the
+ * bytes it still wants, a number that reads as an error code.
+ */
+const DECODING_ERRORS = new Set([1, 10, 12, 14, 16, 20, 22, 24, 30, 32, 44, 46, 48, 64, 70, 72, 80, 82]);

@@ -1,7 +1,7 @@
 // [tool.binwheel.upstream]: where the binaries come from (exactly one source: a GitHub or GitLab
 // release, any HTTPS URL template, or a local path), which release, how its assets are named and
 // how they are verified. Templates are checked here; they are filled per target in plan/target-plan.ts.
-import { fail } from "../errors.js";
+import { fail, redactUrl } from "../errors.js";
 import { canonicalizeLicenseExpression } from "../python/spdx.js";
 import { TARGET_PLACEHOLDERS, checkTemplate, checkedUpstreamVersion, placeholdersOf } from "./template.js";
 import { PATTERNS, matches, specAt, type BooleanSpec, type StringSpec } from "./spec.js";
@@ -181,10 +181,10 @@ function checkUrl(template: string, key: string): void {
   const probe = template.replace(/\{[^{}]*\}/g, "x");
   const url = URL.canParse(probe) ? new URL(probe) : undefined;
   if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname)))) {
-    fail(`pyproject.toml: ${key} "${template}" must be an https URL template (http only for this machine's loopback addresses), e.g. "https://example.com/releases/{version}/{asset}".`);
+    fail(`pyproject.toml: ${key} "${redactUrl(template)}" must be an https URL template (http only for this machine's loopback addresses), e.g. "https://example.com/releases/{version}/{asset}".`);
   }
   if (url.username || url.password) {
-    fail(`pyproject.toml: ${key} "${template}" holds a user name or password; binwheel does not take credentials from pyproject.toml. Put them in ~/.netrc (or the file NETRC names): "machine ${url.hostname} login NAME password SECRET".`);
+    fail(`pyproject.toml: ${key} "${redactUrl(template)}" holds a user name or password; binwheel does not take credentials from pyproject.toml. Put them in ~/.netrc (or the file NETRC names): "machine ${url.hostname} login NAME password SECRET".`);
   }
 }
 

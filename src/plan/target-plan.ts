@@ -159,6 +159,8 @@ function assetOf(upstream: UpstreamConfig, triple: string, values: Values): { as
   if (source.kind === "url" || source.kind === "path") {
     // The URL or path may name the asset ({asset}); then the asset template fills it.
     location = expand(source.template, { ...values, ...(assetName !== undefined && { asset: assetName }) });
+    // "bin/" names the folder bin: its name is the last part before the slash.
+    if (source.kind === "path") location = location.replace(/\/+$/, "");
     assetName ??= source.kind === "url" ? lastUrlSegment(location, triple) : location.split("/").pop() ?? "";
   }
   const problem = pathProblem(assetName ?? "");

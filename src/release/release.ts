@@ -16,7 +16,7 @@ import { gitlabServer } from "../upstream/http/gitlab-api.js";
 import { fail } from "../errors.js";
 import { info, warn } from "../log.js";
 import { normalizeName } from "../python/names.js";
-import { githubAccess, githubWebUrl, makeOctokit } from "../upstream/http/github-api.js";
+import { githubAccess, githubServer, makeOctokit } from "../upstream/http/github-api.js";
 import { makeFetch } from "../upstream/http/fetch.js";
 import { expand } from "../config/template.js";
 import { buildArtifacts, collectArtifacts, removeArtifacts, type Artifact } from "./artifacts.js";
@@ -56,6 +56,7 @@ async function releaseBuilt(req: ReleaseRequest, built: string[]): Promise<void>
   const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(req.repo);
   if (!match) fail(`--repo "${req.repo}" must be "owner/name", e.g. "toondb/toondb-python-sdk".`);
   const access = githubAccess(req.env);
+  const server = githubServer(req.env, access.apiUrl);
   if (!access.token && !req.dryRun) {
     fail(`binwheel release needs a token that can write to ${req.repo} (contents: write) in GH_TOKEN or GITHUB_TOKEN. --dry-run works without one.`);
   }
@@ -78,7 +79,7 @@ async function releaseBuilt(req: ReleaseRequest, built: string[]): Promise<void>
     for (const note of notes) info(note);
   }
 
-  const facts = releaseFacts(project, req, artifacts, access.apiUrl);
+  const facts = releaseFacts(project, req, artifacts, server);
   const uploads = toUploads(artifacts);
   const repository = new ReleaseRepository(makeOctokit(access, await makeFetch(req.env)), access, match[1]!, match[2]!);
   const existing = await repository.find(facts.tag);
@@ -153,9 +154,9 @@ function toUploads(artifacts: Artifact[]): Upload[] {
   ];
 }
 
-function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact[], apiUrl: string): ReleaseFacts {
+/** What the notes and the summary say; `server` is the GitHub web server (githubServer). */
+function releaseFacts(project: Project, req: ReleaseRequest, artifacts: Artifact[], server: string): ReleaseFacts {
   const { metadata, config } = project;
-  const server = (req.env["GITHUB_SERVER_URL"] || githubWebUrl(apiUrl)).replace(/\/+$/, "");
   const upstream = config.upstream;
   const upstreamVersion = project.upstreamVersion!;
   const upstreamTag = upstream ? expand(upstream.tag, { version: upstreamVersion, project_version: metadata.version }) : undefined;

@@ -12,6 +12,7 @@ import { buildTimestamp } from "../config/epoch.js";
 import type { TargetPlan } from "../plan/target-plan.js";
 import { githubAccess, githubWebUrl } from "../upstream/http/github-api.js";
 import { gitlabServer } from "../upstream/http/gitlab-api.js";
+import { redactUrl } from "../errors.js";
 import { VERSION } from "../version.js";
 
 export const SBOM_NAME = "sboms/binwheel.cdx.json";
@@ -43,7 +44,7 @@ export interface SbomInput {
 /**
  * Where the asset is published, from the configuration alone (so rebuilds agree, and nothing but
  * pyproject.toml and the environment decides it): a GitHub release's download URL, a url source's
- * URL; none for GitLab (whose link URLs only its API knows) or a local path.
+ * URL without its login, query or fragment; none for GitLab (whose link URLs only its API knows) or a local path.
  */
 function publishedUrl(plan: TargetPlan, env: NodeJS.ProcessEnv): string | undefined {
   const { source } = plan.upstream;
@@ -53,7 +54,8 @@ function publishedUrl(plan: TargetPlan, env: NodeJS.ProcessEnv): string | undefi
     case "gitlab":
       return undefined;
     case "url":
-      return plan.location;
+      // As binwheel.lock records it: a query may be a signature, a login a password.
+      return redactUrl(plan.location!);
     case "path":
       return undefined;
   }

@@ -168,6 +168,16 @@ describe("binwheel release", () => {
     expect(noToken.exitCode).toBe(1);
     expect(noToken.stderr).toMatch(/needs a token that can write to toondb\/other/);
   });
+  it("refuses a GITHUB_SERVER_URL with a login before anything is built or written, never showing it", async () => {
+    const before = github.requests.length;
+    const out = path.join(work, "dist-server");
+    const result = await binwheel(["release", project, "--repo", "toondb/server-sdk", "--out-dir", out], { GITHUB_SERVER_URL: "https://me:s3cr3tPw@ghe.example.org" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^binwheel: error: GITHUB_SERVER_URL "https:\/\/ghe\.example\.org" carries a login, a query or a fragment;/);
+    expect(result.all).not.toContain("s3cr3tPw");
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    expect(writes(before)).toEqual([]);
+  });
 });
 
 describe("binwheel release and the package index", () => {

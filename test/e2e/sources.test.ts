@@ -107,8 +107,15 @@ describe("gitlab", () => {
     expect(r.all).not.toContain(TOKEN);
   });
 
+  it("refuses a GITLAB_TOKEN with a line break inside, showing neither line, even with BINWHEEL_DEBUG=1", async () => {
+    const r = await build(project('gitlab = "acme/cli/tool"\nasset = "tool-{version}-{target}.tar.gz"'), { GITLAB_API_URL: gl.apiUrl, GITLAB_TOKEN: "glpat-SECRETA\nSECRETB", BINWHEEL_DEBUG: "1" });
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toMatch(/binwheel: error: GITLAB_TOKEN holds a control character \(a line break or tab inside it\)/);
+    expect(r.all).not.toMatch(/SECRETA|SECRETB/);
+  });
+
   it("sends CI_JOB_TOKEN to GitLab only, never to the host a link leads to", async () => {
-    const r = await build(project(`gitlab = "acme/cli/tool"\nversion = "1.1.0"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(archive)}" }`), { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN });
+    const r = await build(project(`gitlab = "acme/cli/tool"\nversion = "1.1.0"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(archive)}" }`), { CI_API_V4_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN });
     expect(r.exitCode, r.all).toBe(0);
     expect(gl.external.requests.length).toBe(1);
     expect(gl.external.requests.every((q) => !q.jobToken && !q.privateToken && !q.authorization)).toBe(true);

@@ -355,6 +355,21 @@ describe("binwheel.lock for every source", () => {
     expect(built.stderr).toContain(`declared ${other.length} bytes for ${ASSET} (${site.url}/dl/1.0.0/${ASSET}), which binwheel.lock (for ${LINUX}) lists at ${archive.length} bytes (Content-Length: ${other.length}); binwheel stopped reading and did not retry. Either upstream changed the asset since it was locked (sha256 ${sha(archive)})`);
   });
 
+  it("url: a signed URL's query reaches neither the lock nor the SBOM", async () => {
+    const site = await HttpStandIn.start();
+    servers.push(site);
+    site.file(`/dl/1.0.0/${ASSET}`, archive);
+    const dir = toolProject(`url = "${site.url}/dl/{version}/{asset}?X-Amz-Signature=s3cr3tSig"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${LINUX}" = "${sha(archive)}" }`);
+    expect((await run(["lock", dir])).exitCode).toBe(0);
+    expect(readLockFile(dir).targets[LINUX]!.url).toBe(`${site.url}/dl/1.0.0/${ASSET}`);
+    const built = await build(dir);
+    expect(built.exitCode, built.all).toBe(0);
+    const bom = (await member(built.wheel, "tool_py-1.0.0.dist-info/sboms/binwheel.cdx.json"))!.toString("utf8");
+    expect(JSON.parse(bom).components[0].externalReferences).toContainEqual(expect.objectContaining({ type: "distribution", url: `${site.url}/dl/1.0.0/${ASSET}` }));
+    expect(bom).not.toContain("s3cr3tSig");
+    expect(built.all).not.toContain("s3cr3tSig");
+  });
+
   it("path: a local archive by its hash (a folder cannot be locked and says so)", async () => {
     const dir = toolProject('path = "vendor/tool-{version}-{target}.tar.gz"', { [`vendor/${ASSET}`]: archive });
     expect((await run(["lock", dir])).exitCode).toBe(0);

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { compress } from "snappyjs";
 import { streamSpaces } from "./http-standin.js";
 
@@ -45,6 +46,8 @@ export type Fault = { origin: Origin; skip?: number } & (
   | { contentLength: number }
   /** Sends the headers and half the body, then nothing more (a download in progress, for killing). */
   | { stall: true }
+  /** Serves `size` bytes of JSON padding (API) or the body (storage) gzip-compressed, whatever Accept-Encoding asked. */
+  | { gzip: { size: number } }
 );
 
 export interface LoggedRequest {
@@ -52,6 +55,7 @@ export interface LoggedRequest {
   method: string;
   url: string;
   authorization?: string;
+  acceptEncoding?: string;
 }
 
 export interface StandInOptions {
@@ -171,7 +175,8 @@ export class GitHubStandIn {
 
   private log(origin: Origin, req: IncomingMessage): void {
     const auth = req.headers.authorization;
-    this.requests.push({ origin, method: req.method ?? "GET", url: req.url ?? "/", ...(auth !== undefined && { authorization: auth }) });
+    const encoding = req.headers["accept-encoding"];
+    this.requests.push({ origin, method: req.method ?? "GET", url: req.url ?? "/", ...(auth !== undefined && { authorization: auth }), ...(encoding !== undefined && { acceptEncoding: encoding }) });
   }
 
   /** The next due fault for `origin`, removed from the queue. */
@@ -218,6 +223,10 @@ export class GitHubStandIn {
       const data = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": fault.contentLength });
       res.write(data);
+    } else if ("gzip" in fault) {
+      const data = gzipSync(Buffer.isBuffer(body) ? body : Buffer.concat([Buffer.from("{\"assets\": ["), Buffer.alloc(fault.gzip.size, 0x20), Buffer.from("]}")]));
+      res.writeHead(200, { "content-type": Buffer.isBuffer(body) ? "application/octet-stream" : "application/json; charset=utf-8", "content-encoding": "gzip", "content-length": data.length });
+      res.end(data);
     }
   }
 

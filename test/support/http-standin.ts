@@ -1,11 +1,12 @@
 // A plain download site for tests (`url` sources, and GitLab links to another host): files by
 // path with Content-Length, ETag and Last-Modified (conditional requests answer 304), Basic auth
 // for the files that need it, redirects (to another site, to file:// or plain http), and injected
-// faults. A real HTTP server, because pip runs the backend in a child process. Every request is
+// faults (an answer gzip-compressed whatever the request asked for, among them). A real HTTP server, because pip runs the backend in a child process. Every request is
 // logged with the credentials it carried, so tests can assert where they went.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 
 export interface SiteRequest {
   method: string;
@@ -15,6 +16,7 @@ export interface SiteRequest {
   privateToken?: string;
   jobToken?: string;
   ifNoneMatch?: string;
+  acceptEncoding?: string;
 }
 
 export type SiteFault =
@@ -22,7 +24,9 @@ export type SiteFault =
   | { reset: true }
   | { cut: true }
   /** Serves `total` bytes of filler without a Content-Length (a body that never ends). */
-  | { oversize: number };
+  | { oversize: number }
+  /** Serves the file gzip-compressed (Content-Encoding: gzip, the compressed length), whatever Accept-Encoding asked. */
+  | { gzip: true };
 
 export interface SiteOptions {
   /** "127.0.0.1" (default) or "localhost": two sites on different host names are different hosts. */
@@ -88,7 +92,7 @@ export class HttpStandIn {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : undefined);
     const logged: SiteRequest = { method: req.method ?? "GET", url: req.url ?? "/" };
-    for (const [key, name] of [["authorization", "authorization"], ["privateToken", "private-token"], ["jobToken", "job-token"], ["ifNoneMatch", "if-none-match"]] as const) {
+    for (const [key, name] of [["authorization", "authorization"], ["privateToken", "private-token"], ["jobToken", "job-token"], ["ifNoneMatch", "if-none-match"], ["acceptEncoding", "accept-encoding"]] as const) {
       const value = header(name);
       if (value !== undefined) logged[key] = value;
     }
@@ -133,6 +137,10 @@ export class HttpStandIn {
     } else if ("status" in fault) {
       res.writeHead(fault.status, { "content-type": "text/plain" });
       res.end("server error");
+    } else if ("gzip" in fault) {
+      const body = gzipSync(data);
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-encoding": "gzip", "content-length": body.length });
+      res.end(body);
     } else {
       res.writeHead(200, { "content-type": "application/octet-stream" });
       void this.stream(res, fault.oversize);

@@ -244,6 +244,22 @@ describe("zstd", () => {
       expect([n, await readTarZst(Buffer.concat([skippable, frame]))]).toEqual([n, [{ path: "tool", sha256: sha256(PAYLOAD) }]]);
     }
   });
+  withTool("zstd", "tar")("refuses a skippable frame that claims nearly 4 GiB in words, naming the asset", async () => {
+    // A small archive after it, as an attacker would send (a long one reads as truncated: also true).
+    const dir = tempDir();
+    writeFileSync(path.join(dir, "tool"), "#!/bin/sh\necho hi\n");
+    const frame = execSync(`tar -C ${dir} -cf - tool | zstd -q -c`);
+    for (const claim of [0xffffffff, 0xfffffffd, 0xfffffffb]) {
+      const skippable = Buffer.alloc(8);
+      skippable.writeUInt32LE(0x184d2a5f, 0);
+      skippable.writeUInt32LE(claim, 4);
+      const message = await readTarZst(Buffer.concat([skippable, frame])).then(() => "read", (e: Error) => e.message);
+      expect([claim, message]).toEqual([
+        claim,
+        "tool-1.0.0-x86_64-unknown-linux-gnu.tar.zst is not readable as a zstd-compressed tar archive (a skippable frame claims nearly 4 GiB, more than the file holds: it is truncated or hostile). Check the asset name and archive type.",
+      ]);
+    }
+  });
   it("still refuses a .tar.zst whose first bytes are another format's, or a magic just outside the skippable range", async () => {
     for (const magic of [0x184d2a4f, 0x184d2a60]) {
       const file = path.join(tempDir(), "tool.tar.zst");

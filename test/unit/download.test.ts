@@ -1,7 +1,8 @@
 // Downloads are bounded by what was promised, and disk failures are not network failures: a body
 // longer than the release or the lock says, a lying Content-Length, an endless API answer, an
-// oversized checksum file, a full or read-only cache disk. No request follows https to plain
-// http. After each, no temporary file is left.
+// oversized checksum file, an answer compressed though binwheel asked for plain bytes, a full or
+// read-only cache disk. No request follows https to plain http, nor a link an https API names to
+// it. After each, no temporary file is left.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -15,6 +16,7 @@ import { renderLock, type LockedAsset } from "../../src/config/lock.js";
 import { planTarget } from "../../src/plan/target-plan.js";
 import { readIndex } from "../../src/release/pypi.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
+import { followRedirects } from "../../src/upstream/http/fetch.js";
 import { GitHubStandIn, type StandInAsset } from "../support/github-standin.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
@@ -175,6 +177,34 @@ describe("a body longer than the lock's size", () => {
   });
 });
 
+const projectWith = (upstream: string) => tempProject({ "pyproject.toml": TOONDB_PYPROJECT.replace('github = "toondb/toondb"', upstream), "toondb/__init__.py": "" });
+const fetchFrom = (root: string, env: Record<string, string>) =>
+  fetchUpstreamAsset(planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {}), tempDir(), env, { offline: false }, root);
+
+describe("an answer in an encoding binwheel did not ask for is refused before a byte is decoded", () => {
+  it("a download with no size promised (a url source, no lock): 32 KiB sent must not become 32 MiB", async () => {
+    const site = await HttpStandIn.start();
+    servers.push(site);
+    site.file(`/${ASSET}`, Buffer.alloc(32 << 20));
+    site.inject({ gzip: true });
+    const cache = tempDir();
+    const message = await errorOf(fetchFrom(projectWith(`url = "${site.url}/{asset}"`), { BINWHEEL_CACHE_DIR: cache }));
+    expect(message).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:\\d+/${ASSET.replace(/\./g, "\\.")} answered with Content-Encoding: gzip, though binwheel asked for the bytes as they are \\(Accept-Encoding: identity\\); .*The request was refused and not retried`),
+    );
+    expect(site.requests.map((r) => r.acceptEncoding)).toEqual(["identity"]);
+    expect(filesUnder(cache)).toEqual(["CACHEDIR.TAG"]);
+  });
+
+  it("an API answer (GitHub's, through Octokit)", async () => {
+    const gh = await standIn();
+    gh.inject({ origin: "api", gzip: { size: 64 << 20 } });
+    const message = await errorOf(fetchAsset({ GITHUB_API_URL: gh.apiUrl, BINWHEEL_CACHE_DIR: tempDir() }));
+    expect(message).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/repos\/toondb\/toondb\/releases\/tags\/v0\.3\.2 answered with Content-Encoding: gzip, though binwheel asked for the bytes as they are/);
+    expect(gh.requests.map((r) => [r.origin, r.acceptEncoding])).toEqual([["api", "identity"]]);
+  });
+});
+
 describe("https never leads to plain http, on any hop", () => {
   /**
    * A remote https server (fetch answers for *.example.test itself) that redirects every request to
@@ -191,13 +221,9 @@ describe("https never leads to plain http, on any hop", () => {
     });
     return asked;
   };
-  const project = (upstream: string) => tempProject({ "pyproject.toml": TOONDB_PYPROJECT.replace('github = "toondb/toondb"', upstream), "toondb/__init__.py": "" });
-  const fetchFrom = (root: string, env: Record<string, string>) =>
-    fetchUpstreamAsset(planTarget(loadProject(root), { target: "x86_64-unknown-linux-gnu", offline: false, locked: false, verbose: false }, undefined, {}), tempDir(), env, { offline: false }, root);
-
   it.each([
-    ["a download (a url source), with a netrc login for this machine", (home: string) => fetchFrom(project('url = "https://downloads.example.test/{asset}"'), { HOME: home, BINWHEEL_CACHE_DIR: tempDir() })],
-    ["GitHub's API (GITHUB_API_URL)", () => fetchFrom(project('github = "toondb/toondb"'), { GITHUB_API_URL: "https://api.example.test", GH_TOKEN: "ghp_s3cr3tToken", BINWHEEL_CACHE_DIR: tempDir() })],
+    ["a download (a url source), with a netrc login for this machine", (home: string) => fetchFrom(projectWith('url = "https://downloads.example.test/{asset}"'), { HOME: home, BINWHEEL_CACHE_DIR: tempDir() })],
+    ["GitHub's API (GITHUB_API_URL)", () => fetchFrom(projectWith('github = "toondb/toondb"'), { GITHUB_API_URL: "https://api.example.test", GH_TOKEN: "ghp_s3cr3tToken", BINWHEEL_CACHE_DIR: tempDir() })],
     ["the package index's JSON API (the release pre-flight)", () => readIndex("https://pypi.example.test", "toondb-client", "0.3.2", {})],
   ])("refuses the hop at once: %s", async (_, request) => {
     const local = await HttpStandIn.start();
@@ -216,8 +242,42 @@ describe("https never leads to plain http, on any hop", () => {
     const local = await HttpStandIn.start();
     servers.push(local);
     local.file(`/files/${ASSET}`, CONTENT).redirect(`/dl/${ASSET}`, `/files/${ASSET}`);
-    const fetched = await fetchFrom(project(`url = "${local.url}/dl/{asset}"\nsha256 = { "x86_64-unknown-linux-gnu" = "${sha(CONTENT)}" }`), { BINWHEEL_CACHE_DIR: tempDir() });
+    const fetched = await fetchFrom(projectWith(`url = "${local.url}/dl/{asset}"\nsha256 = { "x86_64-unknown-linux-gnu" = "${sha(CONTENT)}" }`), { BINWHEEL_CACHE_DIR: tempDir() });
     expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
+  });
+
+  it("a link an https API names is a hop from it: an https GitLab's release link to plain http on this machine is never asked", async () => {
+    const local = await HttpStandIn.start();
+    servers.push(local);
+    local.file(`/v1.43/${ASSET}`, '{"secret":"LOOPBACK-ONLY-ADMIN-DATA"}');
+    const real = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.hostname !== "gitlab.example.test") return real(input, init);
+      return Response.json({ tag_name: "v0.3.2", assets: { links: [{ name: ASSET, url: `${local.url}/v1.43/${ASSET}` }] } });
+    });
+    const message = await errorOf(fetchFrom(projectWith('gitlab = "toondb/toondb"'), { GITLAB_API_URL: "https://gitlab.example.test/api/v4", BINWHEEL_CACHE_DIR: tempDir() }));
+    expect(message).toMatch(/^the answer of https:\/\/gitlab\.example\.test\/api\/v4 sent binwheel to http:\/\/127\.0\.0\.1:\d+\/v1\.43\/\S+: from https to plain http, which binwheel refuses on every hop .*not retried/);
+    expect(local.requests).toEqual([]);
+  });
+
+  it.each([
+    ["to this machine's loopback", "http://127.0.0.1:6379/", /redirected binwheel to http:\/\/127\.0\.0\.1:6379\/: binwheel fetches over https only \(plain http only from this machine's loopback addresses to themselves, and to http:\/\/gitlab\.internal as configured\)/],
+    ["to another plain-http host", "http://10.0.0.5/x", /redirected binwheel to http:\/\/10\.0\.0\.5\/x: binwheel fetches over https only/],
+    ["to itself", "http://gitlab.internal/api/v4/y", undefined],
+  ])("a plain-http origin the user configured (an API URL) may lead only %s", async (_, location, refusal) => {
+    const asked: string[] = [];
+    const fake = (async (input: string | URL) => {
+      asked.push(String(input));
+      return asked.length === 1 ? new Response(null, { status: 302, headers: { location } }) : new Response("ok");
+    }) as typeof fetch;
+    const following = followRedirects(fake, new URL("http://gitlab.internal/api/v4/x"), { httpOrigins: ["http://gitlab.internal"] }, () => ({}));
+    if (refusal) {
+      expect(await errorOf(following)).toMatch(refusal);
+      expect(asked).toHaveLength(1);
+    } else {
+      expect((await following).url.href).toBe(location);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { vi } from "vitest";
 import { readLock, renderLock, type Lock, type LockedAsset } from "../../src/config/lock.js";
-import { redact } from "../../src/errors.js";
+import { redact, redactUrl } from "../../src/errors.js";
 import { writeLock } from "../../src/release/locking.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { tempDir, tempProject } from "../support/tmp.js";
@@ -121,5 +121,26 @@ describe("URLs in what binwheel prints", () => {
       "fetching https://host.example.org:8443/a/b). Then ftp://f.example/x, and 'http://h/'.",
     );
     expect(redact("https://example.org/{asset}?x=1 stays a template: https://example.org/{asset}")).toBe("https://example.org/{asset} stays a template: https://example.org/{asset}");
+  });
+
+  it.each([
+    ["three slashes", "https:///me:s3cr3t@git.example.org/api/v4", "https:///git.example.org/api/v4"],
+    ["one slash", "https:/me:s3cr3t@git.example.org/api/v4", "https:/git.example.org/api/v4"],
+    ["no slash", "https:me:s3cr3t@git.example.org/api/v4", "https:git.example.org/api/v4"],
+    ["backslashes", "HTTPS:\\\\me:s3cr3t@git.example.org/api/v4", "HTTPS:\\\\git.example.org/api/v4"],
+    ["a space that is not ASCII before the query", "https://h.example.org/x\u3000?token=s3cr3t", "https://h.example.org/x\u3000"],
+    ...["'", '"', "`", "<"].map((quote) => [`a ${quote} in the password`, `https://me:s3cr3t${quote}x@git.example.org/api/v4`, "https://git.example.org/api/v4"]),
+  ])("lose their login in every form a URL parser reads as one: %s", (_, url, shown) => {
+    expect(new URL(url).password || new URL(url).search).toMatch(/s3cr3t/);
+    expect(redactUrl(url)).toBe(shown);
+    expect(redact(`GITLAB_API_URL is ${url}; check it.`)).toBe(`GITLAB_API_URL is ${shown}; check it.`);
+  });
+
+  it("lose their login when a tab or line break sits inside the scheme, which URL parsers drop", () => {
+    const url = "ht\ttps://me:s3cr3t@git.example.org/api/v4";
+    expect(new URL(url).password).toBe("s3cr3t");
+    expect(redactUrl(url)).toBe("https://git.example.org/api/v4");
+    expect(redactUrl(` \n${url}`)).toBe("https://git.example.org/api/v4");
+    expect(redact(`GITLAB_API_URL is ${url}; check it.`)).not.toContain("s3cr3t");
   });
 });

@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { redact } from "../../src/errors.js";
 import { DEFAULT_MAX_FILE_SIZE, checkAgainstIndex, checkedIndexUrl, indexPreflight, readIndex, type IndexFile, type LocalFile } from "../../src/release/pypi.js";
-import { githubAccess } from "../../src/upstream/http/github-api.js";
+import { githubAccess, githubServer } from "../../src/upstream/http/github-api.js";
 import { gitlabAccess } from "../../src/upstream/http/gitlab-api.js";
 import { errorOf } from "../support/errors.js";
 import { NODE, REPO } from "../support/project.js";
@@ -109,7 +109,7 @@ describe("reading the index's JSON API", () => {
   });
 });
 
-describe("base URLs from the command line and the environment, where they enter", () => {
+describe("base URLs and tokens from the command line and the environment, where they enter", () => {
   it.each([
     ["a login", "https://__token__:pypi-s3cr3t@upload.example.org", /^--index-url "https:\/\/upload\.example\.org" carries a login, a query or a fragment; binwheel sends no credentials in a URL.* It must be the package index's root/],
     ["a query (which would swallow the API's path)", "https://pypi.example.org/simple/?token=s3cr3t", /^--index-url "https:\/\/pypi\.example\.org\/simple\/" carries a login, a query or a fragment; .*a query would swallow the paths it adds/],
@@ -117,6 +117,8 @@ describe("base URLs from the command line and the environment, where they enter"
     ["an empty query", "https://pypi.example.org/?", /carries a login, a query or a fragment/],
     ["another scheme with a login", "ftp://me:s3cr3t@files.example.org/", /^--index-url "ftp:\/\/files\.example\.org\/" is not an http\(s\) URL/],
     ["a scheme-less login", "me:s3cr3t@pypi.example.org", /^--index-url "pypi\.example\.org" is not an http\(s\) URL/],
+    ["a login after three slashes (a URL parser reads it as one)", "https:///__token__:pypi-s3cr3t@upload.example.org", /^--index-url "https:\/\/\/upload\.example\.org" carries a login/],
+    ["a login after one slash", "https:/__token__:pypi-s3cr3t@upload.example.org", /^--index-url "https:\/upload\.example\.org" carries a login/],
   ])("refuses %s, without showing it", (_, value, message) => {
     let error = "";
     try {
@@ -134,6 +136,26 @@ describe("base URLs from the command line and the environment, where they enter"
     expect(() => gitlabAccess({ GITLAB_API_URL: "https://me:s3cr3t@git.example.org/api/v4" })).toThrow(/^GITLAB_API_URL "https:\/\/git\.example\.org\/api\/v4" carries a login, a query or a fragment/);
     expect(() => gitlabAccess({ CI_API_V4_URL: "file:///etc/passwd" })).toThrow(/^CI_API_V4_URL "file:\/\/\/etc\/passwd" is not an http\(s\) URL/);
     expect(gitlabAccess({ GITLAB_API_URL: "https://git.example.org/api/v4/" }).apiUrl).toBe("https://git.example.org/api/v4");
+    // The web server the release notes link to (GitHub Actions sets it), too.
+    expect(() => githubServer({ GITHUB_SERVER_URL: "https://me:s3cr3t@ghe.example.org" }, "https://ghe.example.org/api/v3")).toThrow(/^GITHUB_SERVER_URL "https:\/\/ghe\.example\.org" carries a login, a query or a fragment/);
+    expect(githubServer({ GITHUB_SERVER_URL: "https://ghe.example.org/" }, "https://ghe.example.org/api/v3")).toBe("https://ghe.example.org");
+    expect(githubServer({}, "https://ghe.example.org/api/v3")).toBe("https://ghe.example.org");
+  });
+
+  it.each([
+    ["GITLAB_TOKEN", () => gitlabAccess({ GITLAB_TOKEN: "glpat-s3cr3tA\ns3cr3tB" })],
+    ["CI_JOB_TOKEN", () => gitlabAccess({ CI_API_V4_URL: "https://git.example.org/api/v4", CI_JOB_TOKEN: "s3cr3tA\ts3cr3tB" })],
+    ["GH_TOKEN", () => githubAccess({ GH_TOKEN: "ghp_s3cr3tA\r\ns3cr3tB" })],
+    ["GITHUB_TOKEN", () => githubAccess({ GITHUB_TOKEN: "ghp_s3cr3tA\u0000s3cr3tB" })],
+  ])("refuses a token with a control character inside where it enters (%s), never showing it", (name, access) => {
+    let message = "";
+    try {
+      access();
+    } catch (e) {
+      message = redact((e as Error).message);
+    }
+    expect(message).toMatch(new RegExp(`^${name} holds a control character \\(a line break or tab inside it\\); .*Set it again without it`));
+    expect(message).not.toMatch(/s3cr3t/);
   });
 
   it("takes a root, with or without its last slash, and none", () => {

@@ -14,6 +14,7 @@ import { planTarget } from "../../src/plan/target-plan.js";
 import { fetchUpstreamAsset } from "../../src/upstream/asset.js";
 import { gitlabServer } from "../../src/upstream/http/gitlab-api.js";
 import { ownedBy } from "../../src/upstream/sources/gitlab.js";
+import { redact } from "../../src/errors.js";
 import { netrcReader, parseNetrc } from "../../src/upstream/http/netrc.js";
 import { GitLabStandIn } from "../support/gitlab-standin.js";
 import { HttpStandIn } from "../support/http-standin.js";
@@ -88,7 +89,7 @@ describe("gitlab", () => {
   it("sends CI_JOB_TOKEN as JOB-TOKEN, and never a token to a link on another host (nor across the redirect to it)", async () => {
     const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
     gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: CONTENT, on: "external" }] });
-    const fetched = await fetchFrom(project(upstream(`sha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`)), { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN });
+    const fetched = await fetchFrom(project(upstream(`sha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`)), { CI_API_V4_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN });
     expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
     // The direct_asset_url is on the GitLab host (token), its redirect goes to the other host (none).
     expect(gl.requests.map((r) => [r.url, r.jobToken, r.privateToken])).toEqual([
@@ -96,10 +97,10 @@ describe("gitlab", () => {
       ["/api/v4/projects/tools%2Fsub%2Ftool", TOKEN, undefined],
       [`/tools/sub/tool/-/releases/v1.0.0/downloads/${ASSET}`, TOKEN, undefined],
     ]);
-    expect(gl.external.requests).toEqual([{ method: "GET", url: `/downloads/v1.0.0/${ASSET}` }]);
+    expect(gl.external.requests).toEqual([{ method: "GET", url: `/downloads/v1.0.0/${ASSET}`, acceptEncoding: "identity" }]);
   });
 
-  describe("a release link to another project on the same GitLab (a confused deputy)", () => {
+  describe("a release link to another project on the same GitLab, or to the project's other endpoints (a confused deputy)", () => {
     const SECRET = Buffer.from("DATABASE_PASSWORD=the-packagers-own-secret\n");
     it.each([
       ["its API, by id", "/api/v4/projects/999/repository/files/secrets.env/raw", false],
@@ -107,6 +108,10 @@ describe("gitlab", () => {
       ["its web pages", "/ops/private/-/raw/main/secrets.env", false],
       ["a page of the project with an encoded slash", "/tools/sub/tool/-/raw/..%2F..%2F..%2Fops%2Fprivate%2F-%2Fraw%2Fmain%2Fsecrets.env", false],
       ["its API, through the project's own direct_asset_url", "/api/v4/projects/999/repository/files/secrets.env/raw", true],
+      ["the project's own CI/CD variables", "/api/v4/projects/tools%2Fsub%2Ftool/variables", false],
+      ["a job's log of the project", "/api/v4/projects/tools%2Fsub%2Ftool/jobs/1/trace", false],
+      ["the project's variables page", "/tools/sub/tool/-/variables", false],
+      ["the project's API with an encoded slash after it", "/api/v4/projects/tools%2Fsub%2Ftool/..%2F..%2Fprojects%2F999%2Frepository%2Ffiles%2Fsecrets.env%2Fraw", false],
     ])("is fetched without the token: %s", async (_, secretPath, direct) => {
       const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
       gl.privateFile(secretPath, SECRET);
@@ -118,18 +123,26 @@ describe("gitlab", () => {
       const asked = gl.requests.filter((r) => r.url === secretPath);
       expect(asked).toHaveLength(1);
       expect(asked[0]!.privateToken).toBeUndefined();
-      expect(message).toMatch(new RegExp(`^GitLab answered 404 when binwheel tried to download ${ASSET.replace(/\./g, "\\.")} .*binwheel sent no token to http://127\\.0\\.0\\.1:\\d+${secretPath.replace(/[.%]/g, "\\$&")}: it is not a URL of tools/sub/tool`));
+      expect(message).toMatch(new RegExp(`^GitLab answered 404 when binwheel tried to download ${ASSET.replace(/\./g, "\\.")} .*binwheel sent no token to http://127\\.0\\.0\\.1:\\d+${secretPath.replace(/[.%]/g, "\\$&")}: it is not a URL that serves a file of tools/sub/tool`));
       expect(message).not.toContain(TOKEN);
       expect(message).not.toContain("\n");
       expect(lines.join("")).not.toContain(TOKEN);
       expect(readdirSync(cache, { recursive: true }).filter((f) => String(f).startsWith("sha256/"))).toEqual([]);
     });
 
-    it("the project's own API and pages get it, in any case, and a GitLab under a sub-path too", () => {
+    it("the calls binwheel makes and the project's files get it, in any case, and a GitLab under a sub-path too; nothing else of the project does", () => {
       const owned = ownedBy(new URL("https://git.example.org/gitlab/api/v4"), "Tools/Sub/tool", 42);
-      const yes = ["/gitlab/api/v4/projects/tools%2Fsub%2Ftool/releases/v1", "/gitlab/api/v4/projects/42/packages/generic/tool/v1/a.tar.gz", "/gitlab/api/v4/projects/42", "/gitlab/tools/sub/tool/-/releases/v1/downloads/a.tar.gz", "/gitlab/TOOLS/sub/TOOL/-/raw/main/a"];
+      const yes = ["/gitlab/api/v4/projects/tools%2Fsub%2Ftool/releases/v1", "/gitlab/api/v4/projects/tools%2Fsub%2Ftool/releases", "/gitlab/api/v4/projects/42", "/gitlab/api/v4/projects/42/packages/generic/tool/v1/a.tar.gz",
+        "/gitlab/api/v4/projects/42/releases/v1/downloads/bin/a.tar.gz", "/gitlab/api/v4/projects/42/uploads/66dbcd21ec5d24ed6ea225176098d52b/a.tar.gz", "/gitlab/api/v4/projects/42/jobs/7/artifacts",
+        "/gitlab/api/v4/projects/42/jobs/7/artifacts/dist/a.tar.gz", "/gitlab/api/v4/projects/42/jobs/artifacts/main/raw/dist/a.tar.gz", "/gitlab/api/v4/projects/42/repository/files/a.tar.gz/raw",
+        "/gitlab/api/v4/projects/42/repository/archive.tar.gz", "/gitlab/tools/sub/tool/-/releases/v1/downloads/a.tar.gz", "/gitlab/TOOLS/sub/TOOL/-/raw/main/a", "/gitlab/tools/sub/tool/-/archive/v1/tool-v1.tar.gz",
+        "/gitlab/tools/sub/tool/-/package_files/9/download", "/gitlab/tools/sub/tool/-/jobs/7/artifacts/download", "/gitlab/tools/sub/tool/-/jobs/artifacts/main/raw/dist/a.tar.gz",
+        "/gitlab/tools/sub/tool/uploads/66dbcd21ec5d24ed6ea225176098d52b/a.tar.gz", "/gitlab/-/project/42/uploads/66dbcd21ec5d24ed6ea225176098d52b/a.tar.gz"];
       const no = ["/gitlab/api/v4/projects/43/packages/generic/tool/v1/a.tar.gz", "/gitlab/api/v4/projects/tools%2Fsub%2Ftool2/releases/v1", "/gitlab/api/v4/groups/tools/projects", "/gitlab/tools/sub/tool2/-/raw/main/a",
-        "/gitlab/tools/sub/tool/raw/main/a", "/api/v4/projects/42/packages/generic/tool/v1/a.tar.gz", "/gitlab/tools/sub/tool/-/raw/%2e%2e%5c%2e%2e%5cother"];
+        "/gitlab/tools/sub/tool/raw/main/a", "/api/v4/projects/42/packages/generic/tool/v1/a.tar.gz", "/gitlab/tools/sub/tool/-/raw/%2e%2e%5c%2e%2e%5cother",
+        "/gitlab/api/v4/projects/42/variables", "/gitlab/api/v4/projects/42/triggers", "/gitlab/api/v4/projects/42/jobs/7/trace", "/gitlab/api/v4/projects/42/forks", "/gitlab/api/v4/projects/42/uploads",
+        "/gitlab/api/v4/projects/42/repository/files/.env", "/gitlab/api/v4/projects/42/", "/gitlab/tools/sub/tool/-/variables", "/gitlab/tools/sub/tool/-/jobs/7/raw", "/gitlab/tools/sub/tool/-/settings/ci_cd",
+        "/gitlab/api/v4/projects/42/repository/files/..%2f..%2fprojects%2f99/raw", "/gitlab/api/v4/projects/42/packages/generic/tool/v1/a%5c..%5c..%5cvariables", "/gitlab/-/project/43/uploads/66dbcd21ec5d24ed6ea225176098d52b/a.tar.gz"];
       for (const path of yes) expect([path, owned(new URL(`https://git.example.org${path}`))]).toEqual([path, true]);
       for (const path of no) expect([path, owned(new URL(`https://git.example.org${path}`))]).toEqual([path, false]);
       expect(owned(new URL("https://other.example.org/gitlab/api/v4/projects/42/x"))).toBe(false);
@@ -144,11 +157,29 @@ describe("gitlab", () => {
       const root = project(upstream(`sha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`));
       const id = String(gl.projectId("tools/sub/tool"));
       // Another project's CI (or none): the package link names the project by an id binwheel cannot confirm.
-      const message = await errorOf(fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, CI_PROJECT_PATH: "ops/other", CI_PROJECT_ID: "7" }));
-      expect(message).toMatch(/binwheel sent no token to .*: it is not a URL of tools\/sub\/tool .*the token in CI_JOB_TOKEN cannot read the project's id/);
-      const fetched = await fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, CI_PROJECT_PATH: "tools/sub/tool", CI_PROJECT_ID: id });
+      const message = await errorOf(fetchFrom(root, { CI_API_V4_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, CI_PROJECT_PATH: "ops/other", CI_PROJECT_ID: "7" }));
+      expect(message).toMatch(/binwheel sent no token to .*: it is not a URL that serves a file of tools\/sub\/tool .*the token in CI_JOB_TOKEN cannot read the project's id/);
+      const fetched = await fetchFrom(root, { CI_API_V4_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, CI_PROJECT_PATH: "tools/sub/tool", CI_PROJECT_ID: id });
       expect(readFileSync(fetched.file).equals(CONTENT)).toBe(true);
     });
+  });
+
+  it("uses what a GitLab CI job gives (CI_PROJECT_ID, CI_JOB_TOKEN) only when the job runs on the API's GitLab", async () => {
+    const gl = await started(GitLabStandIn.start({ requireToken: TOKEN }));
+    const secretPath = "/api/v4/projects/999/repository/files/secrets.env/raw";
+    gl.privateFile(secretPath, Buffer.from("DATABASE_PASSWORD=the-packagers-own-secret\n"));
+    gl.addRelease({ project: "tools/sub/tool", tag: "v1.0.0", links: [{ name: ASSET, data: Buffer.alloc(0), path: secretPath }] });
+    // The job runs on gitlab.com, where its project tools/sub/tool has the id 999; the upstream is on the stand-in.
+    const ci = { CI_API_V4_URL: "https://gitlab.com/api/v4", CI_SERVER_URL: "https://gitlab.com", CI_PROJECT_PATH: "tools/sub/tool", CI_PROJECT_ID: "999" };
+    quiet();
+    const root = project(upstream());
+    expect(await errorOf(fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, GITLAB_TOKEN: TOKEN, ...ci }))).toMatch(/^GitLab answered 404 .*binwheel sent no token to .*\/projects\/999\//);
+    expect(gl.requests.filter((r) => r.url === secretPath).map((r) => r.privateToken)).toEqual([undefined]);
+    // The job's token is gitlab.com's: it is not sent to another GitLab, and the error says why.
+    const before = gl.requests.length;
+    const message = await errorOf(fetchFrom(root, { GITLAB_API_URL: gl.apiUrl, CI_JOB_TOKEN: TOKEN, ...ci }));
+    expect(message).toMatch(/has no release tagged "v1\.0\.0" .*CI_JOB_TOKEN belongs to the GitLab this CI job runs on \(gitlab\.com\), not to 127\.0\.0\.1:\d+, so binwheel does not send it there\.$/);
+    expect(gl.requests.slice(before).map((r) => r.jobToken)).toEqual([undefined]);
   });
 
   it("finds a link named by a label through its URL's file name, and refuses two links that could both be the asset", async () => {
@@ -232,17 +263,30 @@ describe("url", () => {
     expect(readFileSync((await fetchFrom(root, { BINWHEEL_CACHE_DIR: cache })).file, "utf8")).toBe("a new build");
   });
 
-  it("sends netrc credentials to their host only: not across a redirect to another host, and the default entry never there", async () => {
+  it("sends netrc credentials only to the host a download starts at: never across a redirect to another host, whose own entry (or the default) stays home", async () => {
     const other = await started(HttpStandIn.start({ host: "localhost", refuseCredentials: true }));
     other.file(`/mirror/${ASSET}`, CONTENT);
     const site = await started(HttpStandIn.start({ login: { user: "builder", password: PASSWORD } }));
     site.redirect(`/dl/${ASSET}`, `${other.url}/mirror/${ASSET}`);
     const netrc = path.join(tempDir(), "netrc");
-    writeFileSync(netrc, `# downloads\nmachine 127.0.0.1\n  login builder\n  password "${PASSWORD}"\n\ndefault login anyone password ${PASSWORD}-default\n`);
+    writeFileSync(netrc, `# downloads\nmachine 127.0.0.1\n  login builder\n  password "${PASSWORD}"\n\nmachine localhost login me password ${PASSWORD}-intranet\ndefault login anyone password ${PASSWORD}-default\n`);
     const root = project(`url = "${site.url}/dl/{asset}"\nasset = "tool-{version}-{target}.tar.gz"\nsha256 = { "${TRIPLE}" = "${sha(CONTENT)}" }`);
     expect(readFileSync((await fetchFrom(root, { NETRC: netrc })).file).equals(CONTENT)).toBe(true);
     expect(site.requests.map((r) => r.authorization)).toEqual([`Basic ${Buffer.from(`builder:${PASSWORD}`).toString("base64")}`]);
     expect(other.requests.map((r) => r.authorization)).toEqual([undefined]);
+  });
+
+  it("a host a redirect leads to that asks for a login (an intranet file) gets none, and the error says why", async () => {
+    const intranet = await started(HttpStandIn.start({ host: "localhost", login: { user: "me", password: `${PASSWORD}-intranet` } }));
+    intranet.file("/private/secrets.txt", "INTRANET SECRET: db_password=hunter2\n");
+    const upstream = await started(HttpStandIn.start());
+    upstream.redirect(`/${ASSET}`, `${intranet.url}/private/secrets.txt`);
+    const netrc = path.join(tempDir(), "netrc");
+    writeFileSync(netrc, `machine localhost login me password ${PASSWORD}-intranet\n`);
+    const message = await errorOf(fetchFrom(project(`url = "${upstream.url}/{asset}"\nasset = "tool-{version}-{target}.tar.gz"`), { NETRC: netrc }));
+    expect(message).toMatch(/ answered 401 when binwheel tried to download .* \(localhost:\d+\)\. 127\.0\.0\.1:\d+ redirected binwheel to localhost:\d+, which gets no netrc login: binwheel sends one only to the host a download starts at/);
+    expect(intranet.requests.map((r) => r.authorization)).toEqual([undefined]);
+    expect(message).not.toContain(PASSWORD);
   });
 
   it("says how to log in after a 401, without showing any credential", async () => {
@@ -276,7 +320,7 @@ describe("url", () => {
 
   it.each([
     ["to file://", "file:///etc/passwd", /redirected binwheel to a file: URL: binwheel fetches over https only/],
-    ["to plain http on another host", "http://example.com/tool.tar.gz", /redirected binwheel to http:\/\/example\.com\/tool\.tar\.gz: binwheel fetches over https only \(plain http only from this machine's loopback addresses\)/],
+    ["to plain http on another host", "http://example.com/tool.tar.gz", /redirected binwheel to http:\/\/example\.com\/tool\.tar\.gz: binwheel fetches over https only \(plain http only from this machine's loopback addresses to themselves\)/],
     ["with a password in the URL", "https://user:pw@example.com/tool.tar.gz", /carries a user name or password in the URL/],
   ])("refuses a redirect %s", async (_, location, error) => {
     const site = await started(HttpStandIn.start());
@@ -305,9 +349,11 @@ describe("url", () => {
 
   it("refuses credentials in the url setting, and a checksums URL over plain http", async () => {
     // As shown, the login is cut out of the URL.
-    expect(await errorOf(fetchFrom(project('url = "https://me:s3cret@downloads.example.com/{asset}"\nasset = "tool.tar.gz"'), {}))).toMatch(
-      /^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/,
-    );
+    for (const login of ["me:Pw1", "me:Pw1 Pw2'Pw3", 'me:Pw1\\"Pw2`Pw3']) {
+      const message = await errorOf(fetchFrom(project(`url = "https://${login}@downloads.example.com/{asset}"\nasset = "tool.tar.gz"`), {}));
+      expect(message).toMatch(/^pyproject\.toml: \[tool\.binwheel\.upstream\] url "https:\/\/downloads\.example\.com\/\{asset\}" holds a user name or password; .*"machine downloads\.example\.com login NAME password SECRET"/);
+      expect(message).not.toMatch(/Pw\d/);
+    }
     expect(await errorOf(fetchFrom(project('url = "https://downloads.example.com/{asset}"\nasset = "tool.tar.gz"\nchecksums = "http://downloads.example.com/SHA256SUMS"'), {}))).toMatch(
       /^pyproject\.toml: \[tool\.binwheel\.upstream\] checksums "http:\/\/downloads\.example\.com\/SHA256SUMS" must be an https URL template/,
     );
@@ -400,6 +446,21 @@ describe("netrc", () => {
     expect(read("b.example", true)).toEqual({ login: "d", password: "two", file });
     expect(netrcReader({ NETRC: path.join(tempDir(), "missing") })("a.example", true)).toBeUndefined();
   });
+
+  it("refuses a password with a control character inside (a quoted line break), naming the machine and the file, never the password", () => {
+    const file = path.join(tempDir(), "netrc");
+    writeFileSync(file, `machine a.example login me password "${PASSWORD}\n-second-line"\n`);
+    let message = "";
+    try {
+      netrcReader({ NETRC: file })("a.example", false);
+    } catch (e) {
+      message = redact((e as Error).message);
+    }
+    expect(message).toBe(
+      `the password for a.example in the netrc file ${file} holds a control character (a line break or tab inside it); a token or password is one line of printable characters, ` +
+        "so binwheel will not use or show it. Set it again without it (check how it was copied there).",
+    );
+  });
 });
 
 describe("path", () => {
@@ -407,6 +468,11 @@ describe("path", () => {
     const root = project('path = "target/{target}/release"', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
     const fetched = await fetchFrom(root, { BINWHEEL_ASSET_DIR: "/nonexistent" });
     expect(fetched).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
+  });
+
+  it("reads a folder named with a trailing slash as that folder", async () => {
+    const root = project('path = "target/{target}/release/"', { [`target/${TRIPLE}/release/tool`]: "#!/bin/sh\n" });
+    expect(await fetchFrom(root, {})).toEqual({ file: path.join(root, "target", TRIPLE, "release"), sha256: "", cached: false, folder: true });
   });
 
   it("refuses require-checksum with a folder, which has no hash to check, in one paragraph", async () => {

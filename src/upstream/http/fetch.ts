@@ -5,12 +5,17 @@
 // Bodies are read with a bound: a server never makes binwheel read more than it promised.
 //
 // Every request follows redirects the same way (followRedirects): at most ten, each hop checked
-// before it is asked: https only (plain http to loopback hosts, or to an API URL the user set to
-// http, and only while the chain has not been on https), no credentials in the URL; a refused hop
-// fails at once, without a retry. Downloads (every source's) and the package index's JSON go
-// through one Client, which asks its source's policy for each hop's headers, so a credential goes
-// only to where it belongs and never rides a redirect elsewhere; a download never reads more
-// than whoever promised its size (the lock, the host) said.
+// before it is asked (checkFetchable): https only, no credentials in the URL, and plain http only
+// to an origin the user configured with http (an API URL), or to this machine's loopback addresses
+// when the request started there; never http after https. A URL an API's answer names (a release
+// link, an asset, an attestation bundle) is a hop from that API, so an https API cannot send
+// binwheel to plain http either. A refused hop fails at once, without a retry. Every request asks
+// for the bytes as they are (Accept-Encoding: identity) and an encoded answer is refused: fetch
+// would decode it, and a few compressed bytes can decode into gigabytes no promise bounds.
+// Downloads (every source's) and the package index's JSON go through one Client, which asks its
+// source's policy for each hop's headers, so a credential goes only to where it belongs and never
+// rides a redirect elsewhere; a download never reads more than whoever promised its size (the
+// lock, the host) said.
 import { open } from "node:fs/promises";
 import { isLoopback } from "../../config/upstream.js";
 import { BinwheelError, fail, redactUrl } from "../../errors.js";
@@ -102,10 +107,8 @@ export function classifyStatus(status: number, headers: Record<string, string | 
   return new Error(`${service} answered ${status} when binwheel tried to ${what}`);
 }
 
-/** The body length the server declares; undefined when absent, or when fetch decodes the body (Content-Encoding). */
+/** The body length the server declares (an encoded body is refused before it is read: followRedirects). */
 export function contentLength(response: Response): number | undefined {
-  const encoding = response.headers.get("content-encoding");
-  if (encoding && encoding.toLowerCase() !== "identity") return undefined;
   const value = response.headers.get("content-length")?.trim();
   return value && /^\d+$/.test(value) ? Number(value) : undefined;
 }
@@ -141,20 +144,18 @@ export async function readBody(response: Response, limit: number, tooLarge: () =
 export const API_ANSWER_LIMIT = 16 << 20;
 
 /**
- * fetch for Octokit (and attestation bundles): redirects of reads followed by followRedirects'
- * rules, credentials dropped on a hop to another origin; a write (POST, PATCH, ...) is never
- * redirected. Each answer is read whole here, at most `limit` bytes, and handed on as a new
- * Response (Octokit would read any length, and swallows errors while reading JSON).
+ * fetch for Octokit (and attestation bundles), whose requests all come from the API at `api` (its
+ * URLs, or URLs its answers name): redirects of reads followed by followRedirects' rules,
+ * credentials dropped on a hop to another origin; a write (POST, PATCH, ...) is never redirected.
+ * Each answer is read whole here, at most `limit` bytes, and handed on as a new Response (Octokit
+ * would read any length, and swallows errors while reading JSON).
  */
-export function boundedFetch(fetchImpl: Fetch, limit = API_ANSWER_LIMIT): Fetch {
+export function boundedFetch(fetchImpl: Fetch, api: URL, limit = API_ANSWER_LIMIT): Fetch {
+  const policy = { ...(api.protocol === "http:" && { httpOrigins: [api.origin] }) };
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const start = new URL(input instanceof Request ? input.url : String(input));
     const given = Object.fromEntries(new Headers(init?.headers));
-    const read = ["GET", "HEAD"].includes((init?.method ?? "GET").toUpperCase());
-    // The first URL is the caller's (checked there, or the API URL the user set); the hops are the server's.
-    const { response, url } = read
-      ? await followRedirects(fetchImpl, start, { httpOrigins: [start.origin] }, (hop) => (hop.origin === start.origin ? given : withoutCredentials(given)), init)
-      : { response: await fetchImpl(start, { ...init, redirect: "manual" }), url: start };
+    const { response, url } = await followRedirects(fetchImpl, start, policy, (hop) => (hop.origin === start.origin ? given : withoutCredentials(given)), init, api);
     const tooLarge = () =>
       new BinwheelError(`${url.host} sent an answer larger than ${limit >> 20} MiB to ${init?.method ?? "GET"} ${url.pathname}; binwheel stopped reading it. The server is misbehaving: check GITHUB_API_URL, or try again later.`);
     if ((contentLength(response) ?? 0) > limit) {
@@ -261,37 +262,65 @@ export function checkedBaseUrl(value: string, name: string, what: string): strin
 export interface HttpPolicy {
   /** Names the server in messages: "GitHub", "GitLab", or a host. */
   service: string;
-  /** The headers for one request to `url`: credentials only when `url` is on the host they belong to. */
-  headers(url: URL): Record<string, string>;
-  /** Origins the user configured with plain http (an API URL); loopback hosts may always use http. */
+  /**
+   * The headers for one request to `url` in a chain that began at `start` (the URL asked for,
+   * before any redirect): credentials only where they belong.
+   */
+  headers(url: URL, start: URL): Record<string, string>;
+  /** Origins the user configured with plain http (an API URL); loopback hosts may use http within a chain that started there. */
   httpOrigins?: readonly string[];
-  /** What to add after a failed answer (401, 403, 404): which token or login would help, what to check. */
-  advice?(status: number, url: URL): string;
+  /** The API whose answers name the URLs this source fetches: every chain is checked as a hop from it. */
+  api?: URL;
+  /** What to add after a failed answer (401, 403, 404) from `url`, reached from `start`: which token or login would help, what to check. */
+  advice?(status: number, url: URL, start: URL): string;
   /** Said after a rate limit that a token would raise. */
   tokenAdvice?: string;
 }
 
+/** How a URL was reached: the URL before it (which redirected there, or, `named`, whose answer named it) and the chain's first. */
+export interface Reached {
+  from: URL;
+  start: URL;
+  named: boolean;
+}
+
 /**
- * Fails unless binwheel may fetch `url`: https, or http to loopback or a configured origin, but
- * never http after https (a remote server must not aim binwheel at this machine's plain-http
- * services); no credentials inside.
+ * Fails unless binwheel may fetch `url`, reached as `reached` says (undefined: the user named it):
+ * https, or plain http to a configured origin (`httpOrigins`) or to a loopback address in a chain
+ * that started on one, but never http after https (a remote server must not aim binwheel at this
+ * machine's plain-http services); no credentials inside.
  */
-export function checkFetchable(url: URL, policy: Pick<HttpPolicy, "httpOrigins">, redirectedFrom?: URL): void {
-  const how = redirectedFrom ? `${redactUrl(redirectedFrom)} redirected binwheel to ${url.protocol === "https:" || url.protocol === "http:" ? redactUrl(url) : `a ${url.protocol} URL`}` : `binwheel will not fetch ${redactUrl(url)}`;
+export function checkFetchable(url: URL, policy: Pick<HttpPolicy, "httpOrigins">, reached?: Reached): void {
+  const target = url.protocol === "https:" || url.protocol === "http:" ? redactUrl(url) : `a ${url.protocol} URL`;
+  const how = !reached ? `binwheel will not fetch ${redactUrl(url)}`
+    : reached.named ? `the answer of ${redactUrl(reached.from)} sent binwheel to ${target}`
+    : `${redactUrl(reached.from)} redirected binwheel to ${target}`;
   const refused = "The request was refused and not retried; the server (or a proxy) is misconfigured or hostile. Tell its owner, or use another source.";
+  const origins = policy.httpOrigins ?? [];
   if (url.username || url.password) {
-    fail(`${how}, which carries a user name or password in the URL; binwheel never sends credentials that way. ${redirectedFrom ? refused : "Remove them from the URL."}`);
+    fail(`${how}, which carries a user name or password in the URL; binwheel never sends credentials that way. ${reached ? refused : "Remove them from the URL."}`);
   }
-  if (url.protocol === "http:" && redirectedFrom?.protocol === "https:") {
+  if (url.protocol === "http:" && reached?.from.protocol === "https:") {
     fail(`${how}: from https to plain http, which binwheel refuses on every hop (plain http only from this machine's loopback addresses, and only when the request started there). ${refused}`);
   }
-  const plain = url.protocol === "http:" && (isLoopback(url.hostname) || (policy.httpOrigins ?? []).includes(url.origin));
+  const start = reached?.start ?? url;
+  const plain = url.protocol === "http:" && (origins.includes(url.origin) || (isLoopback(url.hostname) && start.protocol === "http:" && isLoopback(start.hostname)));
   if (url.protocol !== "https:" && !plain) {
     fail(
-      `${how}: binwheel fetches over https only (plain http only from this machine's loopback addresses${policy.httpOrigins?.length ? ` and ${policy.httpOrigins.join(", ")}` : ""}). ` +
-        (redirectedFrom ? refused : "Use an https URL."),
+      `${how}: binwheel fetches over https only (plain http only from this machine's loopback addresses to themselves${origins.length ? `, and to ${origins.join(", ")} as configured` : ""}). ` +
+        (reached ? refused : "Use an https URL."),
     );
   }
+}
+
+/** Why an answer in an encoding binwheel did not ask for is refused (fetch would decode it, to any size); undefined when it is plain. */
+function encodingRefusal(response: Response, url: URL): string | undefined {
+  const encoding = response.headers.get("content-encoding")?.trim();
+  if (!encoding || encoding.toLowerCase() === "identity") return undefined;
+  return (
+    `${redactUrl(url)} answered with Content-Encoding: ${encoding.slice(0, 40)}, though binwheel asked for the bytes as they are (Accept-Encoding: identity); ` +
+    "decoded, a few bytes can become gigabytes, and they would not be the file the server holds. The request was refused and not retried; the server (or a proxy in between) is misbehaving. Tell its owner, or use another source."
+  );
 }
 
 const REDIRECTS = [301, 302, 303, 307, 308];
@@ -299,27 +328,39 @@ const MAX_REDIRECTS = 10;
 
 /**
  * The response for `start` once redirects are followed: at most ten, each hop checked by
- * checkFetchable before it is asked and given `headers(hop)`. A refused hop is a BinwheelError
- * (never retried); what fetchImpl throws is passed on as it is.
+ * checkFetchable (as a hop from `namedBy`, the API whose answer named `start`, if any) before it
+ * is asked, given `headers(hop, start)` and asked for unencoded bytes; a successful answer in
+ * another encoding is refused. A write (not GET or HEAD) is never redirected: its answer is
+ * returned as it is. A refused hop is a BinwheelError (never retried); what fetchImpl throws is
+ * passed on as it is.
  */
 export async function followRedirects(
   fetchImpl: Fetch,
   start: URL,
   policy: Pick<HttpPolicy, "httpOrigins">,
-  headers: (url: URL) => Record<string, string>,
+  headers: (url: URL, start: URL) => Record<string, string>,
   init: RequestInit = {},
+  namedBy?: URL,
 ): Promise<{ response: Response; url: URL }> {
+  const read = ["GET", "HEAD"].includes((init.method ?? "GET").toUpperCase());
   let url = start;
-  let from: URL | undefined;
+  let reached: Reached | undefined = namedBy && { from: namedBy, start: namedBy, named: true };
   for (let hops = 0; ; hops++) {
-    checkFetchable(url, policy, from);
-    const response = await fetchImpl(url, { ...init, headers: headers(url), redirect: "manual" });
-    if (!REDIRECTS.includes(response.status)) return { response, url };
+    checkFetchable(url, policy, reached);
+    const response = await fetchImpl(url, { ...init, headers: { ...headers(url, start), "accept-encoding": "identity" }, redirect: "manual" });
+    if (!read || !REDIRECTS.includes(response.status)) {
+      const refusal = response.ok ? encodingRefusal(response, url) : undefined;
+      if (refusal) {
+        await response.body?.cancel().catch(() => {});
+        fail(refusal);
+      }
+      return { response, url };
+    }
     await response.body?.cancel().catch(() => {});
     const location = response.headers.get("location");
     if (!location || !URL.canParse(location, url.href)) fail(`${redactUrl(url)} answered ${response.status} (a redirect) without a usable Location; the server is misbehaving. Try again later, or tell its owner.`);
     if (hops >= MAX_REDIRECTS) fail(`${redactUrl(start)} redirected binwheel more than ${MAX_REDIRECTS} times (last to ${redactUrl(new URL(location, url))}); it stopped there. The server is misconfigured.`);
-    from = url;
+    reached = { from: url, start: namedBy ?? start, named: false };
     url = new URL(location, url);
   }
 }
@@ -453,7 +494,7 @@ export class Client {
         if (response.status === 404 && o.notFound) throw o.notFound === ABSENT ? new Absent() : new BinwheelError(o.notFound());
         const problem = classifyStatus(response.status, Object.fromEntries(response.headers), o.action, this.policy.service, this.policy.tokenAdvice);
         if (problem instanceof Transient) throw problem;
-        const advice = this.policy.advice?.(response.status, url);
+        const advice = this.policy.advice?.(response.status, url, new URL(start));
         fail(`${problem.message} (${host}).${advice ? ` ${advice}` : ""}`);
       }
       const declared = contentLength(response);
@@ -500,6 +541,6 @@ export class Client {
       this.fetchImpl(url, init).catch((e: unknown) => {
         throw unreachable(new URL(String(url)).host, e);
       });
-    return followRedirects(reach, new URL(start), this.policy, (url) => ({ "user-agent": `binwheel/${VERSION}`, ...extra, ...this.policy.headers(url) }), { signal });
+    return followRedirects(reach, new URL(start), this.policy, (url, first) => ({ "user-agent": `binwheel/${VERSION}`, ...extra, ...this.policy.headers(url, first) }), { signal }, this.policy.api);
   }
 }

@@ -20,7 +20,7 @@ export function githubAccess(env: NodeJS.ProcessEnv): GitHubAccess {
   for (const source of ["GH_TOKEN", "GITHUB_TOKEN"] as const) {
     const token = env[source]?.trim();
     if (token) {
-      registerSecret(token);
+      registerSecret(token, source);
       return { apiUrl, token, tokenSource: source };
     }
   }
@@ -33,6 +33,16 @@ export function githubWebUrl(apiUrl: string): string {
   if (api.host === "api.github.com") return "https://github.com";
   // Only the origin and path: a login, query or fragment in GITHUB_API_URL never reaches a link.
   return `${api.protocol}//${api.host}${api.pathname.replace(/\/+$/, "").replace(/\/api\/v3$/, "")}`;
+}
+
+/**
+ * The web server release notes link to: GITHUB_SERVER_URL (GitHub Actions sets it), checked where
+ * it enters as the API URL is, else the server of the API at `apiUrl`.
+ */
+export function githubServer(env: NodeJS.ProcessEnv, apiUrl: string): string {
+  const given = env["GITHUB_SERVER_URL"]?.trim();
+  if (!given) return githubWebUrl(apiUrl);
+  return checkedBaseUrl(given, "GITHUB_SERVER_URL", "the GitHub web server's address (https://github.com, or https://HOST for GitHub Enterprise), as GitHub Actions sets it, or unset");
 }
 
 /**
@@ -80,7 +90,7 @@ export function makeOctokit(access: GitHubAccess, fetchImpl: Fetch): Octokit {
     userAgent: `binwheel/${VERSION}`,
     headers: { "x-github-api-version": "2022-11-28" },
     // API answers are read with a bound (a release object is a few hundred KiB at most).
-    request: { fetch: boundedFetch(fetchImpl) },
+    request: { fetch: boundedFetch(fetchImpl, new URL(access.apiUrl)) },
     // Octokit logs failed requests itself; binwheel reports them in its own words.
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });

@@ -192,7 +192,7 @@ export function netrcReader(env: NodeJS.ProcessEnv): (host: string, allowDefault
     const entry = netrc.netrc.machines.get(bare) ?? (allowDefault ? netrc.netrc.default : undefined);
     const login = entry?.login || entry?.account || "";
     if (!entry || (!login && !entry.password)) return undefined;
-    registerSecret(entry.password);
+    registerSecret(entry.password, `the password for ${bare} in the netrc file ${netrc.file}`);
     if (netrc.insecure && entry.password) {
       fail(
         `${netrc.file} holds a password for ${bare}, but it ${netrc.insecure}, so binwheel will not use it (as Python's netrc and ftp refuse it). ` +
@@ -206,6 +206,6 @@ export function netrcReader(env: NodeJS.ProcessEnv): (host: string, allowDefault
 /** The Authorization header for `credentials`, registered as a secret. */
 export function basicAuth(credentials: Credentials): string {
   const encoded = Buffer.from(`${credentials.login}:${credentials.password}`, "utf8").toString("base64");
-  registerSecret(encoded);
+  registerSecret(encoded, `the netrc login for ${credentials.file}`);
   return `Basic ${encoded}`;
 }

@@ -39,6 +39,7 @@ export function githubSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
       // redirected to a storage host: the token goes to the API's origin only.
       headers: (url) => ({ accept: "application/octet-stream", ...(access.token && url.origin === api.origin && { authorization: `token ${access.token}` }) }),
       ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
+      api,
       ...(!access.token && { tokenAdvice: "Set GH_TOKEN or GITHUB_TOKEN to raise the limit from 60 to 5000 requests an hour." }),
       advice: (status) => (status === 401 || status === 403 || status === 404 ? privateHint : ""),
     },

@@ -1,11 +1,13 @@
 // `gitlab = "group/project"` (subgroups too): the release tagged `plan.releaseTag`, found through
 // the API v4 (`GET /projects/:path/releases/:tag`), and its asset among the release's links (by
 // the link's name, else the file name its URL ends with). Downloads start at the link's
-// `direct_asset_url` (else its `url`), which often leads to the generic package registry. The
-// token (GITLAB_TOKEN as PRIVATE-TOKEN, else CI_JOB_TOKEN as JOB-TOKEN) goes only to URLs of the
-// upstream project itself (ownedBy): a link, or a redirect, to another project on the same
-// GitLab, or to another host, gets no token, so a release link cannot make binwheel read the
-// packager's private files with the packager's token.
+// `direct_asset_url` (else its `url`), which often leads to the generic package registry; a link
+// is a hop from the API that named it (http/fetch.ts), so an https GitLab cannot send binwheel to
+// plain http. The token (GITLAB_TOKEN as PRIVATE-TOKEN, else CI_JOB_TOKEN as JOB-TOKEN) goes only
+// to the API calls binwheel makes and to the URLs that serve the upstream project's own files
+// (ownedBy): a link, or a redirect, to another project on the same GitLab, to another host, or to
+// any other endpoint of the project (its CI/CD variables, a job's log) gets no token, so a release
+// link cannot make binwheel read what the packager's token can read.
 import type { UpstreamSource } from "../../config/upstream.js";
 import { fail, redactUrl } from "../../errors.js";
 import { Client, makeFetch } from "../http/fetch.js";
@@ -25,7 +27,7 @@ interface ReleaseLink {
 function privateHint(access: GitLabAccess): string {
   return access.tokenSource
     ? `If the project is private, check that the token in ${access.tokenSource} can read it (a personal or project token needs the read_api scope).`
-    : "If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).";
+    : `If the project is private, set GITLAB_TOKEN to a token with the read_api scope (in GitLab CI, CI_JOB_TOKEN is used when the project allows it).${access.jobTokenUnused ? ` ${access.jobTokenUnused}` : ""}`;
 }
 
 /** A release's tag and its links' names (binwheel init): the tagged release, else the latest (GitLab lists the newest first). */
@@ -38,6 +40,7 @@ export async function gitlabReleaseListing(project: string, tag: string | undefi
     service: "GitLab",
     headers: (url) => (access.token && access.header && owned(url) ? { [access.header]: access.token } : {}),
     ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
+    api,
     advice: (status) => (status === 401 || status === 403 || status === 404 ? accessHint : ""),
   }, env);
   const base = `${access.apiUrl}/projects/${encodeURIComponent(project)}/releases`;
@@ -64,10 +67,10 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
   const projectApi = `${access.apiUrl}/projects/${encodeURIComponent(project)}`;
   const notJson = "Check that GITLAB_API_URL points at the API (https://HOST/api/v4).";
   /**
-   * The project's numeric id (package registry links name the project by it): GitLab CI's own
-   * project's, else asked for in locate() (a CI_JOB_TOKEN cannot read another private project's).
+   * The project's numeric id (package registry links name the project by it): the CI job's own
+   * project's, on this GitLab, else asked for in locate() (a CI_JOB_TOKEN cannot read another private project's).
    */
-  let projectId = env["CI_PROJECT_PATH"]?.toLowerCase() === project.toLowerCase() && /^[1-9]\d{0,15}$/.test(env["CI_PROJECT_ID"] ?? "") ? Number(env["CI_PROJECT_ID"]) : undefined;
+  let projectId = access.ciProject?.path.toLowerCase() === project.toLowerCase() ? access.ciProject.id : undefined;
   let owned = ownedBy(api, project, projectId);
   return {
     key: { host: api.host, source: sourceId(plan.upstream), tag, asset: plan.assetName },
@@ -76,10 +79,12 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
       service: "GitLab",
       headers: (url) => (access.token && access.header && owned(url) ? { [access.header]: access.token } : {}),
       ...(api.protocol === "http:" && { httpOrigins: [api.origin] }),
+      api,
       advice: (status, url) =>
         access.tokenSource && url.origin === api.origin && !owned(url) && [401, 403, 404].includes(status)
-          ? `binwheel sent no token to ${redactUrl(url)}: it is not a URL of ${project} (its API under /projects/${encodeURIComponent(project)}/${projectId !== undefined ? ` or /projects/${projectId}/` : ""}, its pages under /${project}/-/), ` +
-            `and a release link must not make binwheel read other projects with your token${projectId === undefined ? ` (the token in ${access.tokenSource} cannot read the project's id, so URLs naming it by id get none)` : ""}. Ask upstream to link the project's own files.`
+          ? `binwheel sent no token to ${redactUrl(url)}: it is not a URL that serves a file of ${project} (its generic packages, release assets, uploads, job artifacts or repository files, ` +
+            `in the API under /projects/${encodeURIComponent(project)}/${projectId !== undefined ? ` or /projects/${projectId}/` : ""} or on its pages under /${project}/-/), ` +
+            `and a release link must not make binwheel read anything else with your token${projectId === undefined ? ` (the token in ${access.tokenSource} cannot read the project's id, so URLs naming it by id get none)` : ""}. Ask upstream to link the project's own files.`
           : status === 401 && url.origin === api.origin && access.tokenSource
           ? `GitLab rejected the token in ${access.tokenSource}; replace or remove it.`
           : status === 401 || status === 403 || status === 404 ? accessHint : "",
@@ -115,29 +120,63 @@ export function gitlabSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
   };
 }
 
+/** An uploaded file, by its secret and name: under the project in the API and on the web, and under /-/project/<id>. */
+const UPLOAD = /^\/uploads\/[^/]+\/[^/]+$/;
+
 /**
- * Whether a URL belongs to the GitLab project `project` (whose id is `id`, when known) on the
- * GitLab whose API is `api`: the API's paths under /projects/<its path or id>/, and its web pages
- * under /<its path>/-/ (release downloads, raw files), on the API's origin. Paths compare in any
- * case, as GitLab's do. An encoded "/" or "\\" in a page path could be read as another path: no.
+ * The paths under /projects/<path or id> in the API that may get the token: the API calls binwheel
+ * makes (the project, for its id; its releases) and the endpoints that serve the project's files.
+ */
+const API_PATHS = [
+  /^$/, // the project
+  /^\/releases(\/[^/]+)?$/, // its releases, one release
+  /^\/releases\/[^/]+\/downloads\/.+/, // a release's asset
+  /^\/packages\/generic\/[^/]+\/[^/]+\/[^/]+$/, // the generic package registry
+  UPLOAD,
+  /^\/jobs\/(\d+\/artifacts(\/.+)?|artifacts\/.+\/(download|raw\/.+))$/, // a job's artifacts, a ref's latest
+  /^\/repository\/(files\/[^/]+|blobs\/[0-9a-f]+)\/raw$/, // a repository file
+  /^\/repository\/archive(\.[a-z0-9.]+)?$/, // a repository archive
+];
+
+/** The paths under /<group>/<project> on the web that may get the token: pages that serve the project's files. */
+const WEB_PATHS = [
+  /^\/-\/releases\/.+\/downloads\/.+/, // a release's asset (direct_asset_url)
+  /^\/-\/package_files\/\d+\/download$/, // a package file
+  /^\/-\/(raw|archive)\/.+/, // a repository file, a repository archive
+  /^\/-\/jobs\/(\d+\/artifacts|artifacts\/.+)\/(download|raw\/.+|file\/.+)$/, // a job's artifacts
+  UPLOAD,
+];
+
+/**
+ * Whether a URL may get the token of a packager building from the GitLab project `project` (whose
+ * id is `id`, when known) on the GitLab whose API is `api`: on the API's origin, under the
+ * project's API (/projects/<its path or id>) or web pages (/<its path>, and /-/project/<its id> for
+ * uploads), one of API_PATHS or WEB_PATHS: the calls binwheel makes and the URLs that serve the
+ * project's files, never another of its endpoints (its CI/CD variables, a job's log). Project paths
+ * compare in any case, as GitLab's do. An encoded "/" or "\\" after the project could be read as
+ * another path by a server or proxy that decodes it: no.
  */
 export function ownedBy(api: URL, project: string, id?: number): (url: URL) => boolean {
   const apiBase = api.pathname.replace(/\/+$/, "");
   const webBase = /\/api\/v4$/.test(apiBase) ? apiBase.slice(0, -"/api/v4".length) : undefined;
   const names = [project.toLowerCase(), ...(id !== undefined ? [String(id)] : [])];
+  const serves = (rest: string, paths: RegExp[]) => !/%2f|%5c|\\/i.test(rest) && paths.some((p) => p.test(rest));
   return (url) => {
     if (url.origin !== api.origin) return false;
     const path = url.pathname;
     if (path.startsWith(`${apiBase}/projects/`)) {
-      const segment = path.slice(apiBase.length + "/projects/".length).split("/")[0]!;
+      const [segment, ...rest] = path.slice(apiBase.length + "/projects/".length).split("/");
       try {
-        return names.includes(decodeURIComponent(segment).toLowerCase());
+        return names.includes(decodeURIComponent(segment!).toLowerCase()) && serves(rest.map((part) => `/${part}`).join(""), API_PATHS);
       } catch {
         return false;
       }
     }
-    const page = `${webBase}/${project}/-/`;
-    return webBase !== undefined && path.toLowerCase().startsWith(page.toLowerCase()) && !/%2f|%5c|\\/i.test(path.slice(page.length));
+    if (webBase === undefined) return false;
+    const root = `${webBase}/${project}/`.toLowerCase();
+    if (path.toLowerCase().startsWith(root)) return serves(path.slice(root.length - 1), WEB_PATHS);
+    const byId = `${webBase}/-/project/${id}/`;
+    return id !== undefined && path.startsWith(byId) && serves(path.slice(byId.length - 1), [UPLOAD]);
   };
 }
 

@@ -1,8 +1,10 @@
 // `url = "https://…/{asset}"`: any download site. The filled URL is checked before anything is
 // fetched: https (http only for loopback hosts), no credentials inside, and no placeholder value
 // that moves it to another host, into a query or fragment, or up the path. Credentials come from
-// the netrc file (../http/netrc.ts) as Basic auth, each request getting those of its own host only: the
-// `default` entry only for the host the setting names, never for a host a redirect leads to.
+// the netrc file (../http/netrc.ts) as Basic auth, and only for the host a request starts at (the
+// url setting's, or the checksums URL's): never across a redirect to another host, whose netrc
+// entry would otherwise make binwheel fetch that host's private files for whoever redirected it
+// there. The `default` entry goes to the url setting's host only.
 // A `checksums` URL may be absolute or relative to the asset's URL.
 import { fail, redactUrl } from "../../errors.js";
 import type { TargetPlan } from "../../plan/target-plan.js";
@@ -20,14 +22,16 @@ export function urlSource(plan: TargetPlan, env: NodeJS.ProcessEnv): Source {
     where: redactUrl(location),
     policy: {
       service: location.host,
-      headers: (url): Record<string, string> => {
-        const found = credentials(url.hostname, url.host === location.host);
+      headers: (url, start): Record<string, string> => {
+        const found = url.host === start.host ? credentials(url.hostname, url.host === location.host) : undefined;
         return found ? { authorization: basicAuth(found) } : {};
       },
-      advice: (status, url) =>
-        status === 401 || status === 403
+      advice: (status, url, start) =>
+        (status === 401 || status === 403) && url.host !== start.host
+          ? `${start.host} redirected binwheel to ${url.host}, which gets no netrc login: binwheel sends one only to the host a download starts at, never across a redirect to another host. If you trust ${url.host}, point the setting at it directly.`
+          : status === 401 || status === 403
           ? `If ${url.host} needs a login, put it in ${netrcName} ("machine ${url.hostname} login NAME password SECRET"); NETRC names another file.`
-          : status === 404 ? `Check [tool.binwheel.upstream] url = "${(plan.upstream.source as { template: string }).template}" and the upstream version (-C upstream-version=<version>).` : "",
+          : status === 404 ? `Check [tool.binwheel.upstream] url = "${redactUrl((plan.upstream.source as { template: string }).template)}" and the upstream version (-C upstream-version=<version>).` : "",
     },
     async locate() {
       return {
@@ -44,7 +48,7 @@ function filledUrl(plan: TargetPlan): URL {
   const filled = plan.location!;
   const refuse = (why: string): never =>
     fail(
-      `pyproject.toml: [tool.binwheel.upstream] url = "${template}" gives "${filled}" for ${plan.target.triple}, which ${why}. ` +
+      `pyproject.toml: [tool.binwheel.upstream] url = "${redactUrl(template)}" gives "${redactUrl(filled)}" for ${plan.target.triple}, which ${why}. ` +
         "A placeholder's value (a version, an asset name, a target's vars) must not change where the URL points; fix the value or the template.",
     );
   if (!URL.canParse(filled)) refuse("is not a URL");

@@ -31,7 +31,7 @@ import { BinwheelError, fail, redactUrl } from "../../errors.js";
 import { info, warn } from "../../log.js";
 import { NotRegularFile, readRegular } from "../../fs/regular-file.js";
 import { apiCall, githubAccess, makeOctokit } from "../http/github-api.js";
-import { API_ANSWER_LIMIT, boundedFetch, checkFetchable, classifyStatus, makeFetch, timeoutSeconds, Transient, unreachable, withRetries } from "../http/fetch.js";
+import { API_ANSWER_LIMIT, boundedFetch, classifyStatus, makeFetch, timeoutSeconds, Transient, unreachable, withRetries } from "../http/fetch.js";
 
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 const OID_SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12";
@@ -305,23 +305,22 @@ async function githubBundles({ owner, repo }: Requirement, sha256: string, asset
   for (const item of list as { bundle?: unknown; bundle_url?: unknown }[]) {
     if (item?.bundle && typeof item.bundle === "object") bundles.push(item.bundle);
     // Since July 2026 GitHub serves bundles by reference: `bundle` is null, `bundle_url` a signed blob URL.
-    else if (typeof item?.bundle_url === "string") bundles.push(await bundleByUrl(item.bundle_url, fetchImpl, env));
+    else if (typeof item?.bundle_url === "string") bundles.push(await bundleByUrl(item.bundle_url, new URL(access.apiUrl), fetchImpl, env));
   }
   return { bundles, source: `GitHub (${owner}/${repo})` };
 }
 
 /**
- * A bundle from its pre-signed storage URL: no credentials go there (the URL is its own), at most
- * BUNDLE_LIMIT bytes, snappy-compressed or plain JSON. The transport is not trusted: the bundle
- * is verified by its signatures.
+ * A bundle from its pre-signed storage URL, which the answer of the API at `api` named: no
+ * credentials go there (the URL is its own), at most BUNDLE_LIMIT bytes, snappy-compressed or
+ * plain JSON. The transport is not trusted: the bundle is verified by its signatures.
  */
-async function bundleByUrl(url: string, fetchImpl: typeof fetch, env: NodeJS.ProcessEnv): Promise<unknown> {
+async function bundleByUrl(url: string, api: URL, fetchImpl: typeof fetch, env: NodeJS.ProcessEnv): Promise<unknown> {
   const target = URL.canParse(url) ? new URL(url) : fail(`GitHub listed an attestation whose bundle_url is not a URL; check GITHUB_API_URL.`);
-  checkFetchable(target, {});
   const bytes = await withRetries(`downloading an attestation bundle from ${target.host}`, async () => {
     let response: Response;
     try {
-      response = await boundedFetch(fetchImpl, BUNDLE_LIMIT)(target, { signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
+      response = await boundedFetch(fetchImpl, api, BUNDLE_LIMIT)(target, { signal: AbortSignal.timeout(timeoutSeconds(env) * 1000) });
     } catch (e) {
       if (e instanceof BinwheelError) throw e;
       throw unreachable(target.host, e);
