@@ -14,7 +14,7 @@ export const check = command({
   name: "check",
   summary: "check wheels and sdists as PyPI and installers would; exit code 1 on errors",
   details:
-    "Each finding has a code (BW...), a severity and the rule it comes from (docs/reference/check-codes.md). " +
+    "Each finding has a code (BW...), a severity and the rule it comes from (docs/reference/check.md). " +
     "Errors are what PyPI refuses or what pip, uv or installer would fail on or install wrongly; warnings are legal but risky. " +
     "Exit 0 when no file has an error (warnings only), 1 when one has, 2 on a usage error.",
   args: { usage: "FILE...", min: 1, max: Infinity },
