@@ -72,9 +72,10 @@ export function registerSecret(value: string | undefined, what: string): void {
  * A URL's parts as redactUrl reads them: the scheme and the slashes before the authority (after
  * "scheme://", or, for the schemes WHATWG URL parsers read so, after "scheme:" and any number of
  * "/" or "\\": "https:///me:pw@host" and "https:me:pw@host" are https://me:pw@host to them),
- * the user part (to the last "@" before the path, as URL parsers read it), then host and path.
+ * the user part (to the last "@" before the path; a "?" or "#" before that "@" is taken as the
+ * password's, which a URL parser would refuse, rather than shown), then host and path.
  */
-const URL_PARTS = /^((?:https?|wss?|ftp|file):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)(?:[^/?#]*@)?([^?#]*)/i;
+const URL_PARTS = /^((?:https?|wss?|ftp|file):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)(?:[^/\\]*@)?([^?#]*)/i;
 
 /**
  * A URL as binwheel shows or records it: scheme, host and path, without the user name, password,
@@ -90,11 +91,12 @@ export function redactUrl(url: string | URL): string {
 }
 
 /**
- * URLs inside a message: a scheme as URL_PARTS reads it, a login (to an "@" before any "/", "?"
- * or "#": it may hold quotes, which a URL parser takes there), then anything up to an ASCII space
- * or control character or a quote (a URL parser percent-encodes other spaces: they do not end a URL).
+ * URLs inside a message: a scheme as URL_PARTS reads it, a login (to an "@" before any "/": it
+ * may hold quotes, "?" or "#"), then anything up to an ASCII space or control character or a quote
+ * (a URL parser percent-encodes other spaces: they do not end a URL). A value that may hold a space
+ * inside its login goes through redactUrl whole before it is put in a message.
  */
-const URLS_IN_TEXT = /(?:\b(?:https?|wss?|ftp|file):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)(?:[^\x00-\x20\x7f/\\?#@]*@)?[^\x00-\x20\x7f"'<>`]*/gi;
+const URLS_IN_TEXT = /(?:\b(?:https?|wss?|ftp|file):[/\\]*|[a-z][a-z0-9+.-]*:\/\/)(?:[^\x00-\x20\x7f/\\@]*@)?[^\x00-\x20\x7f"'<>`]*/gi;
 
 /**
  * `text` as it may be shown: every URL in it through redactUrl (punctuation that ends the

@@ -1,6 +1,7 @@
 // `binwheel targets`: the plan, one block per configured target.
 import { loadProject } from "../../src/config/pyproject.js";
 import type { BuildOptions } from "../../src/config/settings.js";
+import { redactUrl } from "../../src/errors.js";
 import { planTarget } from "../../src/plan/target-plan.js";
 import { tagOverlaps, type TargetTags } from "../../src/release/artifacts.js";
 import { bundleBinaries, withScratch } from "../../src/wheel/build.js";
@@ -41,7 +42,7 @@ async function printTargets(projectDir: string, fetch: boolean, options: BuildOp
     known.push({ target: plan.target, ...(list && { tags: list }) });
     out.push(
       triple,
-      `  asset         ${plan.assetName} (${plan.location ?? `${plan.upstream.name} ${plan.releaseTag}`})`,
+      `  asset         ${plan.assetName} (${plan.location ? redactUrl(plan.location) : `${plan.upstream.name} ${plan.releaseTag}`})`,
       `  tags          ${tags}`,
       ...plan.include.map((r) => `  ${r.fromGlob.padEnd(13)} -> ${r.toDir}/${r.asName ?? ""}`),
       "",

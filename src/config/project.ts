@@ -1,7 +1,7 @@
 // [project] (PEP 621) -> the core metadata of the distribution. Files it names (readme,
 // license files) are read here, so everything after this step is pure data.
 import path from "node:path";
-import { fail } from "../errors.js";
+import { fail, redactUrl } from "../errors.js";
 import { globFiles, projectFile, readUtf8 } from "../fs/files.js";
 import { isReservedCommand, isValidCommandName, isValidProjectName, normalizeExtra } from "../python/names.js";
 import { normalizeVersion, specifierSetError } from "../python/pep440.js";
@@ -285,7 +285,7 @@ function readUrls(project: Table): [string, string][] {
       parsed = undefined;
     }
     if (!parsed || !["http:", "https:"].includes(parsed.protocol)) {
-      fail(`pyproject.toml: ${key} "${url}" is not a valid http(s) URL.`);
+      fail(`pyproject.toml: ${key} "${redactUrl(url)}" is not a valid http(s) URL.`);
     }
   }
   return urls;

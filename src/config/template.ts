@@ -1,7 +1,7 @@
 // `{placeholder}` templates in pyproject.toml (tags, asset names, URLs, include paths). A name
 // with a capital first letter is the title-cased value of its lowercase twin (`{Goos}` is
 // "Linux" where `{goos}` is "linux"), as GoReleaser's `title` writes names.
-import { fail } from "../errors.js";
+import { fail, redactUrl } from "../errors.js";
 
 /** Placeholders every target fills (plan/target-plan.ts gives their values); `vars` add more. */
 export const TARGET_PLACEHOLDERS = [
@@ -29,7 +29,9 @@ export function checkTemplate(template: string, allowed: readonly string[], key:
       fail(`pyproject.toml: ${key} uses the placeholder {${name}}, which is not available here. Available: ${allowed.map((p) => `{${p}}`).join(", ")} (and their title-cased forms such as {Goos}).`);
     }
   }
-  if (/[{}]/.test(template.replace(/\{([^{}]*)\}/g, ""))) fail(`pyproject.toml: ${key} "${template}" has an unmatched "{" or "}".`);
+  // A URL template may hold a login with a space in it, which redact() cannot see the end of.
+  const shown = /^[a-z][a-z0-9+.-]*:/i.test(template) ? redactUrl(template) : template;
+  if (/[{}]/.test(template.replace(/\{([^{}]*)\}/g, ""))) fail(`pyproject.toml: ${key} "${shown}" has an unmatched "{" or "}".`);
 }
 
 /** Replaces each `{name}` with its value; templates were checked when the config was read. */

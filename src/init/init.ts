@@ -9,7 +9,7 @@ import path from "node:path";
 import { loadProject } from "../config/pyproject.js";
 import { checkedUpstreamVersion } from "../config/template.js";
 import { PATTERNS, matches } from "../config/spec.js";
-import { fail, usage } from "../errors.js";
+import { fail, redactUrl, usage } from "../errors.js";
 import { isInside, makeFolderInside } from "../fs/files.js";
 import { sha256OfFile } from "../fs/hash.js";
 import { writeThroughTemporary } from "../fs/tempfiles.js";
@@ -48,6 +48,20 @@ const SCRATCH_PACKAGE = "binwheel_init_package";
 const FOLDER_LIMIT = 2000;
 const FOLDER_DEPTH = 5;
 
+/** --url goes into pyproject.toml as written: an http(s) URL with no login, query or fragment (a signed URL's query is a credential). */
+function checkInitUrl(url: string): void {
+  if (redactUrl(url) !== url) {
+    usage(
+      `--url ${redactUrl(url)} carries a login, a query or a fragment, which would be written into pyproject.toml for everyone to read (a signed URL's query is a credential). ` +
+        "Give the folder's URL without them; put a login in ~/.netrc (docs/how-to/private-repos-and-tokens.md).",
+    );
+  }
+  const filled = url.replace(/\{[^{}]*\}/g, "x");
+  if (!URL.canParse(filled) || !["https:", "http:"].includes(new URL(filled).protocol)) {
+    usage(`--url ${url} is not an http(s) URL; give the download site's folder, e.g. https://example.org/releases/{version}/.`);
+  }
+}
+
 /** Writes the project's pyproject.toml and package folder; returns the report (what was assumed, what was written). */
 export async function initProject(req: InitRequest): Promise<string[]> {
   const projectDir = path.resolve(req.projectDir);
@@ -58,6 +72,7 @@ export async function initProject(req: InitRequest): Promise<string[]> {
   if (req.url !== undefined && req.fromDir === undefined) {
     usage("--url needs --from-dir: a download site lists no assets, so binwheel init reads their names from a folder holding the same files.");
   }
+  if (req.url !== undefined) checkInitUrl(req.url);
   if (remote.length === 0 && req.fromDir === undefined) usage("binwheel init needs a release to read: --github OWNER/REPO, --gitlab GROUP/PROJECT, or --from-dir DIR (with --url for a download site).");
   if (req.fromDir !== undefined && req.tag !== undefined && req.url !== undefined) usage("--tag is for --github and --gitlab releases; a --url names its release in the URL (write {version} there).");
 

@@ -1,6 +1,6 @@
 // The bundled executable's command line (`binwheel build`): cross-target builds, verbose output,
 // and one clear paragraph (no stack trace, no partial wheel) for each way a build can fail.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -9,6 +9,7 @@ import { toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
 import { NODE, REPO, assembleExampleProject } from "../support/project.js";
 import { validateWheel } from "../support/python.js";
+import { tempDir, tempProject } from "../support/tmp.js";
 
 const CORE = path.join(REPO, "python_shim/binwheel/_core.mjs");
 const TOKEN = "ghp_cliTestSecretToken456";
@@ -124,5 +125,46 @@ describe("binwheel build", () => {
     expect((await execa(NODE, [CORE, "--version"])).stdout).toMatch(/^binwheel \d+\.\d+\.\d+$/);
     expect((await execa(NODE, [CORE, "--help"])).stdout).toMatch(/^  build +build this machine's wheel/m);
     expect((await execa(NODE, [CORE, "build", "--help"])).stdout).toMatch(/^usage: binwheel build \[DIR\] \[options\]/);
+  });
+});
+
+describe("what binwheel prints of a URL the user wrote (attack round 2 on issue 22)", () => {
+  const TRIPLE = "x86_64-unknown-linux-gnu";
+  const pyproject = (upstream: string) =>
+    `[project]\nname = "tool-py"\nversion = "1.0.0"\n\n[tool.binwheel]\npackages = ["tool"]\n\n[tool.binwheel.upstream]\n${upstream}\n\n` +
+    `[tool.binwheel.targets]\n"${TRIPLE}" = "auto"\n\n[[tool.binwheel.include]]\nfrom = "bin/*"\nto = "tool/_bin"\n`;
+  const run = (args: string[]) => execa(NODE, [CORE, ...args], { env: { BINWHEEL_CACHE_DIR: tempDir() }, reject: false, all: true });
+
+  it("binwheel targets shows a url source without its query (a signature, a token), as the lock and messages do", async () => {
+    const dir = tempProject({ "tool/__init__.py": "", "pyproject.toml": pyproject('url = "https://files.example.org/{version}/{asset}?X-Amz-Signature=SIGNATURE0123&token=SECRETQ"\nasset = "tool-{version}-{target}.tar.gz"') });
+    const r = await run(["targets", dir]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain("(https://files.example.org/1.0.0/tool-1.0.0-x86_64-unknown-linux-gnu.tar.gz)");
+    expect(r.all).not.toMatch(/SECRETQ|SIGNATURE0123/);
+  });
+
+  it.each([
+    ["a space", "https://me:se cret@files.example.org/{asset", "se cret"],
+    ["a ?", "https://me:pa?ss@files.example.org/{asset}", "me:pa"],
+  ])("refuses a url setting whose password holds %s without showing any of it", async (_, url, secret) => {
+    const dir = tempProject({ "tool/__init__.py": "", "pyproject.toml": pyproject(`url = "${url}"\nasset = "tool-{version}-{target}"`) });
+    const r = await run(["targets", dir]);
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toMatch(/^binwheel: error: /);
+    expect(r.all).not.toContain(secret);
+  });
+
+  it.each([
+    ["a ?token= query", "https://files.example.org/1.0.0/?token=SECRETQ", "SECRETQ"],
+    ["a login URL parsers cannot read", "https://me:pa?ss@files.example.org/1.0.0/", "pa?ss"],
+  ])("binwheel init --url with %s is a usage error that writes nothing and shows no secret", async (_, url, secret) => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, "rel"));
+    writeFileSync(path.join(dir, "rel", `tool-1.0.0-${TRIPLE}.tar.gz`), "");
+    const r = await run(["init", "--from-dir", "rel", "--url", url, dir]);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all).toMatch(/^binwheel: error: --url https:\/\/files\.example\.org\/1\.0\.0\/ carries a login, a query or a fragment/);
+    expect(r.all).not.toContain(secret);
+    expect(existsSync(path.join(dir, "pyproject.toml"))).toBe(false);
   });
 });

@@ -136,6 +136,15 @@ describe("URLs in what binwheel prints", () => {
     expect(redact(`GITLAB_API_URL is ${url}; check it.`)).toBe(`GITLAB_API_URL is ${shown}; check it.`);
   });
 
+  it.each([
+    ["a ? in the password", "https://me:pa?ss@files.example.org/x", "https://files.example.org/x"],
+    ["a # in the password", "https://me:pa#ss@files.example.org/x", "https://files.example.org/x"],
+  ])("lose a password that URL parsers cannot read either: %s", (_, url, shown) => {
+    expect(URL.canParse(url)).toBe(false);
+    expect(redactUrl(url)).toBe(shown);
+    expect(redact(`url "${url}" is not valid.`)).toBe(`url "${shown}" is not valid.`);
+  });
+
   it("lose their login when a tab or line break sits inside the scheme, which URL parsers drop", () => {
     const url = "ht\ttps://me:s3cr3t@git.example.org/api/v4";
     expect(new URL(url).password).toBe("s3cr3t");
