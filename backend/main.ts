@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { BinwheelError, describeSystemError } from "../src/errors.js";
 import { shown } from "../src/log.js";
 import { removeTemporariesOnSignals } from "../src/fs/tempfiles.js";
+import { startProfile, writeProfile } from "../src/profile.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
 
@@ -40,4 +41,7 @@ function report(e: unknown): number {
 process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallelism(), 2), 8));
 
 removeTemporariesOnSignals();
+const profile = process.env["BINWHEEL_PROFILE"];
+if (profile) startProfile();
 process.exitCode = await main(process.argv.slice(2));
+if (profile) writeProfile(profile, process.argv.slice(2).join(" "));

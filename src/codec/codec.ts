@@ -4,8 +4,7 @@
 // and .zip members (archive/zip.ts), and the .xz, .zst and .bz2 decoders (archive/xz.ts,
 // zstd.ts, bzip2.ts), which share one file loop (decodeFile below).
 // Each user makes its own instance: instances share the compiled code, not their memory.
-import { readFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 
@@ -156,7 +155,10 @@ export async function* decodeFile(
   why: (code: number, ended: boolean) => string,
 ): AsyncGenerator<Buffer> {
   const { memory, input, inputSize, output, outputSize } = decoder;
-  const fh = await open(file, "r");
+  // Read on this thread, as the other threads compress: a trip through libuv's thread pool and
+  // back for every read cost more than the read itself (a page-cache copy), and the decoding
+  // waited for it.
+  const fd = openSync(file, "r");
   try {
     // input[start, end) holds read bytes not yet consumed; the decoders buffer what they need
     // across calls, so the buffer is refilled only once it is used up.
@@ -171,7 +173,7 @@ export async function* decodeFile(
     for (;;) {
       if (start === end && !eof && !full) {
         // A view made now: the decoder's memory grows (a new buffer) when it allocates a window.
-        const { bytesRead } = await fh.read(new Uint8Array(memory.buffer, input, inputSize), 0, inputSize, null);
+        const bytesRead = readSync(fd, new Uint8Array(memory.buffer, input, inputSize), 0, inputSize, null);
         [start, end, eof] = [0, bytesRead, bytesRead === 0];
         total += bytesRead;
         if (total === 0) bad("the file is empty");
@@ -200,6 +202,6 @@ export async function* decodeFile(
       }
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

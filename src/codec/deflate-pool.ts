@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { codecModule } from "./codec.js";
 import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor } from "./libdeflate.js";
+import { record } from "../profile.js";
 
 /** Buffers that travel to a worker and back: their ArrayBuffers move, so they must own them. */
 export interface BlockBuffers {
@@ -29,6 +30,8 @@ interface Reply {
   input: ArrayBuffer;
   output: ArrayBuffer;
   size?: number;
+  /** Milliseconds the worker spent compressing. */
+  busy?: number;
   error?: string;
 }
 
@@ -39,8 +42,9 @@ const createCompressor = ${createCompressor.toString()};
 const compress = createCompressor(workerData.module, workerData.level, workerData.blockSize, workerData.outputCapacity);
 parentPort.on("message", ({ id, input, output, length, final }) => {
   try {
+    const start = performance.now();
     const { length: size } = compress(new Uint8Array(input, 0, length), final, new Uint8Array(output));
-    parentPort.postMessage({ id, input, output, size }, [input, output]);
+    parentPort.postMessage({ id, input, output, size, busy: performance.now() - start }, [input, output]);
   } catch (e) {
     parentPort.postMessage({ id, input, output, error: String(e && e.message) }, [input, output]);
   }
@@ -75,6 +79,7 @@ class CompressWorker {
         job.reject(new Error(`compressing a block failed: ${reply.error}`));
         return;
       }
+      record("deflate (workers)", reply.busy!);
       const output = Buffer.from(reply.output);
       job.resolve({ input: Buffer.from(reply.input), output, compressed: output.subarray(0, reply.size) });
     });

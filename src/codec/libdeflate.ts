@@ -8,6 +8,7 @@
 // Blocks are compressed independently (no shared dictionary), so the output depends on the input
 // only, never on how many blocks ran at once.
 import { codecModule } from "./codec.js";
+import { spent } from "../profile.js";
 
 export const LEVEL = 6;
 export const BLOCK = 1 << 20;
@@ -56,12 +57,16 @@ let local: BlockCompressor | undefined;
 
 /** Compresses `data` on this thread: the same bytes deflateStream gives (used for small files). */
 export function deflateSync(data: Uint8Array): Buffer {
+  const t = performance.now();
   local ??= createCompressor(codecModule(), LEVEL, BLOCK, OUTPUT_CAPACITY);
   const parts: Uint8Array[] = [];
   // As in deflateStream: every full block is followed by another, the last one shorter (maybe empty).
   for (let at = 0; ; at += BLOCK) {
     const final = at + BLOCK > data.length;
     parts.push(local(data.subarray(at, Math.min(at + BLOCK, data.length)), final));
-    if (final) return Buffer.concat(parts);
+    if (final) {
+      spent("deflate (this thread, small files)", t);
+      return Buffer.concat(parts);
+    }
   }
 }

@@ -10,7 +10,7 @@ import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
 import { discard, sweepTemporaries, temporaryPath } from "../fs/tempfiles.js";
-import { BinaryCapture } from "../inspect/capture.js";
+import { HeadCapture } from "../inspect/capture.js";
 import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { article, cannotRun, platformTags, type InspectedFile } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../platform/host.js";
@@ -28,6 +28,7 @@ import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "
 import { packageFiles } from "./sources.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
 import { writeWheel } from "./write.js";
+import { record, spent } from "../profile.js";
 import type { ZipEntry } from "./zip-writer.js";
 
 export interface WheelRequest {
@@ -92,7 +93,10 @@ export async function withScratch<T>(body: (scratch: string, spool: Spool) => Pr
 
 /** Builds the wheel and returns its file name (placed in `outDir`). */
 export async function buildWheel(req: WheelRequest): Promise<string> {
+  record("phase: start-up (process start to build)", performance.now());
+  let t = performance.now();
   const project = loadProject(req.projectDir, req.options.upstreamVersion);
+  spent("phase: project", t);
   return withScratch(async (scratch, spool) => {
     let tags: WheelTags = PURE_TAGS;
     let bundle: Bundle | undefined;
@@ -102,7 +106,10 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
       for (const file of [...bundle.files, ...bundle.scripts]) entries.push(file);
     }
     // One at a time: a spread of a huge package's files would overflow the stack.
-    const sources = await sourceEntries(project, spool, scratch);
+    t = performance.now();
+    const sources = await sourceEntries(project, spool);
+    spent("phase: package files", t);
+    t = performance.now();
     for (const entry of sources.entries) entries.push(entry);
     if (bundle) {
       const stray = sources.binaries.find((b) => cannotRun(bundle!.plan.target, b.info));
@@ -117,7 +124,10 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
       entries.push({ name: `${distInfo}/${SBOM_NAME}`, mode: 0o644, member: memberFromBuffer(Buffer.from(sbom)) });
     }
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
+    spent("phase: .dist-info and SBOM", t);
+    t = performance.now();
     await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
+    spent("phase: zip", t);
     return fileName;
   });
 }
@@ -154,14 +164,18 @@ function refuseStrayBinary(binary: InspectedFile, problem: string): never {
  * the generated modules. `editable`: for build_editable, whose commands run from the source tree.
  */
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool, { editable }: { editable: boolean }): Promise<Bundle> {
+  let t = performance.now();
   const plan = planTarget(project, req.options, req.host, req.env);
   const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root);
+  spent("phase: asset", t);
+  t = performance.now();
   if (plan.locked && !asset.folder) checkLockedSize(plan, plan.locked, statSync(asset.file).size);
   // Compressed members go to the cache (kept for the next build of this asset) when there is one.
   // A local folder's files change with every build of it: they are not worth keeping.
   const cache = asset.folder ? undefined : AssetCache.open(req.env);
   const members = cache && MemberCache.open(cache.dir);
-  const included = await includeFromArchive(asset, plan, members ?? spool, scratch, members);
+  const included = await includeFromArchive(asset, plan, members ?? spool, members);
+  spent("phase: archive (read, deflate, inspect)", t);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
   const tags = wheelPlatformTags(plan, binaries, req.env);
   const commands = planCommands(project, plan, included, editable);
@@ -217,7 +231,7 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
  * as in include.ts. Every file's headers are read as it goes by, like an upstream file's: a binary
  * among the project's own files counts toward the tags (or is refused).
  */
-async function sourceEntries(project: Project, spool: Spool, scratch: string): Promise<{ entries: ZipEntry[]; binaries: InspectedFile[] }> {
+async function sourceEntries(project: Project, spool: Spool): Promise<{ entries: ZipEntry[]; binaries: InspectedFile[] }> {
   const entries: ZipEntry[] = [];
   const binaries: InspectedFile[] = [];
   for (const f of packageFiles(project.root, project.config.packages, binaryDirsOfAllTargets(project), generatedPaths(project), project.config.exclude)) {
@@ -228,9 +242,10 @@ async function sourceEntries(project: Project, spool: Spool, scratch: string): P
       member = memberFromBuffer(content);
       binary = await inspectBuffer(content, f.wheelPath);
     } else {
-      const capture = new BinaryCapture(path.join(scratch, "inspected-source"), f.wheelPath);
-      member = await spool.add(capture.tee(createReadStream(f.absolute)));
-      binary = await capture.inspect();
+      const capture = new HeadCapture(f.wheelPath);
+      const streamed = await spool.add(capture.tee(createReadStream(f.absolute)));
+      member = streamed.member;
+      binary = await capture.headers(streamed.content, member.size);
     }
     if (binary) binaries.push({ path: f.wheelPath, info: binary });
     entries.push({ name: f.wheelPath, origin: `the project file ${path.relative(project.root, f.absolute).split(path.sep).join("/")}`, mode: f.mode, member });

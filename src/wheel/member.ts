@@ -3,16 +3,18 @@
 // into a file while they stream out of the archive, so the zip can then be written in sorted
 // order without holding any binary in memory and with sizes known up front (no data descriptors).
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
-import { createInflateRaw, crc32 } from "node:zlib";
+import { constants, createInflateRaw, crc32, inflateRawSync } from "node:zlib";
 import { BinwheelError } from "../errors.js";
 import { NotRegularFile, openRegularHandle } from "../fs/regular-file.js";
 import { writeThroughTemporary } from "../fs/tempfiles.js";
 import { deflateStream, type Deflated } from "../codec/deflate.js";
-import { deflateSync } from "../codec/libdeflate.js";
-import { writeFully } from "../fs/write-fully.js";
+import { BLOCK, deflateSync } from "../codec/libdeflate.js";
+import type { ReadSource } from "../inspect/reader.js";
+import { writeFully, writeFullySync } from "../fs/write-fully.js";
+import { spent } from "../profile.js";
 
 export interface Member {
   size: number;
@@ -25,8 +27,11 @@ export interface Member {
    * stream is copied or extracted, so a damaged cache file never reaches a wheel.
    */
   deflatedSha256?: string;
-  /** The deflate stream itself, or the file (and offset) holding it. */
-  data: Buffer | { file: string; offset: number };
+  /**
+   * The deflate stream itself, or the file (and offset) holding it; `fresh` when this build
+   * wrote that file just now (its bytes are not checked again when copied).
+   */
+  data: Buffer | { file: string; offset: number; fresh?: boolean };
 }
 
 /**
@@ -46,10 +51,16 @@ export class DamagedCacheFile extends BinwheelError {
   }
 }
 
+/** A member deflated from a stream, with random access to its content (to read a binary's headers). */
+export interface StreamedMember {
+  member: Member;
+  content: ReadSource;
+}
+
 /** Where members' deflate streams go: a spool file, or the member cache. */
 export interface MemberSink {
   /** Deflates a stream (in parallel blocks). */
-  add(source: AsyncIterable<Buffer>): Promise<Member>;
+  add(source: AsyncIterable<Buffer>): Promise<StreamedMember>;
   /**
    * Stores a file smaller than one deflate block, compressed on this thread: the same bytes `add`
    * would give (a single final block), without the workers' round trips.
@@ -92,13 +103,14 @@ export class Spool implements MemberSink {
     return new Spool(await open(file, "w+"), file);
   }
 
-  async add(source: AsyncIterable<Buffer>): Promise<Member> {
+  async add(source: AsyncIterable<Buffer>): Promise<StreamedMember> {
     const offset = this.position;
-    const deflated = await deflateStream(source, async (chunk) => {
-      await writeFully(this.fh, chunk, this.position);
+    const deflated = await deflateStream(source, (chunk) => {
+      writeFullySync(this.fh.fd, chunk, this.position);
       this.position += chunk.length;
     });
-    return memberOf(deflated, { file: this.file, offset });
+    const member = memberOf(deflated, { file: this.file, offset });
+    return { member, content: blockReader(member, deflated.blocks) };
   }
 
   async addSmall(content: Buffer): Promise<Member> {
@@ -115,25 +127,76 @@ export class Spool implements MemberSink {
   }
 }
 
-/** Copies a member's deflate stream to `out` at `position`, through `chunk` (the caller's, reused). */
+/**
+ * Random access to a member deflated in independent blocks (codec/deflate.ts): a read inflates
+ * only the blocks it touches, read back from the member's file. A binary's headers are read this
+ * way, with no uncompressed copy of the file anywhere; the two blocks read last are kept, as
+ * header reads go back and forth between the start of a file and one other place.
+ */
+export function blockReader(member: Member, blocks: number[]): ReadSource {
+  const starts = [0];
+  for (const size of blocks) starts.push(starts.at(-1)! + size);
+  const decoded = new Map<number, Buffer>();
+  const block = async (index: number): Promise<Buffer> => {
+    let content = decoded.get(index);
+    if (!content) {
+      const compressed = Buffer.allocUnsafe(blocks[index]!);
+      if (Buffer.isBuffer(member.data)) member.data.copy(compressed, 0, starts[index], starts[index + 1]);
+      else {
+        const fh = await open(member.data.file, "r");
+        try {
+          const { bytesRead } = await fh.read(compressed, 0, compressed.length, member.data.offset + starts[index]!);
+          if (bytesRead !== compressed.length) throw new Error(`${member.data.file} is shorter than expected`);
+        } finally {
+          await fh.close();
+        }
+      }
+      content = inflateRawSync(compressed, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: BLOCK + 1 });
+      const expected = index === blocks.length - 1 ? member.size - index * BLOCK : BLOCK;
+      if (content.length !== expected) throw new Error(`block ${index} of a member decodes to ${content.length} bytes, not ${expected}`);
+      if (decoded.size === 2) decoded.delete(decoded.keys().next().value!);
+      decoded.set(index, content);
+    }
+    return content;
+  };
+  return {
+    async read(buffer, offset, length, position) {
+      let done = 0;
+      for (let at = position; done < length && at < member.size; ) {
+        const content = await block(Math.floor(at / BLOCK));
+        const n = content.copy(buffer, offset + done, at % BLOCK, Math.min(content.length, (at % BLOCK) + length - done));
+        done += n;
+        at += n;
+      }
+      return { bytesRead: done };
+    },
+  };
+}
+
+/**
+ * Copies a member's deflate stream to `out` at `position`, through `chunk` (the caller's, reused),
+ * on this thread (as the members were written: see writeFullySync).
+ */
 export async function copyMember(member: Member, out: FileHandle, position: number, chunk: Buffer): Promise<void> {
   if (Buffer.isBuffer(member.data)) {
-    await writeFully(out, member.data, position);
+    writeFullySync(out.fd, member.data, position);
     return;
   }
-  const { file, offset } = member.data;
-  const hash = member.deflatedSha256 ? createHash("sha256") : undefined;
+  const { file, offset, fresh } = member.data;
+  const hash = member.deflatedSha256 && !fresh ? createHash("sha256") : undefined;
   const source = await openMemberFile(member, file);
   try {
     for (let done = 0; done < member.compressedSize; ) {
       const want = Math.min(chunk.length, member.compressedSize - done);
-      const { bytesRead } = await source.read(chunk, 0, want, offset + done);
+      const bytesRead = readSync(source.fd, chunk, 0, want, offset + done);
       if (bytesRead === 0) {
         if (hash) throw new DamagedCacheFile(file, "a compressed file");
         throw new Error(`${file} is shorter than expected`);
       }
+      const t = performance.now();
       hash?.update(chunk.subarray(0, bytesRead));
-      await writeFully(out, chunk.subarray(0, bytesRead), position + done);
+      spent("zip: sha256 of cached members", t);
+      writeFullySync(out.fd, chunk.subarray(0, bytesRead), position + done);
       done += bytesRead;
     }
   } finally {

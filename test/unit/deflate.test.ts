@@ -15,7 +15,7 @@ async function parallel(data: Buffer, chunk: number) {
   async function* source() {
     for (let at = 0; at < data.length; at += chunk) yield data.subarray(at, at + chunk);
   }
-  const result = await deflateStream(source(), async (c) => { parts.push(c); });
+  const result = await deflateStream(source(), (c) => { parts.push(Buffer.from(c)); });
   return { result, output: Buffer.concat(parts) };
 }
 
