@@ -7,20 +7,21 @@
 import { appendFileSync, readFileSync, readdirSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
-let stages: Map<string, { ms: number; count: number }> | undefined;
+let stages: Map<string, { ms: number; count: number; maxRssMiB?: number }> | undefined;
 
 export function startProfile(): void {
   stages = new Map();
 }
 
-/** Adds `ms` to `stage`. */
+/** Adds `ms` to `stage`; a "phase: " stage also notes the process's peak memory so far. */
 export function record(stage: string, ms: number): void {
   if (!stages) return;
-  const s = stages.get(stage);
+  let s = stages.get(stage);
   if (s) {
     s.ms += ms;
     s.count++;
-  } else stages.set(stage, { ms, count: 1 });
+  } else stages.set(stage, (s = { ms, count: 1 }));
+  if (stage.startsWith("phase: ")) s.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
 }
 
 /** Adds the time since `start` (a performance.now()) to `stage`. */
@@ -45,7 +46,7 @@ export function writeProfile(file: string, command: string): void {
     mainIdleMs: idle,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     threads: threadCpu(),
-    stages: Object.fromEntries([...stages].map(([name, s]) => [name, { ms: Math.round(s.ms * 10) / 10, count: s.count }])),
+    stages: Object.fromEntries([...stages].map(([name, s]) => [name, { ...s, ms: Math.round(s.ms * 10) / 10 }])),
   };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }

@@ -26,6 +26,7 @@ export interface InflateExports {
   bw_gz_input(): number;
   bw_gz_output(): number;
   bw_gz_input_size(): number;
+  bw_gz_output_size(): number;
   bw_gz_reset(): void;
   /** Inflates input[offset, offset + length) until the input is used up or the output is full: 1 at the stream's end, < 0 on an error. */
   bw_gz_inflate(offset: number, length: number): number;

@@ -23,6 +23,7 @@ import type { LockedAsset } from "../config/lock.js";
 import { SBOM_NAME, renderSbom } from "./sbom.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "../codec/libdeflate.js";
+import { deflateDone } from "../codec/deflate.js";
 import { DamagedCacheFile, Spool, memberFromBuffer, type Member } from "./member.js";
 import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "./runtime.js";
 import { packageFiles } from "./sources.js";
@@ -108,6 +109,8 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
     // One at a time: a spread of a huge package's files would overflow the stack.
     t = performance.now();
     const sources = await sourceEntries(project, spool);
+    // Every large file is compressed: the rest are small, compressed on this thread.
+    await deflateDone();
     spent("phase: package files", t);
     t = performance.now();
     for (const entry of sources.entries) entries.push(entry);

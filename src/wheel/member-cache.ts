@@ -18,11 +18,11 @@ import { warn } from "../log.js";
 import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js";
 import { discard, sweepTemporaries, temporaryPath, writeThroughTemporary } from "../fs/tempfiles.js";
 import { deflateStream, type Deflated } from "../codec/deflate.js";
-import { blockReader, memberFromBuffer, memberOf, type Member, type MemberSink, type StreamedMember } from "./member.js";
+import { memberReader, memberFromBuffer, memberOf, type Member, type MemberSink, type StreamedMember } from "./member.js";
 import { writeFullySync } from "../fs/write-fully.js";
 
 /** Changes whenever the deflate output for the same input would (level, block size, method), or what a manifest records does. */
-const FORMAT = "libdeflate1.23-6-1m-v3";
+const FORMAT = "libdeflate1.23-4-1m-v3";
 
 export interface ManifestEntry {
   path: string;
@@ -93,7 +93,7 @@ export class MemberCache implements MemberSink {
       // Fresh bytes replace whatever is there: an older copy may be the damaged one.
       await rename(temp, target);
       const placed: Member = { ...member, data: { file: target, offset: 0, fresh: true } };
-      return { member: placed, content: blockReader(placed, deflated.blocks) };
+      return { member: placed, content: memberReader(placed, deflated.blocks) };
     } finally {
       discard(temp);
     }

@@ -3,15 +3,15 @@
 // into a file while they stream out of the archive, so the zip can then be written in sorted
 // order without holding any binary in memory and with sizes known up front (no data descriptors).
 import { createHash } from "node:crypto";
-import { readSync, rmSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
-import { constants, createInflateRaw, crc32, inflateRawSync } from "node:zlib";
+import { createInflateRaw, crc32 } from "node:zlib";
 import { BinwheelError } from "../errors.js";
 import { NotRegularFile, openRegularHandle } from "../fs/regular-file.js";
 import { writeThroughTemporary } from "../fs/tempfiles.js";
-import { deflateStream, type Deflated } from "../codec/deflate.js";
-import { BLOCK, deflateSync } from "../codec/libdeflate.js";
+import { blockReader, deflateStream, type Deflated } from "../codec/deflate.js";
+import { deflateSync } from "../codec/libdeflate.js";
 import type { ReadSource } from "../inspect/reader.js";
 import { writeFully, writeFullySync } from "../fs/write-fully.js";
 import { spent } from "../profile.js";
@@ -110,7 +110,7 @@ export class Spool implements MemberSink {
       this.position += chunk.length;
     });
     const member = memberOf(deflated, { file: this.file, offset });
-    return { member, content: blockReader(member, deflated.blocks) };
+    return { member, content: memberReader(member, deflated.blocks) };
   }
 
   async addSmall(content: Buffer): Promise<Member> {
@@ -127,50 +127,28 @@ export class Spool implements MemberSink {
   }
 }
 
-/**
- * Random access to a member deflated in independent blocks (codec/deflate.ts): a read inflates
- * only the blocks it touches, read back from the member's file. A binary's headers are read this
- * way, with no uncompressed copy of the file anywhere; the two blocks read last are kept, as
- * header reads go back and forth between the start of a file and one other place.
- */
-export function blockReader(member: Member, blocks: number[]): ReadSource {
-  const starts = [0];
-  for (const size of blocks) starts.push(starts.at(-1)! + size);
-  const decoded = new Map<number, Buffer>();
-  const block = async (index: number): Promise<Buffer> => {
-    let content = decoded.get(index);
-    if (!content) {
-      const compressed = Buffer.allocUnsafe(blocks[index]!);
-      if (Buffer.isBuffer(member.data)) member.data.copy(compressed, 0, starts[index], starts[index + 1]);
-      else {
-        const fh = await open(member.data.file, "r");
-        try {
-          const { bytesRead } = await fh.read(compressed, 0, compressed.length, member.data.offset + starts[index]!);
-          if (bytesRead !== compressed.length) throw new Error(`${member.data.file} is shorter than expected`);
-        } finally {
-          await fh.close();
-        }
-      }
-      content = inflateRawSync(compressed, { finishFlush: constants.Z_SYNC_FLUSH, chunkSize: BLOCK + 1 });
-      const expected = index === blocks.length - 1 ? member.size - index * BLOCK : BLOCK;
-      if (content.length !== expected) throw new Error(`block ${index} of a member decodes to ${content.length} bytes, not ${expected}`);
-      if (decoded.size === 2) decoded.delete(decoded.keys().next().value!);
-      decoded.set(index, content);
+/** Random access to a member a stream was deflated into (deflate.ts's blockReader), through its file. */
+export function memberReader(member: Member, blocks: number[]): ReadSource {
+  const { data } = member;
+  const read = blockReader(member.size, blocks, (start, into) => {
+    if (Buffer.isBuffer(data)) data.copy(into, 0, start, start + into.length);
+    else readFullySync(data.file, into, data.offset + start);
+  });
+  return { read: async (buffer, offset, length, position) => ({ bytesRead: read(buffer, offset, length, position) }) };
+}
+
+/** Reads `into.length` bytes of `file` at `position`. */
+function readFullySync(file: string, into: Buffer, position: number): void {
+  const fd = openSync(file, "r");
+  try {
+    for (let done = 0; done < into.length; ) {
+      const n = readSync(fd, into, done, into.length - done, position + done);
+      if (n === 0) throw new Error(`${file} is shorter than expected`);
+      done += n;
     }
-    return content;
-  };
-  return {
-    async read(buffer, offset, length, position) {
-      let done = 0;
-      for (let at = position; done < length && at < member.size; ) {
-        const content = await block(Math.floor(at / BLOCK));
-        const n = content.copy(buffer, offset + done, at % BLOCK, Math.min(content.length, (at % BLOCK) + length - done));
-        done += n;
-        at += n;
-      }
-      return { bytesRead: done };
-    },
-  };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

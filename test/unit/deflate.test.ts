@@ -88,24 +88,29 @@ describe("block compressor", () => {
 });
 
 describe("DeflatePool", () => {
-  it("gives every worker count the same bytes, and hands the buffers back", async () => {
+  it("gives every worker count the same bytes, on the workers and on this thread, and hands the buffers back", async () => {
     const data = Buffer.concat([randomBytes(BLOCK), Buffer.from("toondb ".repeat(BLOCK / 7))]).subarray(0, BLOCK);
     const expected = deflateSync(data.subarray(0, 1000));
     for (const size of [1, 3]) {
       const pool = new DeflatePool(size);
-      const blocks = Array.from({ length: 4 }, () => {
-        const input = Buffer.allocUnsafe(BLOCK);
-        data.copy(input);
-        return { input, output: Buffer.allocUnsafe(OUTPUT_CAPACITY) };
+      // More blocks at once than the workers take (two each): the rest are compressed here.
+      const blocks = Array.from({ length: 2 * size + 2 }, () => {
+        const buffer = Buffer.allocUnsafe(OUTPUT_CAPACITY);
+        data.copy(buffer);
+        return buffer;
       });
       const results = await Promise.all(blocks.map((b) => pool.compress(b, 1000, true)));
       for (const r of results) {
         expect(r.compressed.equals(expected)).toBe(true);
-        expect(r.compressed.buffer).toBe(r.output.buffer);
-        expect(r.input.length).toBe(BLOCK);
-        expect(r.output.length).toBe(OUTPUT_CAPACITY);
-        expect(r.input.subarray(0, 1000).equals(data.subarray(0, 1000))).toBe(true);
+        expect(r.compressed.buffer).toBe(r.buffer.buffer);
+        expect(r.buffer.length).toBe(OUTPUT_CAPACITY);
       }
+      // Idle workers end; the next block starts one again.
+      await pool.endIdle();
+      const again = Buffer.allocUnsafe(OUTPUT_CAPACITY);
+      data.copy(again);
+      expect((await pool.compress(again, 1000, true)).compressed.equals(expected)).toBe(true);
+      await pool.endIdle();
     }
   });
 });

@@ -35,6 +35,25 @@ describe("a streamed member's content, read back from its deflated blocks", () =
     expect(member.size).toBe(data.length);
   });
 
+  it("keeps two readers apart, and reads right after compression has taken their buffers back", async () => {
+    const spool = await Spool.create(path.join(tempDir(), "spool"));
+    const other = Buffer.concat([randomBytes(BLOCK), Buffer.from("the other file ".repeat(100_000))]);
+    const first = await spool.add(Readable.from([data]));
+    const second = await spool.add(Readable.from([other]));
+    const read = async (content: typeof first.content, position: number, length: number) => {
+      const buffer = Buffer.alloc(length);
+      await content.read(buffer, 0, length, position);
+      return buffer;
+    };
+    // Both readers' blocks 0 and 1 pass through the same few decode buffers.
+    for (const position of [10, BLOCK + 10, 20, BLOCK + 20]) {
+      expect((await read(first.content, position, 100)).equals(data.subarray(position, position + 100))).toBe(true);
+      expect((await read(second.content, position, 100)).equals(other.subarray(position, position + 100))).toBe(true);
+    }
+    await spool.add(Readable.from([data, other])); // takes the decode buffers back for its blocks
+    expect((await read(first.content, BLOCK + 5, 50)).equals(data.subarray(BLOCK + 5, BLOCK + 55))).toBe(true);
+  });
+
   it.each(["/usr/bin/python3", "/lib/x86_64-linux-gnu/libc.so.6"])("gives %s's headers as the file itself does, with no copy of it", async (file) => {
     // python3's dynamic section lies past 5 MiB, its string table in the first block.
     const spool = await Spool.create(path.join(tempDir(), "spool"));
