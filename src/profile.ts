@@ -8,9 +8,16 @@ import { appendFileSync, readFileSync, readdirSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 let stages: Map<string, { ms: number; count: number; maxRssMiB?: number }> | undefined;
+/** Each thread's CPU when the deflate workers were about to end (their CPU is gone at exit). */
+let threadsBeforeWorkersEnd: number[] | undefined;
 
 export function startProfile(): void {
   stages = new Map();
+}
+
+/** Notes every thread's CPU now: the deflate pool calls it before it ends its workers. */
+export function noteThreads(): void {
+  if (stages) threadsBeforeWorkersEnd = threadCpu();
 }
 
 /** Adds `ms` to `stage`; a "phase: " stage also notes the process's peak memory so far. */
@@ -46,6 +53,7 @@ export function writeProfile(file: string, command: string): void {
     mainIdleMs: idle,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     threads: threadCpu(),
+    ...(threadsBeforeWorkersEnd && { threadsBeforeWorkersEnd }),
     stages: Object.fromEntries([...stages].map(([name, s]) => [name, { ...s, ms: Math.round(s.ms * 10) / 10 }])),
   };
   appendFileSync(file, `${JSON.stringify(line)}\n`);

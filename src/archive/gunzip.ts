@@ -6,7 +6,7 @@
 // CRC-32 checked with Node's native crc32.
 import { closeSync, openSync, readSync } from "node:fs";
 import { crc32 } from "node:zlib";
-import { cString, inflater } from "../codec/codec.js";
+import { cString, inflater, releaseInflater } from "../codec/codec.js";
 import { spent } from "../profile.js";
 
 const FHCRC = 0x02;
@@ -20,7 +20,8 @@ const FCOMMENT = 0x10;
  * into the error to throw; `onInflated` sees every byte count, and may throw to stop.
  */
 export async function* gunzipFile(file: string, bad: (why: string) => never, onInflated: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const { engine, input, outputAt } = inflater();
+  const instance = inflater();
+  const { engine, input, outputAt } = instance;
   // Read on this thread, as decodeFile does (codec.ts).
   const fd = openSync(file, "r");
   try {
@@ -82,6 +83,7 @@ export async function* gunzipFile(file: string, bad: (why: string) => never, onI
     }
   } finally {
     closeSync(fd);
+    releaseInflater(instance);
   }
 }
 

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers/promises";
 import { crc32 } from "node:zlib";
 import { deflatePool, type BlockBuffer, type CompressedBlock } from "./deflate-pool.js";
-import { cString, inflater } from "./codec.js";
+import { cString, inflater, releaseInflater, type Inflater } from "./codec.js";
 import { BLOCK, OUTPUT_CAPACITY } from "./libdeflate.js";
 import { spent } from "../profile.js";
 
@@ -44,21 +44,28 @@ function takeBuffer(): BlockBuffer {
   return buffer ?? Buffer.allocUnsafe(OUTPUT_CAPACITY);
 }
 
+/** Streams being compressed now. */
+let active = 0;
+
 /**
- * Done compressing for now: the idle workers end and the kept buffers are let go, so that their
- * memory is free for the rest of the build.
+ * Done compressing for now: unless another stream is being compressed (another target's build),
+ * the idle workers end and the kept buffers are let go, so that their memory is free for the rest
+ * of the build.
  */
 export async function deflateDone(): Promise<void> {
+  if (active > 0) return;
   spare.length = 0;
   decoded.length = 0;
   compressedScratch = undefined;
+  if (blockInflater) releaseInflater(blockInflater);
+  blockInflater = undefined;
   await deflatePool().endIdle();
 }
 
 /** Reads `into.length` compressed bytes from `start` (an offset in the stream). */
 export type CompressedBytes = (start: number, into: Buffer) => void;
 
-let blockInflater: ReturnType<typeof inflater> | undefined;
+let blockInflater: Inflater | undefined;
 
 /**
  * Random access to the `size` bytes a deflateStream wrote (its `blocks`), reading its compressed
@@ -121,6 +128,15 @@ function inflateBlock(compressed: Buffer, into: Buffer): number {
 /** Compresses `source`, handing the compressed bytes, in order, to `sink` (which must be done with them when it returns). */
 export async function deflateStream(source: AsyncIterable<Buffer>, sink: (chunk: Buffer) => void): Promise<Deflated> {
   const pool = deflatePool();
+  active++;
+  try {
+    return await deflateBlocks(pool, source, sink);
+  } finally {
+    active--;
+  }
+}
+
+async function deflateBlocks(pool: ReturnType<typeof deflatePool>, source: AsyncIterable<Buffer>, sink: (chunk: Buffer) => void): Promise<Deflated> {
   const hash = createHash("sha256");
   let crc = 0;
   let size = 0;

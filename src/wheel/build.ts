@@ -28,6 +28,7 @@ import { DamagedCacheFile, Spool, memberFromBuffer, type Member } from "./member
 import { isGeneratedModule, launcherPath, renderLauncher, renderLocator } from "./runtime.js";
 import { packageFiles } from "./sources.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
+import { takingTurns } from "./turns.js";
 import { writeWheel } from "./write.js";
 import { record, spent } from "../profile.js";
 import type { ZipEntry } from "./zip-writer.js";
@@ -161,6 +162,9 @@ function refuseStrayBinary(binary: InspectedFile, problem: string): never {
   );
 }
 
+/** Assets are fetched in turns: two downloads at once would only share the link and double their garbage. */
+const assetTurns = takingTurns();
+
 /**
  * Fetches the target's asset, applies the include rules, derives (or checks) the platform tags
  * from the binaries' headers, decides how each command is installed (commands.ts) and renders
@@ -169,7 +173,7 @@ function refuseStrayBinary(binary: InspectedFile, problem: string): never {
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool, { editable }: { editable: boolean }): Promise<Bundle> {
   let t = performance.now();
   const plan = planTarget(project, req.options, req.host, req.env);
-  const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root);
+  const asset = await assetTurns(() => fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root));
   spent("phase: asset", t);
   t = performance.now();
   if (plan.locked && !asset.folder) checkLockedSize(plan, plan.locked, statSync(asset.file).size);

@@ -24,6 +24,7 @@ import type { ArchiveEntry } from "../archive/entries.js";
 import { ArchiveGuard } from "../archive/guard.js";
 import { checkMagic, formatFromName, type AssetFormat } from "../archive/format.js";
 import { readArchive } from "../archive/read.js";
+import { takingTurns } from "./turns.js";
 
 export interface IncludedFile {
   wheelPath: string;
@@ -90,7 +91,7 @@ export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: M
   } else {
     if (asset.cached && (await sha256OfFile(asset.file)) !== asset.sha256) throw new DamagedCacheFile(asset.file, `the cached ${plan.assetName}`);
     await checkMagic(asset.file, plan.assetName, format);
-    entries = await scan(asset.file, format, plan, rules, sink);
+    entries = await scanTurns(() => scan(asset.file, format, plan, rules, sink));
     await cache?.saveManifest(manifestKey, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
   }
   // Only real archives are packed under a top folder; a folder or a bare file is the layout itself.
@@ -116,6 +117,9 @@ function fromManifest(cache: MemberCache, assetSha256: string, rules: Rule[]): S
   }
   return out;
 }
+
+/** Scans take turns: one keeps every core busy by itself (the deflate pool's workers and this thread). */
+const scanTurns = takingTurns();
 
 /** Reads the archive once: every entry checked, every matching file deflated and inspected. */
 async function scan(file: string, format: AssetFormat, plan: TargetPlan, rules: Rule[], sink: MemberSink): Promise<Scanned[]> {

@@ -93,8 +93,8 @@ describe("DeflatePool", () => {
     const expected = deflateSync(data.subarray(0, 1000));
     for (const size of [1, 3]) {
       const pool = new DeflatePool(size);
-      // More blocks at once than the workers take (two each): the rest are compressed here.
-      const blocks = Array.from({ length: 2 * size + 2 }, () => {
+      // More blocks at once than the workers take (three each): the rest are compressed here.
+      const blocks = Array.from({ length: 3 * size + 2 }, () => {
         const buffer = Buffer.allocUnsafe(OUTPUT_CAPACITY);
         data.copy(buffer);
         return buffer;

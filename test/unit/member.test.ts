@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { BLOCK } from "../../src/codec/libdeflate.js";
 import { HeadCapture } from "../../src/inspect/capture.js";
 import { inspectBinary } from "../../src/inspect/inspect.js";
@@ -10,8 +10,19 @@ import { MemberCache } from "../../src/wheel/member-cache.js";
 import { Spool, type MemberSink } from "../../src/wheel/member.js";
 import { tempDir } from "../support/tmp.js";
 
+const spools: Spool[] = [];
+afterEach(async () => {
+  for (const spool of spools.splice(0)) await spool.close();
+});
+
+async function newSpool(): Promise<Spool> {
+  const spool = await Spool.create(path.join(tempDir(), "spool"));
+  spools.push(spool);
+  return spool;
+}
+
 const sinks: [string, () => Promise<MemberSink>][] = [
-  ["a spool", () => Spool.create(path.join(tempDir(), "spool"))],
+  ["a spool", newSpool],
   ["the member cache", async () => MemberCache.open(tempDir())!],
 ];
 
@@ -36,7 +47,7 @@ describe("a streamed member's content, read back from its deflated blocks", () =
   });
 
   it("keeps two readers apart, and reads right after compression has taken their buffers back", async () => {
-    const spool = await Spool.create(path.join(tempDir(), "spool"));
+    const spool = await newSpool();
     const other = Buffer.concat([randomBytes(BLOCK), Buffer.from("the other file ".repeat(100_000))]);
     const first = await spool.add(Readable.from([data]));
     const second = await spool.add(Readable.from([other]));
@@ -56,7 +67,7 @@ describe("a streamed member's content, read back from its deflated blocks", () =
 
   it.each(["/usr/bin/python3", "/lib/x86_64-linux-gnu/libc.so.6"])("gives %s's headers as the file itself does, with no copy of it", async (file) => {
     // python3's dynamic section lies past 5 MiB, its string table in the first block.
-    const spool = await Spool.create(path.join(tempDir(), "spool"));
+    const spool = await newSpool();
     const capture = new HeadCapture(file);
     const { member, content } = await spool.add(capture.tee(createReadStream(file)));
     expect(member.size).toBe(readFileSync(file).length);
@@ -64,7 +75,7 @@ describe("a streamed member's content, read back from its deflated blocks", () =
   });
 
   it("reads nothing back for a file whose head is no binary", async () => {
-    const spool = await Spool.create(path.join(tempDir(), "spool"));
+    const spool = await newSpool();
     const capture = new HeadCapture("data.bin");
     const { member } = await spool.add(capture.tee(Readable.from([data])));
     const unreadable = { read: () => Promise.reject(new Error("read")) };
