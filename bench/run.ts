@@ -43,7 +43,7 @@ import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
 import { REPO, assembleExampleProject, buildShimWheel, pipEnv } from "../test/support/project.js";
 import { profileRows } from "./profile.js";
 import { commandStartup } from "./startup.js";
-import { targetRows, type Sample } from "./targets.js";
+import { benchPyproject, targetRows, type Sample } from "./targets.js";
 
 const ROOT = "/tmp/binwheel-bench";
 const SIZES: Record<string, number> = { S: 1, M: 60, L: 300 };
@@ -310,32 +310,7 @@ async function commandSeconds(command: string): Promise<number> {
 }
 
 function formatPyproject(triple: string, archive: string): string {
-  return `[build-system]
-requires = ["binwheel"]
-build-backend = "binwheel"
-
-[project]
-name = "toondb-client"
-version = "0.3.2"
-
-[tool.binwheel]
-packages = ["toondb"]
-
-[tool.binwheel.upstream]
-github = "toondb/toondb"
-asset = "toondb-{version}-{target}.{archive}"
-
-[tool.binwheel.targets]
-"${triple}" = { tags = "auto", archive = "${archive}" }
-
-[[tool.binwheel.include]]
-from = "bin/*"
-to = "toondb/_bin/{platform}"
-
-[[tool.binwheel.include]]
-from = "lib/*"
-to = "toondb/lib/{platform}"
-`;
+  return benchPyproject(`"${triple}" = { tags = "auto", archive = "${archive}" }`);
 }
 
 /** The `formats` rows: decoder throughput against the native tools, and a full build from each asset. */

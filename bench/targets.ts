@@ -63,8 +63,13 @@ async function assets(b: TargetsBench): Promise<string> {
   return dir;
 }
 
-function pyproject(triples: string[]): string {
-  return `[project]
+/** The example SDK's project for the benchmark's own assets: `targets`, the lines of its targets table; bin/* and lib/* included. */
+export function benchPyproject(targets: string): string {
+  return `[build-system]
+requires = ["binwheel"]
+build-backend = "binwheel"
+
+[project]
 name = "toondb-client"
 version = "0.3.2"
 
@@ -76,7 +81,7 @@ github = "toondb/toondb"
 asset = "toondb-{version}-{target}.{archive}"
 
 [tool.binwheel.targets]
-${triples.map((t) => `"${t}" = "auto"`).join("\n")}
+${targets}
 
 [[tool.binwheel.include]]
 from = "bin/*"
@@ -105,7 +110,7 @@ export async function targetRows(b: TargetsBench): Promise<string[]> {
     const project = (name: string, triples: string[]) => {
       const root = path.join(work, name);
       mkdirSync(root, { recursive: true });
-      writeFileSync(path.join(root, "pyproject.toml"), pyproject(triples));
+      writeFileSync(path.join(root, "pyproject.toml"), benchPyproject(triples.map((t) => `"${t}" = "auto"`).join("\n")));
       cpSync(path.join(REPO, "examples/toondb-sdk/toondb"), path.join(root, "toondb"), { recursive: true });
       return root;
     };
