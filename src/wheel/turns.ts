@@ -6,7 +6,8 @@
 export function takingTurns(): <T>(work: () => Promise<T>) => Promise<T> {
   let last: Promise<unknown> = Promise.resolve();
   return (work) => {
-    const turn = last.then(work, work);
+    const turn = last.then(work);
+    // The next turn waits for this one to settle, whether or not it succeeds.
     last = turn.catch(() => {});
     return turn;
   };
