@@ -28,7 +28,12 @@ export function record(stage: string, ms: number): void {
     s.ms += ms;
     s.count++;
   } else stages.set(stage, (s = { ms, count: 1 }));
-  if (stage.startsWith("phase: ")) s.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
+  if (stage.startsWith("phase: ")) s.maxRssMiB = peakRssMiB();
+}
+
+/** The process's peak resident memory so far, in MiB to one decimal. */
+function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
 }
 
 /** Adds the time since `start` (a performance.now()) to `stage`. */
@@ -51,7 +56,7 @@ export function writeProfile(file: string, command: string): void {
     /** This thread's event loop: time spent running code against time spent waiting. */
     mainActiveMs: active,
     mainIdleMs: idle,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    maxRssMiB: peakRssMiB(),
     threads: threadCpu(),
     ...(threadsBeforeWorkersEnd && { threadsBeforeWorkersEnd }),
     stages: Object.fromEntries([...stages].map(([name, s]) => [name, { ...s, ms: Math.round(s.ms * 10) / 10 }])),
