@@ -6,6 +6,7 @@ import { BinwheelError, describeSystemError } from "../src/errors.js";
 import { error, raw } from "../src/log.js";
 import { removeTemporariesOnSignals } from "../src/fs/tempfiles.js";
 import { UsageError } from "./args.js";
+import { startProfile, writeProfile } from "../src/profile.js";
 import { runCli } from "./cli.js";
 import { runHook } from "./hooks.js";
 
@@ -44,5 +45,8 @@ process.env["UV_THREADPOOL_SIZE"] ??= String(Math.min(Math.max(availableParallel
 if (!isMainThread && (workerData as { role?: string } | null)?.role === CHECK_WORKER) serveChecks();
 else {
   removeTemporariesOnSignals();
+  const profile = process.env["BINWHEEL_PROFILE"];
+  if (profile) startProfile();
   process.exitCode = await main(process.argv.slice(2));
+  if (profile) writeProfile(profile, process.argv.slice(2).join(" "));
 }

@@ -2,7 +2,8 @@
 // zig-pypi style direct script, maturin where installable) on the same fixtures, in alternating
 // (paired) runs, printing a Markdown table of medians and paired ratios.
 //
-//   npm run bench -- [S|M|L ...] [formats] [commands] [--runs N]
+//   npm run bench -- [S|M|L ...] [formats] [commands] [targets] [--runs N]
+//   npm run bench -- profile [S|M|L ...] [--runs N]
 //
 // Fixtures (in /tmp/binwheel-bench): the toondb x86_64 archive with 1 MiB (S), 60 MiB (M) or
 // 300 MiB (L) of binaries, each starting with an ELF header and continuing with bytes of this
@@ -27,6 +28,12 @@
 // zipfile, hashlib and RECORD over two processes), in paired runs; then the mirror's largest wheel
 // alone, for its peak RSS. MB/s are megabytes of wheel files per second of wall time.
 //
+// `targets` (also part of the default run): `binwheel build --all-targets` for 17 targets of 60 MiB
+// each, downloaded from a local stand-in into an empty cache, beside one target and 6 (bench/targets.ts).
+//
+// `profile`: instead of the comparison, where each size's cold build spends its time, on each
+// Node, from the core's BINWHEEL_PROFILE figures (bench/profile.ts).
+//
 // Node versions: the Node running the bench, BINWHEEL_NODE, and those .ci/run keeps in
 // ~/.cache/binwheel-ci (Node 22 and 24): the start-up of `node _core.mjs --version` on each, with
 // and without Node's compile cache where the Node has one (22.1+), in paired runs; and a
@@ -41,7 +48,9 @@ import { EM, elf } from "../test/support/binaries.js";
 import { packTarGz, type FixtureFile } from "../test/support/fixtures.js";
 import { mirrorWheels } from "../test/support/mirror.js";
 import { REPO, assembleExampleProject, buildShimWheel, pipEnv } from "../test/support/project.js";
+import { profileRows } from "./profile.js";
 import { commandStartup } from "./startup.js";
+import { benchPyproject, targetRows, type Sample } from "./targets.js";
 
 const ROOT = "/tmp/binwheel-bench";
 const SIZES: Record<string, number> = { S: 1, M: 60, L: 300 };
@@ -61,12 +70,13 @@ const sizes = args.filter((a, i) => a in SIZES && args[i - 1] !== "--runs");
 const formats = args.includes("formats");
 const commands = args.includes("commands");
 const check = args.includes("check");
+const targets = args.includes("targets");
+const profile = args.includes("profile");
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-/** `size` bytes that compress like code: an ELF header, then this machine's executables' bytes. */
-function codeBytes(size: number, seed: number): Buffer {
+/** `size` bytes that compress like code: a header (an ELF one by default), then this machine's executables' bytes. */
+function codeBytes(size: number, seed: number, header = elf({ machine: EM.X86_64 })): Buffer {
   const out = Buffer.alloc(size);
-  const header = elf({ machine: EM.X86_64 });
   header.copy(out);
   let done = header.length;
   for (let i = 0; done < size; i++) {
@@ -115,16 +125,15 @@ async function formatFixture(name: string, command: string): Promise<string> {
   return asset;
 }
 
-interface Sample { wall: number; cpu: number; peak: number; wheel: number }
-
-async function timed(command: string[], cwd: string, env: Record<string, string>, out: string): Promise<Sample> {
+/** Runs `command` under /usr/bin/time; `wheel` is the size of the `wheels` wheels it must leave in `out`. */
+async function timed(command: string[], cwd: string, env: Record<string, string>, out: string, expected = 1): Promise<Sample> {
   rmSync(out, { recursive: true, force: true });
   const r = await execa("/usr/bin/time", ["-f", "%e %U %S %M", ...command], { cwd, env: { ...pipEnv(), ...env }, reject: false, all: true });
   if (r.exitCode !== 0) throw new Error(`${command.join(" ")} failed:\n${r.all}`);
   const [wall, user, sys, kib] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number) as [number, number, number, number];
   const wheels = readdirSync(out).filter((f) => f.endsWith(".whl"));
-  if (wheels.length !== 1) throw new Error(`${command.join(" ")} left ${wheels.length} wheels`);
-  return { wall, cpu: user + sys, peak: kib / 1024, wheel: statSync(path.join(out, wheels[0]!)).size };
+  if (wheels.length !== expected) throw new Error(`${command.join(" ")} left ${wheels.length} wheels`);
+  return { wall, cpu: user + sys, peak: kib / 1024, wheel: wheels.reduce((sum, w) => sum + statSync(path.join(out, w)).size, 0) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -226,23 +235,31 @@ async function main(): Promise<void> {
   const nodes = nodeBinaries();
   log(`start-up on ${nodes.map((n) => `Node ${n.label}`).join(", ")}`);
   lines.push(...startupRows(nodes, work));
-  const defaultRun = !sizes.length && !formats && !commands && !check;
+  const defaultRun = !sizes.length && !formats && !commands && !check && !targets && !profile;
   if (commands || defaultRun) lines.push(...(await commandStartup(ROOT, 200, log)));
   if (check || defaultRun) lines.push(...(await checkRows()));
   const self = nodes.find((n) => n.path === process.execPath)!;
 
-  for (const size of defaultRun ? ["S", "M", "L"] : sizes) {
+  for (const size of defaultRun ? ["S", "M", "L"] : profile && !sizes.length ? ["L"] : sizes) {
     const archive = await fixture(size);
     const assetDir = path.dirname(archive);
     const out = (name: string) => path.join(work, `out-${name}`);
+    const cold = (node: NodeBinary, extra: Record<string, string> = {}) => {
+      const cache = path.join(work, "cold-cache");
+      rmSync(cache, { recursive: true, force: true });
+      return timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bw"), binwheelProject], work,
+        { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_NODE: node.path, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: cache, ...extra }, out("bw"));
+    };
+    if (profile) {
+      for (const node of nodes) {
+        log(`${size}: profiling the cold build on Node ${node.label}`);
+        lines.push(...(await profileRows(`${size} (${SIZES[size]} MiB of binaries), cold, Node ${node.label}`, runs, work, (env) => cold(node, env))));
+      }
+      continue;
+    }
     const contenders: [string, () => Promise<Sample>][] = [
       // The shim would take the newest node on PATH: each row names its Node.
-      ...nodes.map((node): [string, () => Promise<Sample>] => [node === self ? "binwheel (cold)" : `binwheel (cold), Node ${node.label}`, async () => {
-        const cache = path.join(work, "cold-cache");
-        rmSync(cache, { recursive: true, force: true });
-        return timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bw"), binwheelProject], work,
-          { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_NODE: node.path, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: cache }, out("bw"));
-      }]),
+      ...nodes.map((node): [string, () => Promise<Sample>] => [node === self ? "binwheel (cold)" : `binwheel (cold), Node ${node.label}`, () => cold(node)]),
       ["binwheel (warm)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("bww"), binwheelProject], work,
         { PATH: `${bin}:${process.env["PATH"]}`, BINWHEEL_NODE: self.path, BINWHEEL_ASSET_DIR: assetDir, BINWHEEL_CACHE_DIR: path.join(work, `warm-cache-${size}`) }, out("bww"))],
       ["hatchling (build hook)", () => timed([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", out("hatch"), hatchProject], work,
@@ -286,6 +303,7 @@ async function main(): Promise<void> {
     );
   }
   if (formats) lines.push(...(await formatRows(python, bin, work, binwheelProject)));
+  if (targets || defaultRun) lines.push(...(await targetRows({ root: ROOT, runs, log, codeBytes, shares: SHARES, timed, bin, nodes })));
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
@@ -306,32 +324,7 @@ async function commandSeconds(command: string): Promise<number> {
 }
 
 function formatPyproject(triple: string, archive: string): string {
-  return `[build-system]
-requires = ["binwheel"]
-build-backend = "binwheel"
-
-[project]
-name = "toondb-client"
-version = "0.3.2"
-
-[tool.binwheel]
-packages = ["toondb"]
-
-[tool.binwheel.upstream]
-github = "toondb/toondb"
-asset = "toondb-{version}-{target}.{archive}"
-
-[tool.binwheel.targets]
-"${triple}" = { tags = "auto", archive = "${archive}" }
-
-[[tool.binwheel.include]]
-from = "bin/*"
-to = "toondb/_bin/{platform}"
-
-[[tool.binwheel.include]]
-from = "lib/*"
-to = "toondb/lib/{platform}"
-`;
+  return benchPyproject(`"${triple}" = { tags = "auto", archive = "${archive}" }`);
 }
 
 /** The `formats` rows: decoder throughput against the native tools, and a full build from each asset. */

@@ -13,7 +13,7 @@ def main():
     # Tell the core which Python it serves, so `binwheel build` targets this interpreter.
     env["BINWHEEL_HOST_FACTS"] = json.dumps(_host.host_facts())
     try:
-        code = subprocess.call([node, _node.core_path()] + sys.argv[1:], env=env)
+        code = subprocess.call(_node.core_command(node) + sys.argv[1:], env=env)
     except KeyboardInterrupt:
         code = 130
     sys.exit(code)

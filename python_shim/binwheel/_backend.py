@@ -59,7 +59,7 @@ def _call(hook, config_settings, directory, metadata_directory=None):
                 f,
             )
         code = subprocess.call(
-            [node, _node.core_path(), "--pep517", request, result],
+            _node.core_command(node) + ["--pep517", request, result],
             stdin=subprocess.DEVNULL,
             env=_node.node_environment(),
         )

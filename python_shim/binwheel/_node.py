@@ -18,6 +18,15 @@ MAX_ON_PATH = 3
 COMPILE_CACHE_SINCE = (22, 1)
 # The version of the node find_node returned last, for node_environment.
 _found_version = None
+# V8's young generation held to 1 MiB (Node's default lets it grow to 16 to 32 MiB): the core keeps
+# little on its JavaScript heap, and the buffers it drops are freed sooner. Measured at 300 MiB of
+# binaries: 2 to 4 MiB lower peak memory on Node 20, 22 and 24, for the same CPU time.
+NODE_FLAGS = ["--max-semi-space-size=1"]
+
+
+def core_command(node):
+    """The command line that runs the bundled executable with ``node``."""
+    return [node] + NODE_FLAGS + [core_path()]
 
 
 def core_path():

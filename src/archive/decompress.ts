@@ -3,7 +3,7 @@
 // for), calls `bad` with a reason when the data is damaged, and reports every decompressed byte
 // count to `onInflated` (the bomb guard, which may throw to stop). Adding a format is one module
 // and one line here.
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readSync } from "node:fs";
 import { bzip2File } from "./bzip2.js";
 import { gunzipFile } from "./gunzip.js";
 import { xzFile } from "./xz.js";
@@ -28,14 +28,15 @@ export function decompress(file: string, compression: Compression, bad: (why: st
 
 /** An uncompressed file, read into one reused buffer. */
 async function* readPlain(file: string, _bad: (why: string) => never, onInflated: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const fh = await open(file, "r");
+  // Read on this thread, as decodeFile does (codec.ts).
+  const fd = openSync(file, "r");
   try {
     const buffer = Buffer.allocUnsafe(256 << 10);
-    for (let n; (n = (await fh.read(buffer, 0, buffer.length, null)).bytesRead) > 0; ) {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
       onInflated(n);
       yield buffer.subarray(0, n);
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

@@ -11,7 +11,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { printable } from "../fs/artifact-path.js";
-import { cString, inflater } from "../codec/codec.js";
+import { cString, inflater, releaseInflater, type Inflater } from "../codec/codec.js";
 import { BinwheelError } from "../errors.js";
 import { cleanEntryPath, type EntryHandler, type EntryType } from "./entries.js";
 
@@ -75,7 +75,7 @@ const WINDOW = 1 << 20;
  */
 export class ZipArchive {
   private window = Buffer.allocUnsafe(WINDOW);
-  private inflater: ReturnType<typeof inflater> | undefined;
+  private inflater: Inflater | undefined;
   private windowAt = 0;
   private windowLength = 0;
 
@@ -98,6 +98,8 @@ export class ZipArchive {
   }
 
   close(): Promise<void> {
+    if (this.inflater) releaseInflater(this.inflater);
+    this.inflater = undefined;
     return this.fh.close();
   }
 

@@ -17,7 +17,7 @@ export type BinaryInfo = ElfInfo | MachOInfo | PeInfo;
 export async function inspectBinary(file: string, name = path.basename(file)): Promise<BinaryInfo | undefined> {
   const fh = await open(file, "r");
   try {
-    return await inspectSource(fh, (await fh.stat()).size, name);
+    return await inspectReadable(fh, (await fh.stat()).size, name);
   } finally {
     await fh.close();
   }
@@ -25,10 +25,11 @@ export async function inspectBinary(file: string, name = path.basename(file)): P
 
 /** The same for a file whose content is in memory. */
 export function inspectBuffer(content: Buffer, name: string): Promise<BinaryInfo | undefined> {
-  return inspectSource(bufferSource(content), content.length, name);
+  return inspectReadable(bufferSource(content), content.length, name);
 }
 
-async function inspectSource(source: ReadSource, size: number, name: string): Promise<BinaryInfo | undefined> {
+/** The same for a file of `size` bytes read through `source`. */
+export async function inspectReadable(source: ReadSource, size: number, name: string): Promise<BinaryInfo | undefined> {
   const head = Buffer.alloc(Math.min(size, 4096));
   await source.read(head, 0, head.length, 0);
   const format = binaryFormat(head);

@@ -10,7 +10,7 @@ import type { BuildOptions } from "../config/settings.js";
 import { fail } from "../errors.js";
 import { warn } from "../log.js";
 import { discard, sweepTemporaries, temporaryPath } from "../fs/tempfiles.js";
-import { BinaryCapture } from "../inspect/capture.js";
+import { HeadCapture } from "../inspect/capture.js";
 import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { article, cannotRun, platformTags, type InspectedFile } from "../inspect/platform-tags.js";
 import type { HostFacts } from "../platform/host.js";
@@ -23,11 +23,14 @@ import type { LockedAsset } from "../config/lock.js";
 import { SBOM_NAME, renderSbom } from "./sbom.js";
 import { distInfoDir, distInfoFiles, launcherPackage, readPreparedMetadata, type DistInfoFile } from "./distinfo.js";
 import { BLOCK } from "../codec/libdeflate.js";
+import { deflateDone } from "../codec/deflate.js";
 import { DamagedCacheFile, Spool, memberFromBuffer, type Member } from "./member.js";
 import { isGeneratedModule, launcherFunction, launcherPath, mainPath, renderLauncher, renderLocator, renderMain } from "./runtime.js";
 import { packageFiles } from "./sources.js";
 import { PURE_TAGS, binaryTags, renderWheelFile, wheelFileName, type WheelTags } from "./tags.js";
+import { takingTurns } from "./turns.js";
 import { writeWheel } from "./write.js";
+import { record, spent } from "../profile.js";
 import type { ZipEntry } from "./zip-writer.js";
 
 export interface WheelRequest {
@@ -92,7 +95,10 @@ export async function withScratch<T>(body: (scratch: string, spool: Spool) => Pr
 
 /** Builds the wheel and returns its file name (placed in `outDir`). */
 export async function buildWheel(req: WheelRequest): Promise<string> {
+  record("phase: start-up (process start to build)", performance.now());
+  let t = performance.now();
   const project = loadProject(req.projectDir, req.options.upstreamVersion);
+  spent("phase: project", t);
   return withScratch(async (scratch, spool) => {
     let tags: WheelTags = PURE_TAGS;
     let bundle: Bundle | undefined;
@@ -102,7 +108,12 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
       for (const file of [...bundle.files, ...bundle.scripts]) entries.push(file);
     }
     // One at a time: a spread of a huge package's files would overflow the stack.
-    const sources = await sourceEntries(project, spool, scratch);
+    t = performance.now();
+    const sources = await sourceEntries(project, spool);
+    // Every large file is compressed: the rest are small, compressed on this thread.
+    await deflateDone();
+    spent("phase: package files", t);
+    t = performance.now();
     for (const entry of sources.entries) entries.push(entry);
     if (bundle) {
       const stray = sources.binaries.find((b) => cannotRun(bundle!.plan.target, b.info));
@@ -117,7 +128,10 @@ export async function buildWheel(req: WheelRequest): Promise<string> {
       entries.push({ name: `${distInfo}/${SBOM_NAME}`, mode: 0o644, member: memberFromBuffer(Buffer.from(sbom)) });
     }
     const fileName = wheelFileName(project.metadata.name, project.metadata.version, tags);
+    spent("phase: .dist-info and SBOM", t);
+    t = performance.now();
     await writeWheel(req.outDir, fileName, distInfo, entries, req.env);
+    spent("phase: zip", t);
     return fileName;
   });
 }
@@ -149,20 +163,27 @@ function refuseStrayBinary(binary: InspectedFile, problem: string): never {
   );
 }
 
+/** Assets are fetched in turns: two downloads at once would only share the link and double their garbage. */
+const assetTurns = takingTurns();
+
 /**
  * Fetches the target's asset, applies the include rules, derives (or checks) the platform tags
  * from the binaries' headers, decides how each command is installed (commands.ts) and renders
  * the generated modules. `editable`: for build_editable, whose commands run from the source tree.
  */
 export async function bundleBinaries(project: Project, req: WheelRequest, scratch: string, spool: Spool, { editable }: { editable: boolean }): Promise<Bundle> {
+  let t = performance.now();
   const plan = planTarget(project, req.options, req.host, req.env);
-  const asset = await fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root);
+  const asset = await assetTurns(() => fetchUpstreamAsset(plan, scratch, req.env, req.options, project.root));
+  spent("phase: asset", t);
+  t = performance.now();
   if (plan.locked && !asset.folder) checkLockedSize(plan, plan.locked, statSync(asset.file).size);
   // Compressed members go to the cache (kept for the next build of this asset) when there is one.
   // A local folder's files change with every build of it: they are not worth keeping.
   const cache = asset.folder ? undefined : AssetCache.open(req.env);
   const members = cache && MemberCache.open(cache.dir);
-  const included = await includeFromArchive(asset, plan, members ?? spool, scratch, members);
+  const included = await includeFromArchive(asset, plan, members ?? spool, members);
+  spent("phase: archive (read, deflate, inspect)", t);
   const binaries = included.flatMap((f) => (f.binary ? [{ path: f.wheelPath, info: f.binary }] : []));
   const tags = wheelPlatformTags(plan, binaries, req.env);
   const commands = planCommands(project, plan, included, editable);
@@ -223,7 +244,7 @@ function generatedModules(project: Project, plan: TargetPlan, included: Included
  * as in include.ts. Every file's headers are read as it goes by, like an upstream file's: a binary
  * among the project's own files counts toward the tags (or is refused).
  */
-async function sourceEntries(project: Project, spool: Spool, scratch: string): Promise<{ entries: ZipEntry[]; binaries: InspectedFile[] }> {
+async function sourceEntries(project: Project, spool: Spool): Promise<{ entries: ZipEntry[]; binaries: InspectedFile[] }> {
   const entries: ZipEntry[] = [];
   const binaries: InspectedFile[] = [];
   for (const f of packageFiles(project.root, project.config.packages, binaryDirsOfAllTargets(project), generatedPaths(project), project.config.exclude)) {
@@ -234,9 +255,10 @@ async function sourceEntries(project: Project, spool: Spool, scratch: string): P
       member = memberFromBuffer(content);
       binary = await inspectBuffer(content, f.wheelPath);
     } else {
-      const capture = new BinaryCapture(path.join(scratch, "inspected-source"), f.wheelPath);
-      member = await spool.add(capture.tee(createReadStream(f.absolute)));
-      binary = await capture.inspect();
+      const capture = new HeadCapture(f.wheelPath);
+      const streamed = await spool.add(capture.tee(createReadStream(f.absolute)));
+      member = streamed.member;
+      binary = await capture.headers(streamed.content, member.size);
     }
     if (binary) binaries.push({ path: f.wheelPath, info: binary });
     entries.push({ name: f.wheelPath, origin: `the project file ${path.relative(project.root, f.absolute).split(path.sep).join("/")}`, mode: f.mode, member });

@@ -12,7 +12,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
 import { fail } from "../errors.js";
-import { BinaryCapture } from "../inspect/capture.js";
+import { HeadCapture } from "../inspect/capture.js";
 import { inspectBuffer, type BinaryInfo } from "../inspect/inspect.js";
 import { detail } from "../log.js";
 import type { TargetPlan } from "../plan/target-plan.js";
@@ -24,6 +24,7 @@ import type { ArchiveEntry } from "../archive/entries.js";
 import { ArchiveGuard } from "../archive/guard.js";
 import { checkMagic, formatFromName, type AssetFormat } from "../archive/format.js";
 import { readArchive } from "../archive/read.js";
+import { takingTurns } from "./turns.js";
 
 export interface IncludedFile {
   wheelPath: string;
@@ -72,8 +73,8 @@ function matchesOf(rules: Rule[], entryPath: string): { whole: [number, string][
   return { whole, stripped: [...stripped, ...whole.filter(([i]) => !stripped.some(([j]) => j === i))] };
 }
 
-/** `scratch` holds short-lived uncompressed copies of binaries; `cache` remembers the scan. */
-export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: MemberSink, scratch: string, cache?: MemberCache): Promise<IncludedFile[]> {
+/** `cache` remembers the scan. */
+export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: MemberSink, cache?: MemberCache): Promise<IncludedFile[]> {
   const rules: Rule[] = plan.include.map((r) => ({
     label: r.label,
     toDir: r.toDir,
@@ -90,7 +91,7 @@ export async function includeFromArchive(asset: Asset, plan: TargetPlan, sink: M
   } else {
     if (asset.cached && (await sha256OfFile(asset.file)) !== asset.sha256) throw new DamagedCacheFile(asset.file, `the cached ${plan.assetName}`);
     await checkMagic(asset.file, plan.assetName, format);
-    entries = await scan(asset.file, format, plan, rules, sink, scratch);
+    entries = await scanTurns(() => scan(asset.file, format, plan, rules, sink));
     await cache?.saveManifest(manifestKey, entries.map(({ member, ...rest }) => ({ ...rest, ...(member && { member: withoutData(member) }) })));
   }
   // Only real archives are packed under a top folder; a folder or a bare file is the layout itself.
@@ -117,8 +118,11 @@ function fromManifest(cache: MemberCache, assetSha256: string, rules: Rule[]): S
   return out;
 }
 
+/** Scans take turns: one keeps every core busy by itself (the deflate pool's workers and this thread). */
+const scanTurns = takingTurns();
+
 /** Reads the archive once: every entry checked, every matching file deflated and inspected. */
-async function scan(file: string, format: AssetFormat, plan: TargetPlan, rules: Rule[], sink: MemberSink, scratch: string): Promise<Scanned[]> {
+async function scan(file: string, format: AssetFormat, plan: TargetPlan, rules: Rule[], sink: MemberSink): Promise<Scanned[]> {
   // A folder expands to itself: only the absolute limit applies to it.
   const guard = new ArchiveGuard(plan.assetName, format.container === "folder" ? Number.MAX_SAFE_INTEGER : statSync(file).size);
   const entries: Scanned[] = [];
@@ -140,9 +144,10 @@ async function scan(file: string, format: AssetFormat, plan: TargetPlan, rules: 
       scanned.member = await sink.addSmall(content);
       binary = await inspectBuffer(content, name);
     } else {
-      const capture = new BinaryCapture(path.join(scratch, "inspected-binary"), name);
-      scanned.member = await sink.add(capture.tee(entry.open()));
-      binary = await capture.inspect();
+      const capture = new HeadCapture(name);
+      const { member, content } = await sink.add(capture.tee(entry.open()));
+      scanned.member = member;
+      binary = await capture.headers(content, member.size);
     }
     if (binary) scanned.binary = binary;
   };

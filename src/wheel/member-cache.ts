@@ -17,12 +17,12 @@ import type { EntryType } from "../archive/entries.js";
 import { warn } from "../log.js";
 import { NotRegularFile, readRegular, regularStats } from "../fs/regular-file.js";
 import { discard, sweepTemporaries, temporaryPath, writeThroughTemporary } from "../fs/tempfiles.js";
-import { deflateStream } from "../codec/deflate.js";
-import { memberFromBuffer, memberOf, type Member, type MemberSink } from "./member.js";
-import { writeFully } from "../fs/write-fully.js";
+import { deflateStream, type Deflated } from "../codec/deflate.js";
+import { memberReader, memberFromBuffer, memberOf, type Member, type MemberSink, type StreamedMember } from "./member.js";
+import { writeFullySync } from "../fs/write-fully.js";
 
 /** Changes whenever the deflate output for the same input would (level, block size, method), or what a manifest records does. */
-const FORMAT = "libdeflate1.23-6-1m-v4";
+const FORMAT = "libdeflate1.23-4-1m-v4";
 
 export interface ManifestEntry {
   path: string;
@@ -70,18 +70,18 @@ export class MemberCache implements MemberSink {
     return path.join(this.dir, hex.slice(0, 2), hex);
   }
 
-  async add(source: AsyncIterable<Buffer>): Promise<Member> {
+  async add(source: AsyncIterable<Buffer>): Promise<StreamedMember> {
     const hash = createHash("sha256");
     // The blob's name (its content's hash) is known only at the end: write beside the blobs, then rename.
     const temp = temporaryPath(path.join(this.dir, "member"));
     try {
       const fh = await open(temp, "wx");
-      let deflated;
+      let deflated: Deflated;
       try {
         let position = 0;
-        deflated = await deflateStream(source, async (chunk) => {
+        deflated = await deflateStream(source, (chunk) => {
           hash.update(chunk);
-          await writeFully(fh, chunk, position);
+          writeFullySync(fh.fd, chunk, position);
           position += chunk.length;
         });
       } finally {
@@ -92,7 +92,8 @@ export class MemberCache implements MemberSink {
       mkdirSync(path.dirname(target), { recursive: true });
       // Fresh bytes replace whatever is there: an older copy may be the damaged one.
       await rename(temp, target);
-      return { ...member, data: { file: target, offset: 0 } };
+      const placed: Member = { ...member, data: { file: target, offset: 0, fresh: true } };
+      return { member: placed, content: memberReader(placed, deflated.blocks) };
     } finally {
       discard(temp);
     }
@@ -104,7 +105,7 @@ export class MemberCache implements MemberSink {
     const target = this.blob(member.sha256);
     mkdirSync(path.dirname(target), { recursive: true });
     await writeThroughTemporary(target, (fh) => fh.writeFile(compressed));
-    return { ...member, deflatedSha256: createHash("sha256").update(compressed).digest("hex"), data: { file: target, offset: 0 } };
+    return { ...member, deflatedSha256: createHash("sha256").update(compressed).digest("hex"), data: { file: target, offset: 0, fresh: true } };
   }
 
   /** A member recorded in a manifest, if its deflate stream is still here (its content is verified when copied). */

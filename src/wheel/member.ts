@@ -3,16 +3,18 @@
 // into a file while they stream out of the archive, so the zip can then be written in sorted
 // order without holding any binary in memory and with sizes known up front (no data descriptors).
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
 import { BinwheelError } from "../errors.js";
 import { NotRegularFile, openRegularHandle } from "../fs/regular-file.js";
 import { writeThroughTemporary } from "../fs/tempfiles.js";
-import { deflateStream, type Deflated } from "../codec/deflate.js";
+import { blockReader, deflateStream, type Deflated } from "../codec/deflate.js";
 import { deflateSync } from "../codec/libdeflate.js";
-import { writeFully } from "../fs/write-fully.js";
+import type { ReadSource } from "../inspect/reader.js";
+import { writeFully, writeFullySync } from "../fs/write-fully.js";
+import { spent } from "../profile.js";
 
 export interface Member {
   size: number;
@@ -25,8 +27,11 @@ export interface Member {
    * stream is copied or extracted, so a damaged cache file never reaches a wheel.
    */
   deflatedSha256?: string;
-  /** The deflate stream itself, or the file (and offset) holding it. */
-  data: Buffer | { file: string; offset: number };
+  /**
+   * The deflate stream itself, or the file (and offset) holding it; `fresh` when this build
+   * wrote that file just now (its bytes are not checked again when copied).
+   */
+  data: Buffer | { file: string; offset: number; fresh?: boolean };
 }
 
 /**
@@ -46,10 +51,16 @@ export class DamagedCacheFile extends BinwheelError {
   }
 }
 
+/** A member deflated from a stream, with random access to its content (to read a binary's headers). */
+export interface StreamedMember {
+  member: Member;
+  content: ReadSource;
+}
+
 /** Where members' deflate streams go: a spool file, or the member cache. */
 export interface MemberSink {
   /** Deflates a stream (in parallel blocks). */
-  add(source: AsyncIterable<Buffer>): Promise<Member>;
+  add(source: AsyncIterable<Buffer>): Promise<StreamedMember>;
   /**
    * Stores a file smaller than one deflate block, compressed on this thread: the same bytes `add`
    * would give (a single final block), without the workers' round trips.
@@ -92,13 +103,14 @@ export class Spool implements MemberSink {
     return new Spool(await open(file, "w+"), file);
   }
 
-  async add(source: AsyncIterable<Buffer>): Promise<Member> {
+  async add(source: AsyncIterable<Buffer>): Promise<StreamedMember> {
     const offset = this.position;
-    const deflated = await deflateStream(source, async (chunk) => {
-      await writeFully(this.fh, chunk, this.position);
+    const deflated = await deflateStream(source, (chunk) => {
+      writeFullySync(this.fh.fd, chunk, this.position);
       this.position += chunk.length;
     });
-    return memberOf(deflated, { file: this.file, offset });
+    const member = memberOf(deflated, { file: this.file, offset });
+    return { member, content: memberReader(member, deflated.blocks) };
   }
 
   async addSmall(content: Buffer): Promise<Member> {
@@ -115,25 +127,54 @@ export class Spool implements MemberSink {
   }
 }
 
-/** Copies a member's deflate stream to `out` at `position`, through `chunk` (the caller's, reused). */
+/** Random access to a member a stream was deflated into (deflate.ts's blockReader), through its file. */
+export function memberReader(member: Member, blocks: number[]): ReadSource {
+  const { data } = member;
+  const read = blockReader(member.size, blocks, (start, into) => {
+    if (Buffer.isBuffer(data)) data.copy(into, 0, start, start + into.length);
+    else readFullySync(data.file, into, data.offset + start);
+  });
+  return { read: async (buffer, offset, length, position) => ({ bytesRead: read(buffer, offset, length, position) }) };
+}
+
+/** Reads `into.length` bytes of `file` at `position`. */
+function readFullySync(file: string, into: Buffer, position: number): void {
+  const fd = openSync(file, "r");
+  try {
+    for (let done = 0; done < into.length; ) {
+      const n = readSync(fd, into, done, into.length - done, position + done);
+      if (n === 0) throw new Error(`${file} is shorter than expected`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Copies a member's deflate stream to `out` at `position`, through `chunk` (the caller's, reused),
+ * on this thread (as the members were written: see writeFullySync).
+ */
 export async function copyMember(member: Member, out: FileHandle, position: number, chunk: Buffer): Promise<void> {
   if (Buffer.isBuffer(member.data)) {
-    await writeFully(out, member.data, position);
+    writeFullySync(out.fd, member.data, position);
     return;
   }
-  const { file, offset } = member.data;
-  const hash = member.deflatedSha256 ? createHash("sha256") : undefined;
+  const { file, offset, fresh } = member.data;
+  const hash = member.deflatedSha256 && !fresh ? createHash("sha256") : undefined;
   const source = await openMemberFile(member, file);
   try {
     for (let done = 0; done < member.compressedSize; ) {
       const want = Math.min(chunk.length, member.compressedSize - done);
-      const { bytesRead } = await source.read(chunk, 0, want, offset + done);
+      const bytesRead = readSync(source.fd, chunk, 0, want, offset + done);
       if (bytesRead === 0) {
         if (hash) throw new DamagedCacheFile(file, "a compressed file");
         throw new Error(`${file} is shorter than expected`);
       }
+      const t = performance.now();
       hash?.update(chunk.subarray(0, bytesRead));
-      await writeFully(out, chunk.subarray(0, bytesRead), position + done);
+      spent("zip: sha256 of cached members", t);
+      writeFullySync(out.fd, chunk.subarray(0, bytesRead), position + done);
       done += bytesRead;
     }
   } finally {

@@ -5,7 +5,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { fail } from "../errors.js";
 import { copyMember, type Member } from "./member.js";
-import { writeFully } from "../fs/write-fully.js";
+import { writeFullySync } from "../fs/write-fully.js";
 
 export interface ZipEntry {
   name: string;
@@ -102,7 +102,7 @@ export class ZipWriter {
   }
 
   private async write(buf: Buffer): Promise<void> {
-    await writeFully(this.out, buf, this.position);
+    writeFullySync(this.out.fd, buf, this.position);
     this.position += buf.length;
   }
 }

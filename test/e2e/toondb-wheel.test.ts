@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { BLOCK } from "../../src/codec/libdeflate.js";
 import { auditwheelTags } from "../support/auditwheel-oracle.js";
 import { fixtureLibrary, toondbRelease } from "../support/fixtures.js";
 import { GitHubStandIn } from "../support/github-standin.js";
@@ -152,6 +153,27 @@ describe("pip wheel of the ToonDB SDK", () => {
     });
     expect(built.exitCode, built.all).toBe(0);
     expect(readFileSync(onlyWheel(dist)).equals(readFileSync(wheel))).toBe(true);
+  });
+
+  it("with BINWHEEL_PROFILE, writes where a cold build's time went, and the same bytes", async () => {
+    const dist = path.join(work, "dist-profile");
+    const profile = path.join(work, "profile.jsonl");
+    const env = { GITHUB_API_URL: github.apiUrl, BINWHEEL_PROFILE: profile, BINWHEEL_CACHE_DIR: path.join(work, "cold-cache") };
+    const built = await pipWheel("python3", project, dist, { env });
+    expect(built.exitCode, built.all).toBe(0);
+    expect(readFileSync(onlyWheel(dist)).equals(readFileSync(wheel))).toBe(true);
+    // One line per hook's process; the build_wheel hook's holds the build's phases, each once, with the peak memory so far.
+    const lines = readFileSync(profile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((l) => l.command.startsWith("--pep517 "))).toBe(true);
+    const build = lines.find((l) => l.stages["phase: zip"]);
+    const phases = ["start-up (process start to build)", "project", "asset", "archive (read, deflate, inspect)", "package files", ".dist-info and SBOM", "zip"];
+    expect(Object.keys(build.stages).filter((s) => s.startsWith("phase: "))).toEqual(phases.map((p) => `phase: ${p}`));
+    for (const p of phases) expect(build.stages[`phase: ${p}`]).toMatchObject({ count: 1, maxRssMiB: expect.any(Number) });
+    // toondb-grpc-server is the only file over a deflate block: each of its blocks compressed once, on a worker or on the main thread.
+    const blocks = Math.floor(largeTool.length / BLOCK) + 1;
+    expect((build.stages["deflate (workers)"]?.count ?? 0) + (build.stages["deflate (this thread)"]?.count ?? 0)).toBe(blocks);
+    expect(build.stages["gunzip: inflate"].count).toBeGreaterThan(0);
   });
 
   it("never sends the token to the storage host", () => {

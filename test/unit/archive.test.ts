@@ -24,7 +24,7 @@ async function include(files: FixtureFile[], options: { triple?: string; pyproje
   writeFileSync(archive, options.zip ?? options.tar ?? (plan.target.archive === "zip" ? await packZip(files) : await packTarGz(files)));
   const spool = await Spool.create(path.join(root, "spool"));
   try {
-    const placed = await includeFromArchive({ file: archive, sha256: "0".repeat(64) }, plan, spool, root);
+    const placed = await includeFromArchive({ file: archive, sha256: "0".repeat(64) }, plan, spool);
     return Object.fromEntries(placed.map((f) => [f.wheelPath, { mode: f.mode.toString(8), size: f.member.size, sha256: f.member.sha256, from: f.archivePath }]));
   } finally {
     await spool.close();

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { deflateStream } from "../../src/codec/deflate.js";
-import { DeflatePool } from "../../src/codec/deflate-pool.js";
+import { DeflatePool, deflatePool, type CompressedBlock } from "../../src/codec/deflate-pool.js";
 import { codecModule } from "../../src/codec/codec.js";
 import { BLOCK, LEVEL, OUTPUT_CAPACITY, createCompressor, deflateSync } from "../../src/codec/libdeflate.js";
 import { memberFromBuffer } from "../../src/wheel/member.js";
@@ -15,7 +16,7 @@ async function parallel(data: Buffer, chunk: number) {
   async function* source() {
     for (let at = 0; at < data.length; at += chunk) yield data.subarray(at, at + chunk);
   }
-  const result = await deflateStream(source(), async (c) => { parts.push(c); });
+  const result = await deflateStream(source(), (c) => { parts.push(Buffer.from(c)); });
   return { result, output: Buffer.concat(parts) };
 }
 
@@ -87,25 +88,63 @@ describe("block compressor", () => {
   });
 });
 
+/**
+ * How many of `blocks` went to a worker, checking that every block travelled in its one buffer:
+ * a block sent to a worker moved its ArrayBuffer there (detached here, not copied) and came back
+ * in a buffer of the same size; a block compressed on this thread came back in the buffer itself.
+ */
+function sentToWorkers(blocks: Buffer[], results: CompressedBlock[]): number {
+  let sent = 0;
+  for (const [i, block] of blocks.entries()) {
+    if (block.buffer.byteLength === 0) {
+      sent++;
+      expect(results[i]!.buffer === block).toBe(false);
+      expect(results[i]!.buffer.buffer.byteLength).toBe(OUTPUT_CAPACITY);
+    } else expect(results[i]!.buffer === block).toBe(true);
+  }
+  return sent;
+}
+
 describe("DeflatePool", () => {
-  it("gives every worker count the same bytes, and hands the buffers back", async () => {
+  it("gives every worker count the same bytes, on the workers and on this thread, and hands the buffers back", async () => {
     const data = Buffer.concat([randomBytes(BLOCK), Buffer.from("toondb ".repeat(BLOCK / 7))]).subarray(0, BLOCK);
     const expected = deflateSync(data.subarray(0, 1000));
     for (const size of [1, 3]) {
       const pool = new DeflatePool(size);
-      const blocks = Array.from({ length: 4 }, () => {
-        const input = Buffer.allocUnsafe(BLOCK);
-        data.copy(input);
-        return { input, output: Buffer.allocUnsafe(OUTPUT_CAPACITY) };
+      // More blocks at once than the workers take (three each): the rest are compressed here.
+      const blocks = Array.from({ length: 3 * size + 2 }, () => {
+        const buffer = Buffer.allocUnsafe(OUTPUT_CAPACITY);
+        data.copy(buffer);
+        return buffer;
       });
       const results = await Promise.all(blocks.map((b) => pool.compress(b, 1000, true)));
+      expect(sentToWorkers(blocks, results)).toBe(3 * size);
       for (const r of results) {
         expect(r.compressed.equals(expected)).toBe(true);
-        expect(r.compressed.buffer).toBe(r.output.buffer);
-        expect(r.input.length).toBe(BLOCK);
-        expect(r.output.length).toBe(OUTPUT_CAPACITY);
-        expect(r.input.subarray(0, 1000).equals(data.subarray(0, 1000))).toBe(true);
+        expect(r.compressed.buffer).toBe(r.buffer.buffer);
+        expect(r.buffer.length).toBe(OUTPUT_CAPACITY);
       }
+      // Idle workers end; the next block starts one again.
+      await pool.endIdle();
+      const again = Buffer.allocUnsafe(OUTPUT_CAPACITY);
+      data.copy(again);
+      expect((await pool.compress(again, 1000, true)).compressed.equals(expected)).toBe(true);
+      await pool.endIdle();
     }
+  });
+
+  it("has one worker per core but one (this thread compresses for the last core), at least one", async () => {
+    const pool = deflatePool();
+    const workers = Math.max(1, availableParallelism() - 1);
+    const block = Buffer.from("toondb ".repeat(200));
+    // A burst of blocks: three to each worker, the rest here.
+    const blocks = Array.from({ length: 3 * workers + 3 }, () => {
+      const buffer = Buffer.allocUnsafe(OUTPUT_CAPACITY);
+      block.copy(buffer);
+      return buffer;
+    });
+    const results = await Promise.all(blocks.map((b) => pool.compress(b, block.length, true)));
+    expect(sentToWorkers(blocks, results)).toBe(3 * workers);
+    await pool.endIdle();
   });
 });

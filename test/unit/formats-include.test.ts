@@ -26,7 +26,7 @@ async function include(asset: string, rule: string, file: string, folder = false
   const plan = planTarget(loadProject(root), { target: LINUX, offline: false, locked: false, verbose: false }, undefined, {});
   const spool = await Spool.create(path.join(root, "spool"));
   try {
-    const placed = await includeFromArchive({ file, sha256: "0".repeat(64), folder }, plan, spool, root);
+    const placed = await includeFromArchive({ file, sha256: "0".repeat(64), folder }, plan, spool);
     return Object.fromEntries(placed.map((f) => [f.wheelPath, { mode: f.mode.toString(8), size: f.member.size, from: f.archivePath }]));
   } finally {
     await spool.close();
@@ -64,7 +64,7 @@ describe("bare files", () => {
         "pkg/__init__.py": "",
       });
       const plan = planTarget(loadProject(root), { target: LINUX, offline: false, locked: false, verbose: false }, undefined, {});
-      const placed = await includeFromArchive({ file: write(name, ELF), sha256: "1".repeat(64) }, plan, cache, root, cache);
+      const placed = await includeFromArchive({ file: write(name, ELF), sha256: "1".repeat(64) }, plan, cache, cache);
       names.push(...placed.map((f) => f.wheelPath));
     }
     expect(names).toEqual(["pkg/_bin/jq-linux-amd64", "pkg/_bin/kubectl"]);

@@ -15,7 +15,7 @@ async function writeTestZip(dir: string, sde?: string): Promise<string> {
   const spool = await Spool.create(path.join(dir, "spool"));
   const big = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
   big.write("not all the same", 1000);
-  const bigMember = await spool.add(Readable.from([big.subarray(0, 100), big.subarray(100)]));
+  const { member: bigMember } = await spool.add(Readable.from([big.subarray(0, 100), big.subarray(100)]));
   const file = path.join(dir, "out.zip");
   const out = await open(file, "w");
   const zip = new ZipWriter(out, dosTime(buildTimestamp({ SOURCE_DATE_EPOCH: sde })));
