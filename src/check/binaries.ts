@@ -13,7 +13,7 @@ import { printable } from "../fs/artifact-path.js";
 import { readElf, type ElfInfo } from "../inspect/elf.js";
 import type { BinaryInfo } from "../inspect/inspect.js";
 import { readMachO, type MachOInfo } from "../inspect/macho.js";
-import { unpromisedNeeds } from "../inspect/linux-tags.js";
+import { parseLinuxTag, unpromisedNeeds } from "../inspect/linux-tags.js";
 import { binaryFormat } from "../inspect/magic.js";
 import { newer, show } from "../inspect/versions.js";
 import { readPe } from "../inspect/pe.js";
@@ -169,19 +169,14 @@ interface Platform {
   version?: [number, number];
 }
 
-const LEGACY_GLIBC: Record<string, number> = { manylinux1: 5, manylinux2010: 12, manylinux2014: 17 };
-
 /** What a platform tag promises, for the tags binaries can be checked against. */
 function platformOf(tag: string): Platform | undefined {
-  const many = /^manylinux_(\d+)_(\d+)_(.+)$/.exec(tag);
-  if (many) return { tag, os: "linux", arches: [many[3]!], libc: "glibc", version: [Number(many[1]), Number(many[2])] };
-  const legacy = /^(manylinux1|manylinux2010|manylinux2014)_(.+)$/.exec(tag);
-  if (legacy) return { tag, os: "linux", arches: [legacy[2]!], libc: "glibc", version: [2, LEGACY_GLIBC[legacy[1]!]!] };
-  const musl = /^musllinux_(\d+)_(\d+)_(.+)$/.exec(tag);
-  if (musl) return { tag, os: "linux", arches: [musl[3]!], libc: "musl" };
-  const linux = /^linux_(.+)$/.exec(tag);
+  // Linux tags as the tags are derived: the legacy aliases' glibc from auditwheel's policies.
+  const linux = parseLinuxTag(tag);
+  if (linux?.family === "manylinux") return { tag, os: "linux", arches: [linux.arch], libc: "glibc", version: linux.version };
+  if (linux?.family === "musllinux") return { tag, os: "linux", arches: [linux.arch], libc: "musl" };
   // Hard-float ARM binaries report armv7l, and run on armv6l systems' Raspberry Pi builds too.
-  if (linux) return { tag, os: "linux", arches: linux[1] === "armv6l" ? ["armv6l", "armv7l"] : [linux[1]!] };
+  if (linux) return { tag, os: "linux", arches: linux.arch === "armv6l" ? ["armv6l", "armv7l"] : [linux.arch] };
   const mac = /^macosx_(\d+)_(\d+)_(.+)$/.exec(tag);
   if (mac) {
     const arch = mac[3]!;

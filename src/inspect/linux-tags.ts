@@ -138,14 +138,15 @@ function refuseUnallowed(target: TargetInfo, needs: Need[], policies: LinuxPolic
   fail(`${bad.path} needs ${bad.what}, which no ${newest.family} policy for ${arch} allows (${POLICY_SOURCE}, up to ${newest.name}), so it cannot go into a portable wheel. Use an upstream build made with an older toolchain.`);
 }
 
-interface Claim {
+/** What a Linux platform tag claims: its family, the libc version it promises (0.0 for linux_*), its architecture. */
+export interface Claim {
   family: LinuxFamily | "linux";
   version: Version;
   arch: string;
 }
 
 /** A Linux platform tag: manylinux_x_y / musllinux_x_y, a legacy alias (as the table names them), or linux_<arch>. */
-function parseLinuxTag(tag: string): Claim | undefined {
+export function parseLinuxTag(tag: string): Claim | undefined {
   const modern = /^(manylinux|musllinux)_(\d+)_(\d+)_(.+)$/.exec(tag);
   if (modern) return { family: modern[1] as LinuxFamily, version: [Number(modern[2]), Number(modern[3])], arch: modern[4]! };
   for (const p of LINUX_POLICIES) {
